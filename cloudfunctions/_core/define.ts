@@ -1,0 +1,39 @@
+import type { ActionName, FunctionName, ParsedInputOf, OutputOf, SpecOf } from '../../shared/contract'
+import type { AccountContext, Context } from './context'
+
+type ContextFor<F extends FunctionName, A extends ActionName<F>> = SpecOf<F, A>['access'] extends 'anonymous'
+  ? Context
+  : AccountContext
+
+export type Handler<F extends FunctionName, A extends ActionName<F>> = (
+  input: ParsedInputOf<F, A>,
+  ctx: ContextFor<F, A>,
+) => Promise<OutputOf<F, A>>
+
+/** Owner-only actions name how to find the owner of the resource in their input. */
+export interface OwnedHandler<F extends FunctionName, A extends ActionName<F>> {
+  /** The owner's openid, or null when the resource does not exist. */
+  ownerOf(input: ParsedInputOf<F, A>, ctx: AccountContext): Promise<string | null>
+  run: Handler<F, A>
+}
+
+export type ActionImpl<F extends FunctionName, A extends ActionName<F>> = SpecOf<F, A>['access'] extends 'owner'
+  ? OwnedHandler<F, A>
+  : Handler<F, A>
+
+/** A timer trigger's job, named as in the function's config.json. */
+export type TimerJob = (ctx: Context) => Promise<void>
+
+export interface FunctionDef<F extends FunctionName = FunctionName> {
+  name: F
+  actions: { [A in ActionName<F>]: ActionImpl<F, A> }
+  timers: Record<string, TimerJob>
+}
+
+export function defineFunction<F extends FunctionName>(
+  name: F,
+  actions: { [A in ActionName<F>]: ActionImpl<F, A> },
+  timers: Record<string, TimerJob> = {},
+): FunctionDef<F> {
+  return { name, actions, timers }
+}

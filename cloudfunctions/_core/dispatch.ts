@@ -1,0 +1,158 @@
+/**
+ * The one dispatcher every cloud function runs through:
+ * envelope → action → input validation (shared contract) → access rule → handler
+ * → output validation → `{ok, data}` or `{ok:false, error:{code, message}}`.
+ * Nothing thrown below escapes as a crash; unknown failures become INTERNAL and are logged.
+ */
+import { randomUUID } from 'node:crypto'
+import { hasRole, isStaffAccess, type Access } from '../../shared/access'
+import { isUsable } from '../../shared/account'
+import { contract, type FunctionName } from '../../shared/contract'
+import type { ActionSpec } from '../../shared/contract/define'
+import { apiError, type ApiResult, type FieldIssue } from '../../shared/errors'
+import { findAccount, type AccountDoc } from './accounts'
+import { recordAudit } from './audit'
+import type { AccountContext, Context, Runtime } from './context'
+import type { TimerJob } from './define'
+import { AppError, fail } from './errors'
+
+/** A function definition with its action types erased, as the dispatcher sees it. */
+export interface AnyFunctionDef {
+  name: FunctionName
+  actions: object
+  timers: Record<string, TimerJob>
+}
+
+type LooseHandler = (input: unknown, ctx: Context) => Promise<unknown>
+interface LooseOwned {
+  ownerOf(input: unknown, ctx: AccountContext): Promise<string | null>
+  run: LooseHandler
+}
+
+interface TimerEvent {
+  Type: 'Timer'
+  TriggerName: string
+}
+
+function isTimerEvent(event: unknown): event is TimerEvent {
+  const e = event as Partial<TimerEvent> | null
+  return typeof e === 'object' && e !== null && e.Type === 'Timer' && typeof e.TriggerName === 'string'
+}
+
+function issuesOf(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+}
+
+function specOf(fn: FunctionName, action: string): ActionSpec | undefined {
+  const specs: Record<string, ActionSpec> = contract[fn]
+  return Object.hasOwn(specs, action) ? specs[action] : undefined
+}
+
+function implOf(def: AnyFunctionDef, action: string): LooseHandler | LooseOwned | undefined {
+  const impls = def.actions as Record<string, LooseHandler | LooseOwned>
+  return Object.hasOwn(impls, action) ? impls[action] : undefined
+}
+
+async function authorize(access: Access, ctx: Context): Promise<AccountDoc | null> {
+  if (access === 'anonymous') return null
+  const account = await findAccount(ctx.db, ctx.openid)
+  if (!account) fail('ACCOUNT_REQUIRED')
+  if (!isUsable(account.state)) fail('ACCOUNT_UNAVAILABLE')
+  if (access === 'verified' && account.verifiedAt === null) fail('VERIFICATION_REQUIRED')
+  if ((access === 'reviewer' || access === 'admin') && !hasRole(account.roles, access)) fail('FORBIDDEN')
+  return account
+}
+
+function targetOf(input: unknown): string | null {
+  const record = input as Record<string, unknown> | null
+  for (const key of ['accountId', 'targetId', 'id']) {
+    const value = record?.[key]
+    if (typeof value === 'string') return value
+  }
+  return null
+}
+
+function reasonOf(input: unknown): string | null {
+  const value = (input as Record<string, unknown> | null)?.reason
+  return typeof value === 'string' ? value : null
+}
+
+export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtime): Promise<ApiResult<unknown>> {
+  const requestId = randomUUID()
+  const base = { ...runtime, requestId, fn: def.name, now: runtime.clock.now() }
+
+  if (isTimerEvent(event)) {
+    // Timer triggers carry no user; a user forging the event shape must not reach a job.
+    if (runtime.openid) return { ok: false, error: apiError('INVALID_REQUEST') }
+    return runTimer(def, event.TriggerName, { ...base, action: `timer:${event.TriggerName}` })
+  }
+
+  const envelope = event as { action?: unknown; input?: unknown } | null
+  if (typeof envelope !== 'object' || envelope === null || typeof envelope.action !== 'string') {
+    return { ok: false, error: apiError('INVALID_REQUEST') }
+  }
+  const action = envelope.action
+  const spec = specOf(def.name, action)
+  const impl = implOf(def, action)
+  if (!spec || !impl) return { ok: false, error: apiError('UNKNOWN_ACTION', `不支持的操作：${def.name}.${action}`) }
+
+  const ctx: Context = { ...base, action }
+  const staff = isStaffAccess(spec.access)
+  let input: unknown = envelope.input
+  // Only well-formed staff calls are audited: malformed input never reaches data and never writes.
+  let validated = false
+  try {
+    if (!ctx.openid) fail('UNAUTHENTICATED')
+    // An omitted input means {}; an explicit null is bad input like any other.
+    const parsed = spec.input.safeParse(envelope.input === undefined ? {} : envelope.input)
+    if (!parsed.success) fail('INVALID_INPUT', undefined, issuesOf(parsed.error))
+    input = parsed.data
+    validated = true
+
+    const account = await authorize(spec.access, ctx)
+    const handlerCtx: Context | AccountContext = account ? { ...ctx, account } : ctx
+    let run: LooseHandler
+    if (typeof impl === 'function') {
+      run = impl
+    } else {
+      const owner = await impl.ownerOf(input, handlerCtx as AccountContext)
+      if (owner === null) fail('NOT_FOUND')
+      if (owner !== ctx.openid) fail('FORBIDDEN')
+      run = impl.run
+    }
+
+    const result = await run(input, handlerCtx)
+    const output = spec.output.safeParse(result)
+    if (!output.success) {
+      ctx.log.error('output does not match the contract', { fn: def.name, action, requestId, issues: issuesOf(output.error) })
+      fail('INTERNAL')
+    }
+    if (staff) await recordAudit(ctx, { outcome: 'ok', code: null, target: targetOf(input), reason: reasonOf(input) })
+    return { ok: true, data: output.data }
+  } catch (error) {
+    const known = error instanceof AppError
+    if (!known) ctx.log.error('unhandled failure', { fn: def.name, action, requestId, error: String(error) })
+    const apiErr = known ? error.toApiError() : apiError('INTERNAL')
+    if (staff && validated) {
+      await recordAudit(ctx, {
+        outcome: known ? 'refused' : 'error',
+        code: apiErr.code,
+        target: targetOf(input),
+        reason: reasonOf(input),
+      }).catch((auditError: unknown) => ctx.log.error('audit write failed', { requestId, error: String(auditError) }))
+    }
+    return { ok: false, error: apiErr }
+  }
+}
+
+async function runTimer(def: AnyFunctionDef, trigger: string, ctx: Context): Promise<ApiResult<unknown>> {
+  const job = Object.hasOwn(def.timers, trigger) ? def.timers[trigger] : undefined
+  if (!job) return { ok: false, error: apiError('UNKNOWN_ACTION', `未知的定时任务：${trigger}`) }
+  try {
+    await job(ctx)
+    return { ok: true, data: null }
+  } catch (error) {
+    ctx.log.error('timer failed', { fn: def.name, trigger, requestId: ctx.requestId, error: String(error) })
+    return { ok: false, error: apiError('INTERNAL') }
+  }
+}

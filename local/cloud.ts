@@ -1,0 +1,69 @@
+/**
+ * The local cloud assembled: database server, the real SDK pointed at it,
+ * the function gateway, the status page and the timer triggers.
+ * `npm start` and the tests build the same thing, with different clocks.
+ */
+import { join } from 'node:path'
+import type { Clock } from '../cloudfunctions/_core/clock'
+import { loadConfig, type Mode } from '../cloudfunctions/_core/config'
+import type { Logger } from '../cloudfunctions/_core/context'
+import type { Store } from '../cloudfunctions/_core/db'
+import type { OpenApi } from '../cloudfunctions/_core/ports/openapi'
+import { FUNCTIONS } from './functions'
+import { createGateway, type Gateway } from './gateway'
+import type { Route } from './http'
+import { createLocalRuntime, type RuntimeFor } from './runtime'
+import { startLocalCloud, type LocalCloud } from './server'
+import { statusRoutes } from './status-page'
+import { readTimerTriggers, type TimerTrigger } from './timers'
+
+export const FUNCTIONS_DIR = join(__dirname, '..', 'cloudfunctions')
+
+export interface LocalCloudStack {
+  url: string
+  server: LocalCloud
+  gateway: Gateway
+  runtimeFor: RuntimeFor
+  /** The database as handlers see it, through the real SDK. */
+  store: Store
+  triggers: TimerTrigger[]
+  close(): Promise<void>
+}
+
+export interface LocalCloudStackOptions {
+  dataDir: string
+  port?: number
+  mode: Exclude<Mode, 'production'>
+  clock: Clock
+  openApi: OpenApi
+  log?: Logger
+}
+
+export async function composeLocalCloud(options: LocalCloudStackOptions): Promise<LocalCloudStack> {
+  const routes: Record<string, Route> = {}
+  const server = await startLocalCloud({
+    dataDir: options.dataDir,
+    port: options.port ?? 0,
+    routes,
+    now: () => options.clock.now().getTime(),
+  })
+  const runtimeFor = createLocalRuntime({
+    cloudUrl: server.url,
+    clock: options.clock,
+    config: loadConfig({ LECHAT_MODE: options.mode }),
+    openApi: options.openApi,
+    ...(options.log ? { log: options.log } : {}),
+  })
+  const gateway = createGateway(runtimeFor)
+  const triggers = readTimerTriggers(FUNCTIONS_DIR, Object.keys(FUNCTIONS))
+  Object.assign(routes, gateway.routes, statusRoutes(server.db, gateway, triggers, () => server.url))
+  return {
+    url: server.url,
+    server,
+    gateway,
+    runtimeFor,
+    store: runtimeFor('').db,
+    triggers,
+    close: () => server.close(),
+  }
+}

@@ -1,0 +1,12 @@
+/** Every deployable function the local cloud serves; typed so a function in the contract cannot be missing. */
+import type { FunctionName } from '../shared/contract'
+import { accountFunction } from '../cloudfunctions/account/handlers'
+import type { AnyFunctionDef } from '../cloudfunctions/_core/dispatch'
+
+export const FUNCTIONS: Record<FunctionName, AnyFunctionDef> = {
+  account: accountFunction,
+}
+
+export function isFunctionName(name: string): name is FunctionName {
+  return Object.hasOwn(FUNCTIONS, name)
+}

@@ -1,0 +1,25 @@
+import type * as z from 'zod/mini'
+import type { Access } from '../access'
+import type { ErrorCode } from '../errors'
+
+/** The contract of one action: what it accepts, what it returns, who may call it, how it can refuse. */
+export interface ActionSpec<
+  I extends z.ZodMiniType = z.ZodMiniType,
+  O extends z.ZodMiniType = z.ZodMiniType,
+  X extends Access = Access,
+> {
+  summary: string
+  access: X
+  input: I
+  output: O
+  /** Codes specific to this action, beyond the ones every action can return. */
+  errors: readonly ErrorCode[]
+}
+
+export function action<I extends z.ZodMiniType, O extends z.ZodMiniType, const X extends Access>(
+  spec: ActionSpec<I, O, X>,
+): ActionSpec<I, O, X> {
+  return spec
+}
+
+export type FunctionSpec = Record<string, ActionSpec>

@@ -1,0 +1,43 @@
+import * as z from 'zod/mini'
+import { zhCN } from 'zod/locales'
+import { account } from './account'
+import type { ActionSpec } from './define'
+
+// Validation messages reach users: speak Chinese on both sides.
+z.config(zhCN())
+
+/**
+ * The whole API: cloud function name → action name → spec.
+ * Both the mini-program client and the cloud functions are typed from here,
+ * and the server validates every input against it.
+ */
+export const contract = {
+  account,
+} as const
+
+export type Contract = typeof contract
+export type FunctionName = keyof Contract
+export type ActionName<F extends FunctionName> = keyof Contract[F] & string
+export type SpecOf<F extends FunctionName, A extends ActionName<F>> = Contract[F][A] extends ActionSpec ? Contract[F][A] : never
+/** What the caller passes (before defaults and trimming). */
+export type InputOf<F extends FunctionName, A extends ActionName<F>> = z.input<SpecOf<F, A>['input']>
+/** What the handler receives (after validation). */
+export type ParsedInputOf<F extends FunctionName, A extends ActionName<F>> = z.output<SpecOf<F, A>['input']>
+export type OutputOf<F extends FunctionName, A extends ActionName<F>> = z.output<SpecOf<F, A>['output']>
+
+/** The wire format of a call: `wx.cloud.callFunction({ name, data: { action, input } })`. */
+export interface CallData {
+  action: string
+  input?: unknown
+}
+
+export function listActions(): Array<{ fn: FunctionName; action: string; spec: ActionSpec }> {
+  const rows: Array<{ fn: FunctionName; action: string; spec: ActionSpec }> = []
+  for (const fn of Object.keys(contract) as FunctionName[]) {
+    for (const [name, spec] of Object.entries(contract[fn])) rows.push({ fn, action: name, spec })
+  }
+  return rows
+}
+
+export { action } from './define'
+export type { ActionSpec, FunctionSpec } from './define'

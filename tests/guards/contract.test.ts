@@ -1,0 +1,40 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { ACCESS_LEVELS } from '../../shared/access'
+import { contract, listActions } from '../../shared/contract'
+import { ERROR_CODES } from '../../shared/errors'
+import { FUNCTIONS } from '../../local/functions'
+
+const root = join(__dirname, '..', '..')
+
+describe('the contract', () => {
+  it.each(listActions().map((row) => [`${row.fn}.${row.action}`, row] as const))(
+    '%s declares an access rule, a summary and known error codes',
+    (_name, row) => {
+      expect(ACCESS_LEVELS).toContain(row.spec.access)
+      expect(row.spec.summary.length).toBeGreaterThan(3)
+      for (const code of row.spec.errors) expect(ERROR_CODES).toContain(code)
+    },
+  )
+
+  it('has exactly one server implementation per action, and no implementation outside it', () => {
+    for (const fn of Object.keys(contract) as Array<keyof typeof contract>) {
+      expect(Object.keys(FUNCTIONS[fn].actions).sort()).toEqual(Object.keys(contract[fn]).sort())
+      expect(FUNCTIONS[fn].name).toBe(fn)
+    }
+    expect(Object.keys(FUNCTIONS).sort()).toEqual(Object.keys(contract).sort())
+  })
+
+  it('matches the deployable folders: each with entry, config.json and package.json declaring wx-server-sdk', () => {
+    const dir = join(root, 'cloudfunctions')
+    const folders = readdirSync(dir).filter((name) => !name.startsWith('_') && statSync(join(dir, name)).isDirectory())
+    expect(folders.sort()).toEqual(Object.keys(contract).sort())
+    for (const fn of folders) {
+      expect(existsSync(join(dir, fn, 'index.ts'))).toBe(true)
+      const config = JSON.parse(readFileSync(join(dir, fn, 'config.json'), 'utf8')) as { permissions?: { openapi?: unknown } }
+      expect(Array.isArray(config.permissions?.openapi)).toBe(true)
+      const pkg = JSON.parse(readFileSync(join(dir, fn, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
+      expect(pkg.dependencies?.['wx-server-sdk']).toBeDefined()
+    }
+  })
+})
