@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: the performance table. Figures are printed, never asserted;
+ * ratios compare against a naive baseline where one exists.
+ */
+import { cpus, totalmem } from 'node:os'
+import { benchDb } from './db'
+import { benchFunctions } from './functions'
+import { printTable } from './stats'
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  console.log(`lechat-card bench · node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
+  printTable('local database engine (in process, no HTTP)', await benchDb())
+  printTable('cloud functions through the real wx-server-sdk', await benchFunctions())
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

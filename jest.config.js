@@ -1,0 +1,34 @@
+/**
+ * Jest projects: `node` runs tests/**\/*.test.ts except the mini-program
+ * tests, which get their own jsdom project.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+]
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/miniprogram/'],
+      transform: { '^.+\\.ts$': swc },
+    },
+    {
+      // miniprogram-simulate renders components into jsdom; it loads each component's
+      // .ts through require(), so the same swc transform applies.
+      displayName: 'miniprogram',
+      testEnvironment: 'jsdom',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
+      transform: { '^.+\\.ts$': swc },
+    },
+  ],
+}

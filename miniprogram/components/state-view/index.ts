@@ -1,0 +1,20 @@
+/**
+ * Loading / empty / error / ready, the same way on every page. The page's
+ * content goes in the slot and shows only when status is 'ready'.
+ */
+Component({
+  options: {
+    // Use the buttons and colors from app.wxss.
+    styleIsolation: 'apply-shared',
+  },
+  properties: {
+    status: { type: String, value: 'loading' },
+    message: { type: String, value: '' },
+    retryText: { type: String, value: '重新加载' },
+  },
+  methods: {
+    onRetry() {
+      this.triggerEvent('retry', {})
+    },
+  },
+})

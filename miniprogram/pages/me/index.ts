@@ -1,0 +1,145 @@
+/**
+ * 我的: signs in (account.login), shows who I am and what is left to do,
+ * and lets me change nickname and avatar (account.updateProfile).
+ */
+import { ACCOUNT_STATE_LABELS, PENDING_STEP_LABELS, type PendingStep } from '../../../shared/account'
+import type { InputOf } from '../../../shared/contract'
+import type { AccountView } from '../../../shared/contract/account'
+import { call, fieldErrors, messageOf } from '../../api'
+import { config } from '../../config'
+import { persistAvatar } from '../../utils/avatar'
+import { runLoad, type LoadStatus } from '../../utils/load'
+
+interface PendingItem {
+  key: PendingStep
+  label: string
+}
+
+interface ProfileView {
+  id: string
+  nickname: string
+  avatarUrl: string
+  /** Shown in place of a missing avatar. */
+  initial: string
+  stateLabel: string
+  verified: boolean
+  pending: PendingItem[]
+}
+
+interface FormErrors {
+  nickname: string
+  avatarUrl: string
+  /** Problems not tied to one field (network, account state …). */
+  form: string
+}
+
+const NO_ERRORS: FormErrors = { nickname: '', avatarUrl: '', form: '' }
+
+const EMPTY_PROFILE: ProfileView = {
+  id: '',
+  nickname: '',
+  avatarUrl: '',
+  initial: '',
+  stateLabel: '',
+  verified: false,
+  pending: [],
+}
+
+function profileOf(account: AccountView, pending: readonly PendingStep[]): ProfileView {
+  return {
+    id: account.id,
+    nickname: account.nickname,
+    avatarUrl: account.avatarUrl ?? '',
+    initial: Array.from(account.nickname)[0] ?? '',
+    stateLabel: ACCOUNT_STATE_LABELS[account.state],
+    verified: account.verified,
+    pending: pending.map((key) => ({ key, label: PENDING_STEP_LABELS[key] })),
+  }
+}
+
+type ProfilePatch = InputOf<'account', 'updateProfile'>
+
+Component({
+  data: {
+    status: 'loading' as LoadStatus,
+    error: '',
+    profile: EMPTY_PROFILE,
+    draftNickname: '',
+    errors: NO_ERRORS,
+    saving: false,
+    notice: '',
+  },
+  lifetimes: {
+    attached() {
+      void this.load()
+    },
+  },
+  methods: {
+    async load() {
+      await runLoad(
+        (patch) => this.setData(patch),
+        () => call('account', 'login', {}),
+        { toData: (r) => ({ profile: profileOf(r.account, r.pending), draftNickname: r.account.nickname }) },
+      )
+    },
+
+    onRetry() {
+      void this.load()
+    },
+
+    onNicknameInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ draftNickname: e.detail.value, 'errors.nickname': '', notice: '' })
+    },
+
+    /** WeChat screens nicknames typed into type="nickname" inputs (base library 2.29.1+). */
+    onNicknameReview(e: WechatMiniprogram.CustomEvent<{ pass: boolean; timeout: boolean }>) {
+      if (!e.detail.pass && !e.detail.timeout) {
+        this.setData({ 'errors.nickname': '这个昵称没有通过微信的安全检测，请换一个' })
+      }
+    },
+
+    async onSave() {
+      if (this.data.saving) return
+      if (this.data.draftNickname === this.data.profile.nickname) {
+        this.setData({ notice: '昵称没有变化', errors: NO_ERRORS })
+        return
+      }
+      await this.save({ nickname: this.data.draftNickname })
+    },
+
+    async onChooseAvatar(e: WechatMiniprogram.CustomEvent<{ avatarUrl: string }>) {
+      if (this.data.saving) return
+      this.setData({ saving: true, errors: NO_ERRORS, notice: '' })
+      let url: string
+      try {
+        url = await persistAvatar(e.detail.avatarUrl, this.data.profile.id, config)
+      } catch (error) {
+        this.setData({ saving: false, 'errors.avatarUrl': fieldErrors(error).avatarUrl ?? messageOf(error) })
+        return
+      }
+      await this.save({ avatarUrl: url })
+    },
+
+    /** Sends one change; on refusal the page keeps showing what the server has, with the reason next to the field. */
+    async save(patch: ProfilePatch) {
+      this.setData({ saving: true, errors: NO_ERRORS, notice: '' })
+      try {
+        const { account } = await call('account', 'updateProfile', patch)
+        const pending = this.data.profile.pending.map((item) => item.key)
+        this.setData({
+          saving: false,
+          profile: profileOf(account, pending),
+          draftNickname: account.nickname,
+          notice: '已保存',
+        })
+      } catch (error) {
+        const fields = fieldErrors(error)
+        const nickname = fields.nickname ?? ''
+        const avatarUrl = fields.avatarUrl ?? ''
+        // Without a field to point at (network, account state …), say it under the form.
+        const form = fields[''] ?? (nickname || avatarUrl ? '' : messageOf(error))
+        this.setData({ saving: false, errors: { nickname, avatarUrl, form } })
+      }
+    },
+  },
+})

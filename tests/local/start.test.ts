@@ -1,0 +1,80 @@
+/**
+ * `npm start` as an operator runs it: the local cloud comes up with demo data,
+ * answers, stops cleanly on Ctrl-C, and keeps its data across a restart
+ * without seeding twice.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = join(__dirname, '..', '..')
+let dataDir: string
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'lechat-start-'))
+})
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+interface Running {
+  child: ChildProcess
+  output: () => string
+  url: string
+}
+
+async function start(): Promise<Running> {
+  const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'local', 'start.ts')], {
+    env: { ...process.env, LECHAT_DATA_DIR: dataDir, LECHAT_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start banner within 20 s:\n${output}`)), 20_000)
+    const check = (): void => {
+      const match = /状态页\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout?.on('data', check)
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
+  })
+  return { child, output: () => output, url }
+}
+
+async function stop(running: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)))
+  running.child.kill('SIGINT')
+  return exited
+}
+
+async function callAs(url: string, openid: string, action: string): Promise<{ ok: boolean; data?: { account: { nickname: string } } }> {
+  const response = await fetch(`${url}/call`, {
+    method: 'POST',
+    headers: { 'x-lechat-openid': openid },
+    body: JSON.stringify({ name: 'account', data: { action, input: {} } }),
+  })
+  return (await response.json()) as { ok: boolean; data?: { account: { nickname: string } } }
+}
+
+it('starts with demo data, stops on Ctrl-C and keeps data across restarts without seeding twice', async () => {
+  const first = await start()
+  expect(first.output()).toContain('已写入演示数据')
+  expect(first.output()).toContain('dev-reviewer')
+  const health = (await (await fetch(`${first.url}/health`)).json()) as { ok: boolean }
+  expect(health.ok).toBe(true)
+  expect((await callAs(first.url, 'dev-alice', 'getProfile')).data?.account.nickname).toBe('张小乐')
+  expect((await callAs(first.url, 'visitor-1', 'login')).ok).toBe(true)
+  expect(await stop(first)).toBe(0)
+  expect(first.output()).toContain('本地云已停止')
+
+  const second = await start()
+  expect(second.output()).not.toContain('已写入演示数据')
+  expect((await callAs(second.url, 'visitor-1', 'getProfile')).ok).toBe(true)
+  expect(await stop(second)).toBe(0)
+}, 60_000)

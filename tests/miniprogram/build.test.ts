@@ -1,0 +1,125 @@
+/**
+ * @jest-environment node
+ */
+// Node environment: under jsdom esbuild refuses to load ("Buffer.from("") instanceof Uint8Array" is false there).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { buildMiniprogram, configFromEnv } from '../../scripts/build-miniprogram'
+
+let work = ''
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'lechat-mp-build-'))
+})
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+function requiresOf(js: string): string[] {
+  return [...js.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? '')
+}
+
+describe('the real mini-program', () => {
+  test('local build: every page and component becomes one .js, config.js points at the local cloud', async () => {
+    const out = join(work, 'local')
+    const files = await buildMiniprogram(out, { env: { LECHAT_LOCAL_URL: 'http://192.168.1.20:9696', LECHAT_DEV_OPENID: 'dev-bob' } })
+    const names = files.map((f) => f.file)
+
+    for (const base of ['app', 'pages/me/index', 'pages/home/index', 'packageAdmin/pages/index/index', 'components/state-view/index', 'components/privacy-popup/index']) {
+      expect(names).toContain(`${base}.js`)
+    }
+    expect(names).toEqual(expect.arrayContaining(['app.json', 'app.wxss', 'sitemap.json', 'pages/me/index.wxml', 'config.js']))
+    // Sources and editor settings do not ship.
+    expect(names.filter((n) => n.endsWith('.ts') || n === 'tsconfig.json')).toEqual([])
+
+    const me = files.find((f) => f.file === 'pages/me/index.js')
+    expect(me?.bytes).toBe(readFileSync(join(out, 'pages/me/index.js')).length)
+
+    // shared/ is inlined; the only module a bundle loads at run time is config.js.
+    const meJs = readFileSync(join(out, 'pages/me/index.js'), 'utf8')
+    expect(meJs).toContain('阅读并同意用户协议和隐私政策')
+    for (const path of requiresOf(meJs)) expect(path).toBe('../../config')
+    expect(requiresOf(readFileSync(join(out, 'app.js'), 'utf8'))).toEqual(['./config'])
+
+    const configModule = { exports: {} as { config?: unknown } }
+    new Function('exports', 'module', readFileSync(join(out, 'config.js'), 'utf8'))(configModule.exports, configModule)
+    expect(configModule.exports.config).toEqual({
+      transport: 'local',
+      envId: '',
+      localUrl: 'http://192.168.1.20:9696',
+      devOpenid: 'dev-bob',
+    })
+
+    // The bundles run as the base library runs them: CommonJS, with Component as a global.
+    const registered: Array<{ methods?: object; lifetimes?: object }> = []
+    Object.assign(globalThis, { Component: (options: { methods?: object; lifetimes?: object }) => registered.push(options) })
+    try {
+      const requireBuilt = createRequire(join(out, 'app.json'))
+      requireBuilt('./pages/me/index.js')
+      requireBuilt('./components/privacy-popup/index.js')
+    } finally {
+      Reflect.deleteProperty(globalThis, 'Component')
+    }
+    expect(Object.keys(registered[0]?.methods ?? {})).toEqual(expect.arrayContaining(['load', 'onSave', 'onChooseAvatar']))
+    expect(Object.keys(registered[0]?.lifetimes ?? {})).toContain('attached')
+    expect(Object.keys(registered[1]?.methods ?? {})).toEqual(expect.arrayContaining(['onAgree', 'onDisagree']))
+  })
+
+  test('cloud build: config.js names the environment and carries nothing from the developer machine', async () => {
+    const out = join(work, 'cloud')
+    await buildMiniprogram(out, {
+      env: { LECHAT_TARGET: 'cloud', LECHAT_CLOUD_ENV: 'lechat-prod-1a2b', LECHAT_LOCAL_URL: 'http://10.0.0.5:9696', LECHAT_DEV_OPENID: 'dev-admin' },
+    })
+    const config = readFileSync(join(out, 'config.js'), 'utf8')
+    expect(config).toContain('"transport": "cloud"')
+    expect(config).toContain('"envId": "lechat-prod-1a2b"')
+    expect(config).not.toContain('10.0.0.5')
+    expect(config).not.toContain('dev-admin')
+  })
+})
+
+test('the environment variables are checked', () => {
+  expect(() => configFromEnv({ LECHAT_TARGET: 'cloud' })).toThrow(/LECHAT_CLOUD_ENV/)
+  expect(() => configFromEnv({ LECHAT_TARGET: 'prod' })).toThrow(/LECHAT_TARGET/)
+  expect(() => configFromEnv({ LECHAT_LOCAL_URL: '127.0.0.1:9696' })).toThrow(/LECHAT_LOCAL_URL/)
+  expect(configFromEnv({})).toEqual({ transport: 'local', envId: '', localUrl: 'http://127.0.0.1:9696', devOpenid: '' })
+})
+
+describe('refusals', () => {
+  /** A tiny mini-program source tree: app.json + one page per entry of `pages`. */
+  function source(name: string, pages: Record<string, string>, listed = Object.keys(pages)): string {
+    const root = join(work, `src-${name}`)
+    const write = (file: string, text: string | Buffer): void => {
+      mkdirSync(dirname(join(root, file)), { recursive: true })
+      writeFileSync(join(root, file), text)
+    }
+    write('app.json', JSON.stringify({ pages: listed }))
+    write('config.ts', "export const config = { transport: 'local', envId: '', localUrl: 'http://127.0.0.1:9696', devOpenid: '' }\n")
+    for (const [page, ts] of Object.entries(pages)) {
+      write(`${page}.ts`, ts)
+      write(`${page}.json`, '{}')
+      write(`${page}.wxml`, '<view/>')
+    }
+    return root
+  }
+
+  test('a page listed in app.json without its files', async () => {
+    const src = source('missing', { 'pages/a/index': 'Component({})' }, ['pages/a/index', 'pages/b/index'])
+    await expect(buildMiniprogram(join(work, 'out-missing'), { sourceDir: src, env: {} })).rejects.toThrow(/pages\/b\/index\.json/)
+  })
+
+  test('zod bundled at run time', async () => {
+    const contract = join(__dirname, '..', '..', 'shared', 'contract').split('\\').join('/')
+    const src = source('zod', {
+      'pages/a/index': `import { contract } from '${contract}'\nComponent({ methods: { check(v: unknown) { return contract.account.login.input.safeParse(v) } } })\n`,
+    })
+    await expect(buildMiniprogram(join(work, 'out-zod'), { sourceDir: src, env: {} })).rejects.toThrow(/bundles zod/)
+  })
+
+  test('a main package over 2 MB', async () => {
+    const src = source('big', { 'pages/a/index': 'Component({})' })
+    mkdirSync(join(src, 'images'))
+    writeFileSync(join(src, 'images', 'huge.png'), Buffer.alloc(2 * 1024 * 1024 + 1))
+    await expect(buildMiniprogram(join(work, 'out-big'), { sourceDir: src, env: {} })).rejects.toThrow(/main package is 2\.00 MB/)
+    expect(existsSync(join(work, 'out-big', 'images', 'huge.png'))).toBe(true)
+  })
+})
