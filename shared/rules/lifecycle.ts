@@ -1,0 +1,133 @@
+/**
+ * The account state machine: every transition named, with who may take it and
+ * what it needs. Timed states (suspension, feature bans) end by themselves at
+ * their end time; `effectiveState` applies that without waiting for the timer
+ * that tidies the stored state.
+ */
+import type { AccountState } from '../account'
+
+export type Actor = 'user' | 'reviewer' | 'admin' | 'system'
+
+export const FEATURES = ['publish', 'comment', 'exchange', 'signUp'] as const
+export type Feature = (typeof FEATURES)[number]
+
+export const FEATURE_LABELS: Record<Feature, string> = {
+  publish: '发布内容',
+  comment: '评论',
+  exchange: '交换名片',
+  signUp: '报名活动',
+}
+
+export interface Transition {
+  from: readonly AccountState[]
+  to: AccountState
+  actors: readonly Actor[]
+  /** A statement of reasons is required (staff decisions, PIPL/platform rules). */
+  needsReason: boolean
+  /** The state ends at a given time. */
+  needsUntil: boolean
+  label: string
+}
+
+const STAFF: readonly Actor[] = ['reviewer', 'admin']
+
+export const TRANSITIONS = {
+  restrict: { from: ['active', 'restricted'], to: 'restricted', actors: STAFF, needsReason: true, needsUntil: true, label: '限制部分功能' },
+  liftRestrictions: { from: ['restricted'], to: 'active', actors: ['reviewer', 'admin', 'system'], needsReason: false, needsUntil: false, label: '解除功能限制' },
+  suspend: { from: ['active', 'restricted'], to: 'suspended', actors: STAFF, needsReason: true, needsUntil: true, label: '暂停使用' },
+  endSuspension: { from: ['suspended'], to: 'active', actors: ['system'], needsReason: false, needsUntil: false, label: '暂停期满' },
+  freezeSelf: { from: ['active', 'restricted'], to: 'frozenBySelf', actors: ['user'], needsReason: false, needsUntil: false, label: '自助冻结' },
+  unfreezeSelf: { from: ['frozenBySelf'], to: 'active', actors: ['user'], needsReason: false, needsUntil: false, label: '解除自助冻结' },
+  freezeByStaff: {
+    from: ['active', 'restricted', 'suspended', 'frozenBySelf', 'dormant'],
+    to: 'frozenByStaff',
+    actors: STAFF,
+    needsReason: true,
+    needsUntil: false,
+    label: '平台冻结',
+  },
+  restore: {
+    from: ['restricted', 'suspended', 'frozenByStaff', 'terminated'],
+    to: 'active',
+    actors: ['admin'],
+    needsReason: true,
+    needsUntil: false,
+    label: '恢复账号',
+  },
+  requestDeletion: {
+    from: ['active', 'restricted', 'frozenBySelf', 'dormant'],
+    to: 'pendingDeletion',
+    actors: ['user'],
+    needsReason: false,
+    needsUntil: true,
+    label: '申请注销',
+  },
+  cancelDeletion: { from: ['pendingDeletion'], to: 'active', actors: ['user'], needsReason: false, needsUntil: false, label: '撤销注销' },
+  completeDeletion: { from: ['pendingDeletion'], to: 'deleted', actors: ['system'], needsReason: false, needsUntil: false, label: '完成注销' },
+  markDormant: { from: ['active', 'restricted'], to: 'dormant', actors: ['system'], needsReason: false, needsUntil: false, label: '转为休眠' },
+  wake: { from: ['dormant'], to: 'active', actors: ['user'], needsReason: false, needsUntil: false, label: '从休眠恢复' },
+  terminate: {
+    from: ['active', 'restricted', 'suspended', 'frozenBySelf', 'frozenByStaff', 'dormant', 'pendingDeletion'],
+    to: 'terminated',
+    actors: ['admin'],
+    needsReason: true,
+    needsUntil: false,
+    label: '终止服务',
+  },
+} as const satisfies Record<string, Transition>
+
+export type TransitionName = keyof typeof TRANSITIONS
+
+export type TransitionRefusal = 'NOT_ALLOWED_FROM_STATE' | 'NOT_ALLOWED_FOR_ACTOR' | 'REASON_REQUIRED' | 'END_TIME_REQUIRED'
+
+export interface TransitionRequest {
+  name: TransitionName
+  actor: Actor
+  reason?: string | null
+  until?: Date | null
+  now: Date
+}
+
+/** The state after the transition, or why it is refused. */
+export function applyTransition(
+  state: AccountState,
+  request: TransitionRequest,
+): { ok: true; to: AccountState } | { ok: false; refusal: TransitionRefusal } {
+  const transition: Transition = TRANSITIONS[request.name]
+  if (!transition.actors.includes(request.actor)) return { ok: false, refusal: 'NOT_ALLOWED_FOR_ACTOR' }
+  if (!transition.from.includes(state)) return { ok: false, refusal: 'NOT_ALLOWED_FROM_STATE' }
+  if (transition.needsReason && !request.reason?.trim()) return { ok: false, refusal: 'REASON_REQUIRED' }
+  if (transition.needsUntil && (!request.until || request.until.getTime() <= request.now.getTime())) {
+    return { ok: false, refusal: 'END_TIME_REQUIRED' }
+  }
+  return { ok: true, to: transition.to }
+}
+
+export interface FeatureBan {
+  feature: Feature
+  until: Date
+  reason: string
+}
+
+export interface TimedFacts {
+  state: AccountState
+  /** End of a suspension. */
+  stateUntil: Date | null
+  bans: readonly FeatureBan[]
+}
+
+/** Bans still in force at `now`. */
+export function activeBans(bans: readonly FeatureBan[], now: Date): FeatureBan[] {
+  return bans.filter((ban) => ban.until.getTime() > now.getTime())
+}
+
+/** The state as the user experiences it at `now`: ended suspensions and expired bans no longer apply. */
+export function effectiveState(facts: TimedFacts, now: Date): AccountState {
+  if (facts.state === 'suspended' && facts.stateUntil && facts.stateUntil.getTime() <= now.getTime()) return 'active'
+  if (facts.state === 'restricted' && activeBans(facts.bans, now).length === 0) return 'active'
+  return facts.state
+}
+
+export function isBanned(facts: TimedFacts, feature: Feature, now: Date): boolean {
+  return effectiveState(facts, now) === 'restricted' && activeBans(facts.bans, now).some((ban) => ban.feature === feature)
+}
