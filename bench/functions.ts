@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '../cloudfunctions/_core/dispatch'
 import { FUNCTIONS } from '../local/functions'
-import { startTestCloud } from '../local/testing'
+import { acceptCurrentTerms, startTestCloud } from '../local/testing'
 import { p50p99, sample, type BenchRow } from './stats'
 
 const USER = 'bench-user'
@@ -17,7 +17,8 @@ export async function benchFunctions(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'lechat-bench-fn-'))
   const cloud = await startTestCloud({ dataDir: dir })
   try {
-    await cloud.call('account', { action: 'login', input: {} }, USER)
+    // getProfile passes the consent gate: one ledger query plus the cached documents per call.
+    await acceptCurrentTerms(cloud, USER)
     const runtime = cloud.runtimeFor(USER)
     const getProfile = (): Promise<unknown> => serve(FUNCTIONS.account, { action: 'getProfile' }, runtime)
 

@@ -5,6 +5,7 @@
 import { cpus, totalmem } from 'node:os'
 import { benchDb } from './db'
 import { benchFunctions } from './functions'
+import { benchScanner } from './scanner'
 import { printTable } from './stats'
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   console.log(`lechat-card bench · node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
   printTable('local database engine (in process, no HTTP)', await benchDb())
   printTable('cloud functions through the real wx-server-sdk', await benchFunctions())
+  printTable('moderation text scanner (20k terms, MB = UTF-16 bytes)', await benchScanner())
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { Clock } from '../cloudfunctions/_core/clock'
-import { loadConfig, type Mode } from '../cloudfunctions/_core/config'
+import { loadConfig, type Config, type Mode } from '../cloudfunctions/_core/config'
 import type { Logger } from '../cloudfunctions/_core/context'
 import type { Store } from '../cloudfunctions/_core/db'
 import type { OpenApi } from '../cloudfunctions/_core/ports/openapi'
@@ -26,6 +26,7 @@ export interface LocalCloudStack {
   runtimeFor: RuntimeFor
   /** The database as handlers see it, through the real SDK. */
   store: Store
+  config: Config
   triggers: TimerTrigger[]
   close(): Promise<void>
 }
@@ -37,6 +38,17 @@ export interface LocalCloudStackOptions {
   clock: Clock
   openApi: OpenApi
   log?: Logger
+  /** Extra settings as environment variables would give them (e.g. LECHAT_SUBSCRIBE_TEMPLATE_…). */
+  env?: Record<string, string>
+}
+
+/** LECHAT_* settings (operator details, subscribe templates …) apply locally too; mode and provider stay local. */
+export function localSettings(env: Record<string, string | undefined>): Record<string, string> {
+  const settings: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('LECHAT_') && name !== 'LECHAT_MODE' && name !== 'LECHAT_OPENAPI' && value !== undefined) settings[name] = value
+  }
+  return settings
 }
 
 export async function composeLocalCloud(options: LocalCloudStackOptions): Promise<LocalCloudStack> {
@@ -47,10 +59,11 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
     routes,
     now: () => options.clock.now().getTime(),
   })
+  const config = loadConfig({ ...options.env, LECHAT_MODE: options.mode })
   const runtimeFor = createLocalRuntime({
     cloudUrl: server.url,
     clock: options.clock,
-    config: loadConfig({ LECHAT_MODE: options.mode }),
+    config,
     openApi: options.openApi,
     ...(options.log ? { log: options.log } : {}),
   })
@@ -63,6 +76,7 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
     gateway,
     runtimeFor,
     store: runtimeFor('').db,
+    config,
     triggers,
     close: () => server.close(),
   }

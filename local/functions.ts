@@ -1,10 +1,16 @@
 /** Every deployable function the local cloud serves; typed so a function in the contract cannot be missing. */
 import type { FunctionName } from '../shared/contract'
 import { accountFunction } from '../cloudfunctions/account/handlers'
+import { consentFunction } from '../cloudfunctions/consent/handlers'
+import { inboxFunction } from '../cloudfunctions/inbox/handlers'
+import { legalFunction } from '../cloudfunctions/legal/handlers'
 import type { AnyFunctionDef } from '../cloudfunctions/_core/dispatch'
 
 export const FUNCTIONS: Record<FunctionName, AnyFunctionDef> = {
   account: accountFunction,
+  legal: legalFunction,
+  consent: consentFunction,
+  inbox: inboxFunction,
 }
 
 export function isFunctionName(name: string): name is FunctionName {

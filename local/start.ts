@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { systemClock } from '../cloudfunctions/_core/clock'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
-import { composeLocalCloud } from './cloud'
+import { composeLocalCloud, localSettings } from './cloud'
 import { DEV_IDENTITIES } from './identities'
 import { seedDemoData } from './seed'
 import { startTimers } from './timers'
@@ -15,9 +15,9 @@ const root = join(__dirname, '..')
 async function main(): Promise<void> {
   const dataDir = process.env.LECHAT_DATA_DIR ?? join(root, '.local-data')
   const port = Number(process.env.LECHAT_PORT ?? 9696)
-  const cloud = await composeLocalCloud({ dataDir, port, mode: 'local', clock: systemClock, openApi: sandboxOpenApi() })
+  const cloud = await composeLocalCloud({ dataDir, port, mode: 'local', clock: systemClock, openApi: sandboxOpenApi(), env: localSettings(process.env) })
   const { gateway, triggers, url } = cloud
-  const seeded = await seedDemoData(cloud.store, systemClock.now())
+  const seeded = await seedDemoData(cloud.store, systemClock.now(), cloud.config)
   const stopTimers = startTimers(triggers, async (trigger) => {
     const result = await gateway.fireTimer(trigger.fn, trigger.name)
     if (!result.ok) console.error(`timer ${trigger.fn}.${trigger.name} failed: ${result.error.code}`)

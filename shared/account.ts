@@ -46,14 +46,15 @@ export const PENDING_STEP_LABELS: Record<PendingStep, string> = {
 }
 
 export interface AccountFacts {
-  agreementAcceptedAt: Date | null
-  verifiedAt: Date | null
+  /** The current user agreement and privacy policy (and, under 14, the guardian's consent) are accepted. */
+  agreementAccepted: boolean
+  verified: boolean
 }
 
 export function pendingSteps(facts: AccountFacts): PendingStep[] {
   const steps: PendingStep[] = []
-  if (!facts.agreementAcceptedAt) steps.push('agreement')
-  if (!facts.verifiedAt) steps.push('realName')
+  if (!facts.agreementAccepted) steps.push('agreement')
+  if (!facts.verified) steps.push('realName')
   return steps
 }
 

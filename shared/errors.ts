@@ -14,6 +14,13 @@ export const ERROR_MESSAGES = {
   NOT_FOUND: '内容不存在或已被删除',
   CONFLICT: '数据已被修改，请刷新后重试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
+  TERMS_NOT_ACCEPTED: '请先阅读并同意用户协议和隐私政策',
+  TERMS_UPDATED: '用户协议或隐私政策已更新，请阅读并同意后继续使用',
+  GUARDIAN_CONSENT_REQUIRED: '未满14周岁的用户需要监护人同意后才能使用',
+  CONSENT_REQUIRED: '这项功能需要你的单独同意',
+  DOCUMENT_OUTDATED: '你看到的协议版本已不是最新，请刷新后重新阅读',
+  WITHDRAW_VIA_DELETION: '用户协议和隐私政策无法单独撤回；不再同意可以注销账号',
+  VERSION_EXISTS: '该文档版本已存在，已发布的版本不能修改',
   INTERNAL: '服务暂时不可用，请稍后再试',
 } as const
 

@@ -14,7 +14,10 @@ export interface AccountDoc extends Doc {
   createdAt: Date
   updatedAt: Date
   lastActiveAt: Date
-  agreementAcceptedAt: Date | null
+  /** YYYY-MM-DD (Beijing); decides the age class. Agreement acceptance is not stored here: the consent ledger is its truth. */
+  birthDate: string | null
+  /** Declared once at registration (not re-declarable), or read from a verified ID number. */
+  birthDateSource: 'declared' | 'verified' | null
   verifiedAt: Date | null
 }
 
@@ -38,6 +41,7 @@ export function toAccountView(doc: AccountDoc): AccountView {
   }
 }
 
-export function pendingOf(doc: AccountDoc): PendingStep[] {
-  return pendingSteps({ agreementAcceptedAt: doc.agreementAcceptedAt, verifiedAt: doc.verifiedAt })
+/** `agreementAccepted` comes from the consent gate (the ledger), never from the account document. */
+export function pendingOf(doc: AccountDoc, agreementAccepted: boolean): PendingStep[] {
+  return pendingSteps({ agreementAccepted, verified: doc.verifiedAt !== null })
 }

@@ -24,3 +24,8 @@ export class ManualClock implements Clock {
     this.current = to.getTime()
   }
 }
+
+/** Beijing wall time "YYYY-MM-DD HH:mm", as users read dates. */
+export function beijingDateTime(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+}

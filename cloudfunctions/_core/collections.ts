@@ -2,4 +2,12 @@
 export const COLLECTIONS = {
   accounts: 'accounts',
   auditLogs: 'audit_logs',
+  legalDocuments: 'legal_documents',
+  consentRecords: 'consent_records',
+  inboxMessages: 'inbox_messages',
+  subscriptions: 'subscriptions',
+  identities: 'identities',
+  cards: 'cards',
+  locations: 'locations',
+  cardVisits: 'card_visits',
 } as const

@@ -1,18 +1,79 @@
 /**
  * Runtime configuration, read once from the environment of the function.
  * Production is the default: a function deployed without settings must never
- * fall back to a sandbox provider.
+ * fall back to a sandbox provider, a development key or demo operator details.
  */
+import { MESSAGE_TYPES, type MessageType } from '../../shared/inbox'
+
 export type Mode = 'production' | 'local' | 'test'
+
+/** The personal-information processor named in every document and receipt. */
+export interface Operator {
+  name: string
+  /** A phone number or other contact shown beside the email (receipts: controller.contact). */
+  contact: string
+  email: string
+  address: string
+  /** Forum for disputes under the user agreement ({{disputeVenue}}). */
+  disputeVenue: string | null
+  /** The person responsible for children's information ({{childProtectionContact}}). */
+  childProtectionContact: string | null
+}
 
 export interface Config {
   mode: Mode
   /** Open-API provider: WeChat's cloud calls in production, the local sandbox elsewhere. */
   openApi: 'wechat' | 'sandbox'
+  /** 32-byte HMAC key for blind indexes and pseudonyms (ID numbers, ledger subjects); 64 hex characters. */
+  blindIndexKey: string
+  operator: Operator
+  /** The real-name verification provider named in the partner-sharing notice. */
+  verificationProvider: { name: string; contact: string } | null
+  /** Subscribe-message template per message type; a type without one is never pushed. */
+  subscribeTemplates: Partial<Record<MessageType, string>>
+  /** Account lifecycle figures the documents quote ({{coolingOffDays}}, {{dormancyPeriod}}). */
+  coolingOffDays: number
+  dormancyMonths: number
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
+}
+
+/**
+ * Known to everyone who reads this file: it makes local and test data
+ * reproducible, and production refuses it.
+ */
+export const INSECURE_DEV_BLIND_INDEX_KEY = 'dead'.repeat(16)
+
+/** Obviously fictional: local documents must not look like a real company's. */
+const DEMO_OPERATOR: Operator = {
+  name: '乐聊名片本地演示运营方（示例，非真实主体）',
+  contact: '400-000-0000（示例）',
+  email: 'privacy@example.com',
+  address: '（示例地址）北京市海淀区演示路 1 号',
+  disputeVenue: '运营方住所地有管辖权的人民法院（示例）',
+  childProtectionContact: '儿童个人信息保护专员（示例），child-privacy@example.com',
+}
+
+const DEMO_PROVIDER = { name: '本地沙箱核验服务（示例）', contact: 'sandbox-provider@example.com' }
+
+/** legalUpdate → LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE */
+export function subscribeTemplateVariable(type: MessageType): string {
+  return `LECHAT_SUBSCRIBE_TEMPLATE_${type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+}
+
+function text(env: Record<string, string | undefined>, name: string): string | null {
+  const value = env[name]?.trim()
+  return value ? value : null
+}
+
+function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
+  const raw = text(env, name)
+  if (raw === null) return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max} (got "${raw}")`)
+  return value
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -21,19 +82,82 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`LECHAT_MODE must be production, local or test (got "${modeText}")`)
   }
   const mode: Mode = modeText
-  const openApiText = env.LECHAT_OPENAPI ?? (mode === 'production' ? 'wechat' : 'sandbox')
+  const production = mode === 'production'
+  const openApiText = env.LECHAT_OPENAPI ?? (production ? 'wechat' : 'sandbox')
   if (openApiText !== 'wechat' && openApiText !== 'sandbox') {
     throw new ConfigError(`LECHAT_OPENAPI must be wechat or sandbox (got "${openApiText}")`)
   }
-  const config: Config = { mode, openApi: openApiText }
+
+  const key = text(env, 'LECHAT_BLIND_INDEX_KEY')
+  if (key !== null && !/^[0-9a-fA-F]{64}$/.test(key)) {
+    throw new ConfigError('LECHAT_BLIND_INDEX_KEY must be 64 hexadecimal characters (32 random bytes, e.g. `openssl rand -hex 32`)')
+  }
+
+  const operatorName = text(env, 'LECHAT_OPERATOR_NAME')
+  const operatorContact = text(env, 'LECHAT_OPERATOR_CONTACT')
+  const operatorEmail = text(env, 'LECHAT_OPERATOR_EMAIL')
+  const operatorAddress = text(env, 'LECHAT_OPERATOR_ADDRESS')
+  const fallback = production ? null : DEMO_OPERATOR
+  const operator: Operator = {
+    name: operatorName ?? fallback?.name ?? '',
+    contact: operatorContact ?? fallback?.contact ?? '',
+    email: operatorEmail ?? fallback?.email ?? '',
+    address: operatorAddress ?? fallback?.address ?? '',
+    disputeVenue: text(env, 'LECHAT_DISPUTE_VENUE') ?? fallback?.disputeVenue ?? null,
+    childProtectionContact: text(env, 'LECHAT_CHILD_PROTECTION_CONTACT') ?? fallback?.childProtectionContact ?? null,
+  }
+
+  const providerName = text(env, 'LECHAT_VERIFICATION_PROVIDER')
+  const providerContact = text(env, 'LECHAT_VERIFICATION_PROVIDER_CONTACT')
+  if ((providerName === null) !== (providerContact === null)) {
+    throw new ConfigError('LECHAT_VERIFICATION_PROVIDER and LECHAT_VERIFICATION_PROVIDER_CONTACT are set together or not at all')
+  }
+  const verificationProvider =
+    providerName !== null && providerContact !== null ? { name: providerName, contact: providerContact } : production ? null : DEMO_PROVIDER
+
+  const subscribeTemplates: Partial<Record<MessageType, string>> = {}
+  for (const type of MESSAGE_TYPES) {
+    const id = text(env, subscribeTemplateVariable(type))
+    if (id !== null) subscribeTemplates[type] = id
+  }
+
+  const config: Config = {
+    mode,
+    openApi: openApiText,
+    blindIndexKey: (key ?? (production ? '' : INSECURE_DEV_BLIND_INDEX_KEY)).toLowerCase(),
+    operator,
+    verificationProvider,
+    subscribeTemplates,
+    coolingOffDays: positiveInt(env, 'LECHAT_COOLING_OFF_DAYS', 15, 60),
+    dormancyMonths: positiveInt(env, 'LECHAT_DORMANCY_MONTHS', 12, 120),
+  }
   assertProductionSafe(config)
   return config
 }
 
-/** Production refuses sandboxes loudly rather than quietly pretending to check or send. */
+/** Production refuses sandboxes, development keys and missing operator details loudly rather than quietly running without them. */
 export function assertProductionSafe(config: Config): void {
   if (config.mode !== 'production') return
   if (config.openApi === 'sandbox') {
     throw new ConfigError('production refuses the sandbox open-API provider (LECHAT_OPENAPI=sandbox)')
+  }
+  if (!config.blindIndexKey) {
+    throw new ConfigError('production needs LECHAT_BLIND_INDEX_KEY (64 hex characters; keep it secret and never change it: stored blind indexes depend on it)')
+  }
+  if (config.blindIndexKey === INSECURE_DEV_BLIND_INDEX_KEY) {
+    throw new ConfigError('production refuses the insecure development key as LECHAT_BLIND_INDEX_KEY')
+  }
+  const missing = (
+    [
+      ['LECHAT_OPERATOR_NAME', config.operator.name],
+      ['LECHAT_OPERATOR_CONTACT', config.operator.contact],
+      ['LECHAT_OPERATOR_EMAIL', config.operator.email],
+      ['LECHAT_OPERATOR_ADDRESS', config.operator.address],
+    ] as const
+  )
+    .filter(([, value]) => !value)
+    .map(([name]) => name)
+  if (missing.length > 0) {
+    throw new ConfigError(`production needs the operator named in documents and receipts: set ${missing.join(', ')}`)
   }
 }

@@ -153,3 +153,12 @@ export function wrapDatabase(db: DB.Database): Store {
     },
   }
 }
+
+/** A collection that can only grow: adding and reading, with no update or removal to call. */
+export type AppendOnlyCollection<T extends Doc> = Pick<Collection<T>, 'name' | 'byId' | 'findOne' | 'find' | 'count' | 'add'>
+
+/** Copies only the growing and reading methods, so even a cast cannot reach an update. */
+export function appendOnly<T extends Doc>(collection: Collection<T>): AppendOnlyCollection<T> {
+  const { name, byId, findOne, find, count, add } = collection
+  return Object.freeze({ name, byId, findOne, find, count, add })
+}

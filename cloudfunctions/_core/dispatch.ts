@@ -1,6 +1,6 @@
 /**
  * The one dispatcher every cloud function runs through:
- * envelope → action → input validation (shared contract) → access rule → handler
+ * envelope → action → input validation (shared contract) → access rule → consent gate → handler
  * → output validation → `{ok, data}` or `{ok:false, error:{code, message}}`.
  * Nothing thrown below escapes as a crash; unknown failures become INTERNAL and are logged.
  */
@@ -12,6 +12,7 @@ import type { ActionSpec } from '../../shared/contract/define'
 import { apiError, type ApiResult, type FieldIssue } from '../../shared/errors'
 import { findAccount, type AccountDoc } from './accounts'
 import { recordAudit } from './audit'
+import { startTermsCheck } from './consent/gate'
 import type { AccountContext, Context, Runtime } from './context'
 import type { TimerJob } from './define'
 import { AppError, fail } from './errors'
@@ -65,7 +66,7 @@ async function authorize(access: Access, ctx: Context): Promise<AccountDoc | nul
 
 function targetOf(input: unknown): string | null {
   const record = input as Record<string, unknown> | null
-  for (const key of ['accountId', 'targetId', 'id']) {
+  for (const key of ['accountId', 'targetId', 'id', 'openid', 'docId']) {
     const value = record?.[key]
     if (typeof value === 'string') return value
   }
@@ -109,7 +110,10 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
     input = parsed.data
     validated = true
 
+    // Signed-in features wait for the current agreement and policy; `exempt` actions are how one gets there.
+    const termsCheck = spec.access !== 'anonymous' && spec.terms !== 'exempt' ? startTermsCheck(ctx) : null
     const account = await authorize(spec.access, ctx)
+    if (account && termsCheck) await termsCheck(account)
     const handlerCtx: Context | AccountContext = account ? { ...ctx, account } : ctx
     let run: LooseHandler
     if (typeof impl === 'function') {

@@ -4,6 +4,8 @@ import { accounts, findAccount, pendingOf, toAccountView, type AccountDoc } from
 import { defineFunction } from '../_core/define'
 import { fail, isDuplicateKey } from '../_core/errors'
 import type { Context } from '../_core/context'
+import { judgeTerms } from '../_core/consent/gate'
+import { deliverLegalNotices, consentPicture } from '../_core/consent/status'
 
 /** A friendly default name that reveals nothing about the person. */
 function defaultNickname(id: string): string {
@@ -22,7 +24,8 @@ async function createAccount(ctx: Context): Promise<AccountDoc | null> {
     createdAt: ctx.now,
     updatedAt: ctx.now,
     lastActiveAt: ctx.now,
-    agreementAcceptedAt: null,
+    birthDate: null,
+    birthDateSource: null,
     verifiedAt: null,
   }
   try {
@@ -47,11 +50,15 @@ export const accountFunction = defineFunction('account', {
     } else {
       await accounts(ctx.db).update(account._id, { lastActiveAt: ctx.now })
     }
-    return { account: toAccountView(account), created, pending: pendingOf(account) }
+    const picture = await consentPicture(ctx, account)
+    if (!created) await deliverLegalNotices(ctx, account, picture)
+    const { blocked } = judgeTerms(picture.age, picture.decisions, picture.catalogue, ctx.now)
+    return { account: toAccountView(account), created, pending: pendingOf(account, blocked === null) }
   },
 
   async getProfile(_input, ctx) {
-    return { account: toAccountView(ctx.account), pending: pendingOf(ctx.account) }
+    // Not exempt from the consent gate: reaching here means the agreement is accepted.
+    return { account: toAccountView(ctx.account), pending: pendingOf(ctx.account, true) }
   },
 
   async updateProfile(input, ctx) {

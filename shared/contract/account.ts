@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { ROLES } from '../access'
 import { ACCOUNT_STATES, PENDING_STEPS } from '../account'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
+import { isoDateTime } from './common'
 import { action } from './define'
 
 export const NICKNAME_MAX = 20
@@ -18,8 +19,6 @@ export const avatarUrl = z.string().check(
   z.maxLength(512, '头像地址过长'),
   z.refine((s) => /^(cloud:\/\/|https:\/\/)\S+$/.test(s), '头像地址必须是云存储文件或 https 图片'),
 )
-
-export const isoDateTime = z.iso.datetime()
 
 export const accountView = z.object({
   id: z.string(),
@@ -43,6 +42,7 @@ export const account = {
       pending: z.array(z.enum(PENDING_STEPS)),
     }),
     errors: ['ACCOUNT_UNAVAILABLE'],
+    terms: 'exempt',
   }),
   getProfile: action({
     summary: '查看我的资料',

@@ -14,6 +14,12 @@ export interface ActionSpec<
   output: O
   /** Codes specific to this action, beyond the ones every action can return. */
   errors: readonly ErrorCode[]
+  /**
+   * Signed-in actions are refused until the current user agreement and privacy
+   * policy are accepted; `exempt` marks the few that must work before that
+   * (reading and deciding on documents, the inbox, export and deletion).
+   */
+  terms?: 'exempt'
 }
 
 export function action<I extends z.ZodMiniType, O extends z.ZodMiniType, const X extends Access>(

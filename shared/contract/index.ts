@@ -1,6 +1,9 @@
 import * as z from 'zod/mini'
 import { zhCN } from 'zod/locales'
 import { account } from './account'
+import { consent } from './consent'
+import { inbox } from './inbox'
+import { legal } from './legal'
 import type { ActionSpec } from './define'
 
 // Validation messages reach users: speak Chinese on both sides.
@@ -13,6 +16,9 @@ z.config(zhCN())
  */
 export const contract = {
   account,
+  legal,
+  consent,
+  inbox,
 } as const
 
 export type Contract = typeof contract

@@ -1,5 +1,5 @@
 import type { AccountDoc } from '../../cloudfunctions/_core/accounts'
-import { startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, startTestCloud, type TestCloud } from '../../local/testing'
 import type { ApiResult } from '../../shared/errors'
 
 let cloud: TestCloud
@@ -88,9 +88,10 @@ describe('account.getProfile', () => {
 
   it('returns my profile and pending steps', async () => {
     const login = ok<LoginData>(await call('u-profile', 'login', {}))
+    await acceptCurrentTerms(cloud, 'u-profile')
     const profile = ok<Omit<LoginData, 'created'>>(await call('u-profile', 'getProfile', {}))
     expect(profile.account).toEqual(login.account)
-    expect(profile.pending).toEqual(['agreement', 'realName'])
+    expect(profile.pending).toEqual(['realName'])
   })
 
   it('is refused while the account is not usable', async () => {
@@ -103,7 +104,7 @@ describe('account.getProfile', () => {
 
 describe('account.updateProfile', () => {
   beforeAll(async () => {
-    ok(await call('u-edit', 'login', {}))
+    await acceptCurrentTerms(cloud, 'u-edit')
   })
 
   it('changes the nickname (trimmed) and the avatar', async () => {

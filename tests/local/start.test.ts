@@ -53,13 +53,13 @@ async function stop(running: Running): Promise<number | null> {
   return exited
 }
 
-async function callAs(url: string, openid: string, action: string): Promise<{ ok: boolean; data?: { account: { nickname: string } } }> {
+async function callAs(url: string, openid: string, action: string): Promise<{ ok: boolean; data?: { account: { nickname: string }; created?: boolean } }> {
   const response = await fetch(`${url}/call`, {
     method: 'POST',
     headers: { 'x-lechat-openid': openid },
     body: JSON.stringify({ name: 'account', data: { action, input: {} } }),
   })
-  return (await response.json()) as { ok: boolean; data?: { account: { nickname: string } } }
+  return (await response.json()) as { ok: boolean; data?: { account: { nickname: string }; created?: boolean } }
 }
 
 it('starts with demo data, stops on Ctrl-C and keeps data across restarts without seeding twice', async () => {
@@ -75,6 +75,7 @@ it('starts with demo data, stops on Ctrl-C and keeps data across restarts withou
 
   const second = await start()
   expect(second.output()).not.toContain('已写入演示数据')
-  expect((await callAs(second.url, 'visitor-1', 'getProfile')).ok).toBe(true)
+  // The visitor's account was kept: logging in again finds it instead of creating one.
+  expect((await callAs(second.url, 'visitor-1', 'login')).data?.created).toBe(false)
   expect(await stop(second)).toBe(0)
 }, 60_000)

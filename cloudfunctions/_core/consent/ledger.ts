@@ -1,0 +1,224 @@
+/**
+ * The consent ledger: one append-only, hash-chained sequence of decisions per
+ * person. Every grant, refusal and withdrawal is a new record naming the exact
+ * document version and hash shown; nothing is ever updated or removed through
+ * this module, and `verifyChain` finds any record changed behind its back.
+ *
+ * Account erasure (a later issue) keeps these records but replaces `subject`
+ * (the openid) with `erased:<subjectRef>`. What stays is the minimum needed to
+ * prove consent: purpose, action, method, document id + version + hash, time,
+ * the guardian's relation, masked name and keyed reference (already minimized),
+ * the keyed pseudonym `subjectRef`, and the chain hashes. The hash covers
+ * `subjectRef`, not the openid, so the chain still verifies after erasure.
+ */
+import { createHmac } from 'node:crypto'
+import type { ConsentAction, ConsentMethod, DocumentId, GuardianRelation, PurposeId } from '../../../shared/consent'
+import { COLLECTIONS } from '../collections'
+import type { Config } from '../config'
+import { appendOnly, PAGE_MAX, type AppendOnlyCollection, type Doc, type Store } from '../db'
+import { fail, isDuplicateKey } from '../errors'
+import { sha256Hex } from '../legal'
+
+export interface GuardianFacts {
+  relation: GuardianRelation
+  /** 张* — never the full name. */
+  maskedName: string
+  /** HMAC-SHA256(blindIndexKey, ID number) — never the ID number. */
+  identityRef: string
+}
+
+export interface ConsentRecordDoc extends Doc {
+  /** The person's openid (what queries use); replaced by a pseudonym on erasure. */
+  subject: string
+  /** Keyed pseudonym of the person; the chain is computed over this, not the openid. */
+  subjectRef: string
+  /** 1, 2, 3 … per subject; unique with `subject`, which serializes concurrent appends. */
+  seq: number
+  purpose: PurposeId
+  action: ConsentAction
+  method: ConsentMethod
+  docId: DocumentId
+  version: string
+  /** Hash of the document version the person was shown. */
+  hash: string
+  /** Server time. */
+  at: Date
+  guardian: GuardianFacts | null
+  prevHash: string
+  recordHash: string
+}
+
+export type NewConsentRecord = Pick<ConsentRecordDoc, 'purpose' | 'action' | 'method' | 'docId' | 'version' | 'hash' | 'guardian'>
+
+export const GENESIS_HASH = '0'.repeat(64)
+const RECORD_FORMAT = 'lechat-consent-record/1'
+/** Concurrent appends by one person are rare (two taps, two devices); each retry re-reads the head. */
+const APPEND_ATTEMPTS = 8
+
+export interface ChainReport {
+  ok: boolean
+  records: number
+  firstBrokenSeq: number | null
+}
+
+/** The keyed pseudonym of a person in the ledger and in receipts. */
+export function subjectRefOf(config: Config, openid: string): string {
+  return createHmac('sha256', Buffer.from(config.blindIndexKey, 'hex')).update(`consent-subject\u0000${openid}`, 'utf8').digest('hex')
+}
+
+/** A keyed reference to an ID number: links repeat guardians without storing the number. */
+export function identityRefOf(config: Config, normalizedIdNumber: string): string {
+  return createHmac('sha256', Buffer.from(config.blindIndexKey, 'hex')).update(normalizedIdNumber, 'utf8').digest('hex')
+}
+
+type Hashed = Omit<ConsentRecordDoc, '_id' | 'subject' | 'recordHash'>
+
+/** A fixed field order in a JSON array: unambiguous, and independent of how objects were built. */
+export function recordHashOf(r: Hashed): string {
+  const guardian = r.guardian ? [r.guardian.relation, r.guardian.maskedName, r.guardian.identityRef] : null
+  const fields = [RECORD_FORMAT, r.subjectRef, r.seq, r.purpose, r.action, r.method, r.docId, r.version, r.hash, r.at.toISOString(), guardian, r.prevHash]
+  return sha256Hex(JSON.stringify(fields))
+}
+
+/** Per purpose, what the ledger says now. */
+export interface PurposeDecision {
+  latest: ConsentRecordDoc | null
+  /** Grants since the last refusal or withdrawal, newest first (an early grant of an upcoming version is among them). */
+  activeGrants: ConsentRecordDoc[]
+  everGranted: boolean
+}
+
+/** A purpose the person never decided on. */
+export const NO_DECISION: PurposeDecision = Object.freeze({ latest: null, activeGrants: [], everGranted: false })
+
+export class Ledger {
+  private readonly records: AppendOnlyCollection<ConsentRecordDoc>
+
+  constructor(
+    private readonly db: Store,
+    private readonly config: Config,
+  ) {
+    this.records = appendOnly(db.collection<ConsentRecordDoc>(COLLECTIONS.consentRecords))
+  }
+
+  private head(subject: string): Promise<ConsentRecordDoc | null> {
+    return this.records.findOne({ subject }, [['seq', 'desc']])
+  }
+
+  /** Appends the entries in order at one time; returns the stored records. */
+  async append(subject: string, at: Date, entries: readonly NewConsentRecord[]): Promise<ConsentRecordDoc[]> {
+    const subjectRef = subjectRefOf(this.config, subject)
+    const stored: ConsentRecordDoc[] = []
+    let head = await this.head(subject)
+    for (const entry of entries) {
+      for (let attempt = 1; ; attempt++) {
+        const hashed: Hashed = {
+          ...entry,
+          subjectRef,
+          seq: (head?.seq ?? 0) + 1,
+          at,
+          prevHash: head?.recordHash ?? GENESIS_HASH,
+        }
+        const record: Omit<ConsentRecordDoc, '_id'> = { subject, ...hashed, recordHash: recordHashOf(hashed) }
+        try {
+          const id = await this.records.add(record)
+          head = { _id: id, ...record }
+          stored.push(head)
+          break
+        } catch (error) {
+          // Someone appended this seq first: chain onto their record instead.
+          if (!isDuplicateKey(error) || attempt >= APPEND_ATTEMPTS) {
+            if (isDuplicateKey(error)) fail('CONFLICT')
+            throw error
+          }
+          head = await this.head(subject)
+        }
+      }
+    }
+    return stored
+  }
+
+  async byId(subject: string, id: string): Promise<ConsentRecordDoc | null> {
+    const record = await this.records.byId(id)
+    return record && record.subject === subject ? record : null
+  }
+
+  /** Newest first, `beforeSeq` for paging. */
+  page(subject: string, options: { purpose?: PurposeId; beforeSeq?: number; limit: number }): Promise<ConsentRecordDoc[]> {
+    const where: Record<string, unknown> = { subject }
+    if (options.purpose) where.purpose = options.purpose
+    if (options.beforeSeq !== undefined) where.seq = this.cmd.lt(options.beforeSeq)
+    return this.records.find(where, { orderBy: [['seq', 'desc']], limit: options.limit })
+  }
+
+  /** The whole history, oldest first. */
+  async all(subject: string): Promise<ConsentRecordDoc[]> {
+    const all: ConsentRecordDoc[] = []
+    for (;;) {
+      const last = all.at(-1)
+      const where = last ? { subject, seq: this.cmd.gt(last.seq) } : { subject }
+      const page = await this.records.find(where, { orderBy: [['seq', 'asc']], limit: PAGE_MAX })
+      all.push(...page)
+      if (page.length < PAGE_MAX) return all
+    }
+  }
+
+  /**
+   * The state of each purpose, newest records first: usually one query (a
+   * person's whole history fits a page); pages further back only while some
+   * purpose is still undecided.
+   */
+  async decisions(subject: string, purposes: readonly PurposeId[]): Promise<Map<PurposeId, PurposeDecision>> {
+    const result = new Map<PurposeId, PurposeDecision>()
+    const open = new Map<PurposeId, { closed: boolean }>()
+    for (const purpose of purposes) {
+      result.set(purpose, { latest: null, activeGrants: [], everGranted: false })
+      open.set(purpose, { closed: false })
+    }
+    let beforeSeq: number | undefined
+    while (open.size > 0) {
+      const where: Record<string, unknown> = { subject, purpose: this.cmd.in([...open.keys()]) }
+      if (beforeSeq !== undefined) where.seq = this.cmd.lt(beforeSeq)
+      const page = await this.records.find(where, { orderBy: [['seq', 'desc']], limit: PAGE_MAX })
+      for (const record of page) {
+        const decision = result.get(record.purpose)
+        const state = open.get(record.purpose)
+        if (!decision || !state) continue
+        decision.latest ??= record
+        if (record.action === 'grant') {
+          decision.everGranted = true
+          if (!state.closed) decision.activeGrants.push(record)
+        } else {
+          state.closed = true
+        }
+        // Settled: we know the active grants and whether any grant ever existed.
+        if (state.closed && decision.everGranted) open.delete(record.purpose)
+      }
+      if (page.length < PAGE_MAX) break
+      beforeSeq = page.at(-1)?.seq
+    }
+    return result
+  }
+
+  /** Recomputes every link; `records` when the caller already read the whole history. */
+  async verifyChain(subject: string, records?: readonly ConsentRecordDoc[]): Promise<ChainReport> {
+    records ??= await this.all(subject)
+    const expectedRef = subject.startsWith('erased:') ? subject.slice('erased:'.length) : subjectRefOf(this.config, subject)
+    let prevHash = GENESIS_HASH
+    for (const [index, record] of records.entries()) {
+      const intact =
+        record.seq === index + 1 &&
+        record.prevHash === prevHash &&
+        record.subjectRef === expectedRef &&
+        record.at instanceof Date &&
+        recordHashOf(record) === record.recordHash
+      if (!intact) return { ok: false, records: records.length, firstBrokenSeq: index + 1 }
+      prevHash = record.recordHash
+    }
+    return { ok: true, records: records.length, firstBrokenSeq: null }
+  }
+
+  private get cmd(): Store['cmd'] {
+    return this.db.cmd
+  }
+}

@@ -1,0 +1,94 @@
+import type { MessageView } from '../../shared/contract/inbox'
+import type { MessageType } from '../../shared/inbox'
+import { loadAndDeliver } from '../_core/consent/status'
+import type { Context } from '../_core/context'
+import type { Where } from '../_core/db'
+import { defineFunction } from '../_core/define'
+import { fail, isDuplicateKey } from '../_core/errors'
+import { emptyCredits, inboxMessages, subscriptions, type InboxMessageDoc } from '../_core/inbox'
+
+const PAGE = 20
+
+function toView(m: InboxMessageDoc): MessageView {
+  return { id: m._id, type: m.type, title: m.title, body: m.body, link: m.link, read: m.readAt !== null, createdAt: m.createdAt.toISOString() }
+}
+
+/** Newest first, ties broken by _id: the cursor is the last message's (createdAt, _id). */
+function encodeCursor(m: InboxMessageDoc): string {
+  return `${m.createdAt.getTime()}.${m._id}`
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const match = /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor)
+  if (!match?.[1] || !match[2]) {
+    const message = '翻页位置无效，请从第一页重新加载'
+    return fail('INVALID_INPUT', message, [{ path: 'cursor', message }])
+  }
+  return { at: new Date(Number(match[1])), id: match[2] }
+}
+
+function unreadOf(ctx: Context): Promise<number> {
+  return inboxMessages(ctx.db).count({ recipient: ctx.openid, readAt: null })
+}
+
+export const inboxFunction = defineFunction('inbox', {
+  async list({ cursor, limit }, ctx) {
+    await loadAndDeliver(ctx, ctx.account)
+    const size = limit ?? PAGE
+    const _ = ctx.db.cmd
+    let where: Where = { recipient: ctx.openid }
+    if (cursor) {
+      const after = decodeCursor(cursor)
+      where = _.and({ recipient: ctx.openid }, _.or({ createdAt: _.lt(after.at) }, { createdAt: after.at, _id: _.lt(after.id) }))
+    }
+    const messages = await inboxMessages(ctx.db).find(where, {
+      orderBy: [
+        ['createdAt', 'desc'],
+        ['_id', 'desc'],
+      ],
+      limit: size,
+    })
+    const last = messages.at(-1)
+    return {
+      messages: messages.map(toView),
+      nextCursor: messages.length === size && last ? encodeCursor(last) : null,
+      unread: await unreadOf(ctx),
+    }
+  },
+
+  async unreadCount(_input, ctx) {
+    return { unread: await unreadOf(ctx) }
+  },
+
+  async markRead({ ids }, ctx) {
+    const _ = ctx.db.cmd
+    // The recipient condition is what keeps someone else's ids from changing anything.
+    const where: Record<string, unknown> = { recipient: ctx.openid, readAt: null }
+    if (ids) where._id = _.in(ids)
+    await inboxMessages(ctx.db).updateWhere(where, { readAt: ctx.now })
+    return { unread: await unreadOf(ctx) }
+  },
+
+  async subscribe({ accepted }, ctx) {
+    const types = [...new Set(accepted)]
+    const patch: Record<string, unknown> = { updatedAt: ctx.now }
+    for (const type of types) patch[`credits.${type}`] = ctx.db.cmd.inc(1)
+    const subs = subscriptions(ctx.db)
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if ((await subs.updateWhere({ openid: ctx.openid }, patch)) > 0) break
+      const credits = emptyCredits()
+      for (const type of types) credits[type] = 1
+      try {
+        await subs.add({ openid: ctx.openid, credits, updatedAt: ctx.now })
+        break
+      } catch (error) {
+        // Created meanwhile by a parallel call: add to it instead.
+        if (!isDuplicateKey(error)) throw error
+      }
+    }
+    const stored = await subs.findOne({ openid: ctx.openid })
+    const credits = emptyCredits()
+    for (const type of Object.keys(credits) as MessageType[]) credits[type] = stored?.credits[type] ?? 0
+    return { credits }
+  },
+})

@@ -1,0 +1,219 @@
+/**
+ * Personal data in public text (ID numbers, mobile numbers, bank cards) and
+ * ad/spam heuristics. Detection runs on the case- and width-folded text, which
+ * has the same length, so every position refers to the original text.
+ */
+import { idNumberProblem, maskIdNumber } from '../rules/id-number'
+import { foldText } from './automaton'
+
+export type PersonalDataKind = 'idNumber' | 'mobile' | 'bankCard'
+
+export interface PersonalDataHit {
+  kind: PersonalDataKind
+  start: number
+  end: number
+  /** Masked, safe to show in reasons and logs; the number itself is never copied out. */
+  masked: string
+}
+
+export const PERSONAL_DATA_NAMES: Record<PersonalDataKind, string> = {
+  idNumber: '身份证号',
+  mobile: '手机号',
+  bankCard: '银行卡号',
+}
+
+interface DigitGroup {
+  start: number
+  end: number
+  digits: string
+  /** Ends in an x (an ID number's check character). */
+  x: boolean
+  /** Joined to the previous group by one space or dash: "138 0013 8000", "110105-1949…". */
+  joined: boolean
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
+const isAsciiAlnum = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
+
+/** Maximal digit runs of folded text; a run directly followed by a lone x keeps it as a check character. */
+function digitGroups(folded: string): DigitGroup[] {
+  const groups: DigitGroup[] = []
+  let i = 0
+  while (i < folded.length) {
+    if (!isDigit(folded.charCodeAt(i))) {
+      i++
+      continue
+    }
+    const start = i
+    while (i < folded.length && isDigit(folded.charCodeAt(i))) i++
+    let end = i
+    let x = false
+    if (folded.charCodeAt(i) === 0x78 && !isAsciiAlnum(folded.charCodeAt(i + 1))) {
+      x = true
+      end = ++i
+    }
+    const previous = groups[groups.length - 1]
+    const gap = previous ? folded.slice(previous.end, start) : ''
+    const joined = previous !== undefined && !previous.x && (gap === ' ' || gap === '-')
+    groups.push({ start, end, digits: folded.slice(start, x ? end - 1 : end), x, joined })
+  }
+  return groups
+}
+
+/** Luhn (ISO/IEC 7812-1) check over a digit string. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 0x30
+    if (i % 2 === 1) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+  }
+  return sum % 10 === 0
+}
+
+/**
+ * Issuer prefixes payment cards use: ISO/IEC 7812 industries 3–6 and 9 (UnionPay 62,
+ * Visa 4, Mastercard 5x, Amex/JCB 3x, old domestic 9xxx) and Mastercard's 2221–2720.
+ * Order numbers that start with a year (2023…) or a 1 therefore never count as cards,
+ * even in the one case in ten where they happen to pass the Luhn check.
+ */
+function plausibleIssuer(digits: string): boolean {
+  const first = digits[0]
+  if (first === '2') {
+    const prefix = Number(digits.slice(0, 4))
+    return prefix >= 2221 && prefix <= 2720
+  }
+  return first === '3' || first === '4' || first === '5' || first === '6' || first === '9'
+}
+
+// The future-birth-date rule needs a clock; for detection a number that is otherwise a valid ID counts.
+const NO_FUTURE = { year: 9999, month: 12, day: 31 }
+
+const MOBILE = /^(?:0086|86)?(1[3-9]\d{9})$/
+
+function classify(digits: string, x: boolean): { kind: PersonalDataKind; masked: string } | null {
+  if (digits.length === 17 && x) {
+    const id = `${digits}X`
+    return idNumberProblem(id, NO_FUTURE) === null ? { kind: 'idNumber', masked: maskIdNumber(id) } : null
+  }
+  if (x) return null
+  if (digits.length === 18 && idNumberProblem(digits, NO_FUTURE) === null) return { kind: 'idNumber', masked: maskIdNumber(digits) }
+  const mobile = MOBILE.exec(digits)?.[1]
+  if (mobile) return { kind: 'mobile', masked: `${mobile.slice(0, 3)}****${mobile.slice(7)}` }
+  if (digits.length >= 13 && digits.length <= 19 && plausibleIssuer(digits) && luhnValid(digits)) {
+    return { kind: 'bankCard', masked: `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8)}${digits.slice(-4)}` }
+  }
+  return null
+}
+
+/**
+ * ID numbers, mobile numbers and bank card numbers, written plainly or in groups
+ * separated by single spaces or dashes (also in full-width digits). A number is a
+ * whole digit run or a run of joined groups — never a slice of a longer run, so a
+ * long order number that contains eleven phone-like digits is not a phone. Among
+ * joined groups the longest valid window wins, left to right.
+ */
+export function detectPersonalData(text: string): PersonalDataHit[] {
+  const folded = foldText(text)
+  const groups = digitGroups(folded)
+  const hits: PersonalDataHit[] = []
+  let i = 0
+  while (i < groups.length) {
+    let best: { last: number; kind: PersonalDataKind; masked: string } | null = null
+    let digits = ''
+    for (let j = i; j < groups.length; j++) {
+      const group = groups[j] as DigitGroup
+      if (j > i && !group.joined) break
+      digits += group.digits
+      if (digits.length > 19) break
+      const found = classify(digits, group.x)
+      if (found) best = { last: j, ...found }
+      if (group.x) break
+    }
+    if (!best) {
+      i++
+      continue
+    }
+    const first = groups[i] as DigitGroup
+    const plus = best.kind === 'mobile' && first.start > 0 && folded[first.start - 1] === '+'
+    hits.push({ kind: best.kind, start: plus ? first.start - 1 : first.start, end: (groups[best.last] as DigitGroup).end, masked: best.masked })
+    i = best.last + 1
+  }
+  return hits
+}
+
+export type SpamKind = 'contactVariant' | 'contactHandle' | 'mobile' | 'link' | 'repeat' | 'emojiRun'
+
+export interface SpamSignal {
+  kind: SpamKind
+  start: number
+  end: number
+  weight: number
+  /** Chinese, for the author and the review queue. */
+  reason: string
+}
+
+export interface SpamReport {
+  score: number
+  signals: SpamSignal[]
+}
+
+/** A score at or above this sends the text to human review. */
+export const SPAM_REVIEW_THRESHOLD = 5
+
+// Written against folded text (lower-case ASCII, half-width). Plain 加微信 and words that are
+// also ordinary Chinese (威信 "prestige", 卫星 "satellite") or code (wx.login) are left out on purpose.
+// No lookbehind (older iOS JavaScriptCore cannot parse it): `notAfter` checks the previous character.
+const CONTACT_VARIANT = /(?:加|➕|\+)\s?(?:vx|v|wx|q|扣|薇|微(?![信博]))(?![a-z])|(?:vx|v信|微x)(?![a-z])|薇信|徽信|嶶信|扣扣|企鹅号/gu
+const CONTACT_HANDLE = /(微信|weixin|wechat|qq|vx|wx|v信|薇信)号?\s?[:：]?\s?[a-z0-9][a-z0-9_-]{4,}/gu
+const LINK =
+  /(?:https?:\/\/|www\.)[a-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|top|xyz|vip|cc|me|io|info|club|shop|site|link|ly)(?![a-z0-9-])(?:\/[a-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*)?/gu
+// Characters people use for dividers (———, ……, ====) are not counted as repetition.
+const REPEAT = /([^\s\-_=*.·—~…0-9])\1{5,}/gu
+const EMOJI_RUN = /(?:\p{Extended_Pictographic}(?:\ufe0f|\u200d|[\u{1f3fb}-\u{1f3ff}])*){5,}/gu
+
+/** Calls `visit` for each match, except ASCII-led matches that continue a word (previous character in `notAfter`). */
+function each(pattern: RegExp, text: string, visit: (match: RegExpExecArray) => void, notAfter?: RegExp): void {
+  pattern.lastIndex = 0
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const continues = notAfter !== undefined && m.index > 0 && text.charCodeAt(m.index) < 0x80 && notAfter.test(text.charAt(m.index - 1))
+    if (!continues) visit(m)
+  }
+}
+
+/**
+ * Heuristics for ad and spam posts: obfuscated contact words (加V, VX, 薇信 …),
+ * handles and phone numbers left for off-platform contact, several links, and
+ * long runs of one character or of emoji. One contact on a business card stays
+ * well under the threshold; several signals together reach it.
+ */
+export function spamReport(text: string, personalData: readonly PersonalDataHit[] = detectPersonalData(text)): SpamReport {
+  const folded = foldText(text)
+  const signals: SpamSignal[] = []
+  const original = (m: RegExpExecArray): string => text.slice(m.index, m.index + m[0].length)
+  const add = (kind: SpamKind, m: RegExpExecArray, weight: number, reason: string): void => {
+    signals.push({ kind, start: m.index, end: m.index + m[0].length, weight, reason })
+  }
+  // One phone, one handle and one link are what a business card carries: the first of each
+  // weighs 1, every further one 2. Reasons name the platform, not the handle (it may be a phone number).
+  const seen = new Map<SpamKind, number>()
+  const firstCheap = (kind: SpamKind): number => {
+    const count = seen.get(kind) ?? 0
+    seen.set(kind, count + 1)
+    return count === 0 ? 1 : 2
+  }
+  each(CONTACT_VARIANT, folded, (m) => add('contactVariant', m, 3, `使用变体写法的联系方式「${original(m).trim()}」`), /[a-z0-9+]/)
+  each(CONTACT_HANDLE, folded, (m) => add('contactHandle', m, firstCheap('contactHandle'), `留有站外联系账号（${text.slice(m.index, m.index + (m[1] ?? '').length)}）`), /[a-z]/)
+  for (const hit of personalData) {
+    if (hit.kind !== 'mobile') continue
+    signals.push({ kind: 'mobile', start: hit.start, end: hit.end, weight: firstCheap('mobile'), reason: `留有手机号 ${hit.masked}` })
+  }
+  each(LINK, folded, (m) => add('link', m, firstCheap('link'), `含有链接 ${original(m)}`), /[a-z0-9@.-]/)
+  each(REPEAT, folded, (m) => add('repeat', m, 2, `连续重复「${text.slice(m.index, m.index + (m[1] ?? '').length)}」${Array.from(m[0]).length} 次`))
+  each(EMOJI_RUN, folded, (m) => add('emojiRun', m, 2, `连续使用 ${Array.from(m[0].replace(/[\ufe0f\u200d\u{1f3fb}-\u{1f3ff}]/gu, '')).length} 个表情符号`))
+  signals.sort((a, b) => a.start - b.start || a.end - b.end)
+  return { score: signals.reduce((sum, s) => sum + s.weight, 0), signals }
+}

@@ -1,0 +1,75 @@
+import { ConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadConfig, subscribeTemplateVariable } from '../../cloudfunctions/_core/config'
+
+const KEY = 'a1'.repeat(32)
+const PRODUCTION = {
+  LECHAT_MODE: 'production',
+  LECHAT_BLIND_INDEX_KEY: KEY,
+  LECHAT_OPERATOR_NAME: '某某网络科技有限公司',
+  LECHAT_OPERATOR_CONTACT: '010-00000000',
+  LECHAT_OPERATOR_EMAIL: 'privacy@example.cn',
+  LECHAT_OPERATOR_ADDRESS: '北京市某区某路 1 号',
+}
+
+function refusal(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as Error).message
+  }
+  throw new Error('expected the configuration to be refused')
+}
+
+describe('production configuration', () => {
+  it('starts with a key and the operator named', () => {
+    const config = loadConfig(PRODUCTION)
+    expect(config.blindIndexKey).toBe(KEY)
+    expect(config.operator).toMatchObject({ name: '某某网络科技有限公司', email: 'privacy@example.cn' })
+    expect(config.verificationProvider).toBeNull()
+    expect(config.subscribeTemplates).toEqual({})
+  })
+
+  it('refuses to start without the blind-index key, naming the variable', () => {
+    expect(refusal({ ...PRODUCTION, LECHAT_BLIND_INDEX_KEY: undefined })).toContain('LECHAT_BLIND_INDEX_KEY')
+  })
+
+  it.each([
+    ['too short', 'ab'.repeat(16)],
+    ['not hexadecimal', 'zz'.repeat(32)],
+  ])('refuses a key that is %s, in any mode', (_name, key) => {
+    expect(refusal({ ...PRODUCTION, LECHAT_BLIND_INDEX_KEY: key })).toContain('64 hexadecimal')
+    expect(refusal({ LECHAT_MODE: 'local', LECHAT_BLIND_INDEX_KEY: key })).toContain('64 hexadecimal')
+  })
+
+  it('refuses the insecure development key', () => {
+    expect(refusal({ ...PRODUCTION, LECHAT_BLIND_INDEX_KEY: INSECURE_DEV_BLIND_INDEX_KEY })).toContain('insecure development key')
+  })
+
+  it.each(['LECHAT_OPERATOR_NAME', 'LECHAT_OPERATOR_CONTACT', 'LECHAT_OPERATOR_EMAIL', 'LECHAT_OPERATOR_ADDRESS'])('refuses to start without %s', (name) => {
+    expect(refusal({ ...PRODUCTION, [name]: '  ' })).toContain(name)
+  })
+
+  it('never falls back to the demo operator or the demo verification provider', () => {
+    const config = loadConfig(PRODUCTION)
+    expect(JSON.stringify(config)).not.toContain('示例')
+  })
+})
+
+describe('local and test configuration', () => {
+  it('uses the clearly named insecure key and demo operator details', () => {
+    const config = loadConfig({ LECHAT_MODE: 'test' })
+    expect(config.blindIndexKey).toBe(INSECURE_DEV_BLIND_INDEX_KEY)
+    expect(config.operator.name).toContain('示例')
+    expect(config.verificationProvider?.name).toContain('示例')
+  })
+
+  it('reads a subscribe-message template per message type', () => {
+    expect(subscribeTemplateVariable('legalUpdate')).toBe('LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE')
+    const config = loadConfig({ LECHAT_MODE: 'local', LECHAT_SUBSCRIBE_TEMPLATE_MODERATION_DECISION: 'tmpl-123' })
+    expect(config.subscribeTemplates).toEqual({ moderationDecision: 'tmpl-123' })
+  })
+
+  it('wants the verification provider name and contact together', () => {
+    expect(refusal({ LECHAT_MODE: 'local', LECHAT_VERIFICATION_PROVIDER: '某核验服务商' })).toContain('LECHAT_VERIFICATION_PROVIDER_CONTACT')
+  })
+})
