@@ -1,9 +1,12 @@
 /** Every deployable function the local cloud serves; typed so a function in the contract cannot be missing. */
 import type { FunctionName } from '../shared/contract'
 import { accountFunction } from '../cloudfunctions/account/handlers'
+import { adminFunction } from '../cloudfunctions/admin/handlers'
 import { consentFunction } from '../cloudfunctions/consent/handlers'
+import { identityFunction } from '../cloudfunctions/identity/handlers'
 import { inboxFunction } from '../cloudfunctions/inbox/handlers'
 import { legalFunction } from '../cloudfunctions/legal/handlers'
+import { schedulerFunction } from '../cloudfunctions/scheduler/handlers'
 import type { AnyFunctionDef } from '../cloudfunctions/_core/dispatch'
 
 export const FUNCTIONS: Record<FunctionName, AnyFunctionDef> = {
@@ -11,6 +14,9 @@ export const FUNCTIONS: Record<FunctionName, AnyFunctionDef> = {
   legal: legalFunction,
   consent: consentFunction,
   inbox: inboxFunction,
+  identity: identityFunction,
+  admin: adminFunction,
+  scheduler: schedulerFunction,
 }
 
 export function isFunctionName(name: string): name is FunctionName {

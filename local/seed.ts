@@ -7,12 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DOCUMENT_IDS, DOCUMENT_TITLES, PURPOSES, type DocumentId, type PurposeId } from '../shared/consent'
-import type { AccountDoc } from '../cloudfunctions/_core/accounts'
+import { freshLifecycle, type AccountDoc } from '../cloudfunctions/_core/accounts'
 import type { Config } from '../cloudfunctions/_core/config'
 import { Ledger } from '../cloudfunctions/_core/consent/ledger'
 import type { Doc, Store } from '../cloudfunctions/_core/db'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { DEV_IDENTITIES } from './identities'
+import { seedDemoIdentities } from './seed-identity'
 
 const SEED_MARKER = 'demo-seed'
 /** 2: consents moved from `agreementAcceptedAt` to the ledger; older folders get their demo consents added. */
@@ -96,7 +97,8 @@ export async function seedDemoData(store: Store, now: Date, config: Config): Pro
   const markers = store.collection<SeedMarker>('counters')
   const marker = await markers.byId(SEED_MARKER)
   const documents = await seedDocuments(store, config, now)
-  if (marker && marker.version >= SEED_VERSION) return documents.length > 0
+  // Identities are checked on every start: folders seeded before real-name verification existed get theirs.
+  if (marker && marker.version >= SEED_VERSION) return (await seedDemoIdentities(store, now, config)) > 0 || documents.length > 0
   const accounts = store.collection<AccountDoc>('accounts')
   for (const [index, identity] of DEV_IDENTITIES.entries()) {
     const birthDate = SETTLED_BIRTH_DATES[identity.openid] ?? null
@@ -104,6 +106,7 @@ export async function seedDemoData(store: Store, now: Date, config: Config): Pro
     if (!existing) {
       await accounts.add({
         _id: `demo-account-${index + 1}`,
+        ...freshLifecycle(),
         openid: identity.openid,
         state: 'active',
         roles: [...identity.roles],
@@ -123,5 +126,6 @@ export async function seedDemoData(store: Store, now: Date, config: Config): Pro
   }
   if (marker) await markers.update(SEED_MARKER, { version: SEED_VERSION })
   else await markers.add({ _id: SEED_MARKER, version: SEED_VERSION, seededAt: now })
+  await seedDemoIdentities(store, now, config)
   return true
 }

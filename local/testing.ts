@@ -3,7 +3,7 @@
  * wx-server-sdk against a fresh local database, with a clock tests can move.
  */
 import { ManualClock } from '../cloudfunctions/_core/clock'
-import { jsonLogger, silentLogger } from '../cloudfunctions/_core/context'
+import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/context'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { DOCUMENT_IDS, DOCUMENT_TITLES, PURPOSES, requiredPurposes } from '../shared/consent'
@@ -17,7 +17,9 @@ export interface TestCloud extends LocalCloudStack {
   call(name: string, data: unknown, openid: string): Promise<ApiResult<unknown>>
 }
 
-export async function startTestCloud(options: { dataDir?: string; start?: Date; env?: Record<string, string> } = {}): Promise<TestCloud> {
+export async function startTestCloud(
+  options: { dataDir?: string; start?: Date; env?: Record<string, string>; log?: Logger } = {},
+): Promise<TestCloud> {
   const clock = new ManualClock(options.start ?? new Date())
   const openApi = sandboxOpenApi()
   const stack = await composeLocalCloud({
@@ -26,7 +28,7 @@ export async function startTestCloud(options: { dataDir?: string; start?: Date; 
     clock,
     openApi,
     // LECHAT_TEST_LOG=1 shows what functions log while a test runs.
-    log: process.env.LECHAT_TEST_LOG ? jsonLogger : silentLogger,
+    log: options.log ?? (process.env.LECHAT_TEST_LOG ? jsonLogger : silentLogger),
     ...(options.env ? { env: options.env } : {}),
   })
   return { ...stack, clock, openApi, call: stack.gateway.call }

@@ -1,8 +1,11 @@
 /**
  * Where the api client sends calls. This checked-in copy is the local-development
  * default; `npm run build` replaces it with a config.js written from
- * LECHAT_TARGET, LECHAT_CLOUD_ENV, LECHAT_LOCAL_URL and LECHAT_DEV_OPENID.
+ * LECHAT_TARGET, LECHAT_CLOUD_ENV, LECHAT_LOCAL_URL, LECHAT_DEV_OPENID and
+ * LECHAT_SUBSCRIBE_TEMPLATE_<TYPE> (one per message type, e.g. LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE).
  */
+import type { MessageType } from '../shared/inbox'
+
 export type Transport = 'local' | 'cloud'
 
 export interface AppConfig {
@@ -14,6 +17,11 @@ export interface AppConfig {
   localUrl: string
   /** Development identity sent as x-lechat-openid; empty lets the local cloud's switcher decide. */
   devOpenid: string
+  /**
+   * WeChat subscribe-message template ids (from the mini-program console) per message type.
+   * Types without a template are never asked for; with none at all the inbox hides the option.
+   */
+  subscribeTemplates: Partial<Record<MessageType, string>>
 }
 
 export const config: AppConfig = {
@@ -21,4 +29,5 @@ export const config: AppConfig = {
   envId: '',
   localUrl: 'http://127.0.0.1:9696',
   devOpenid: '',
+  subscribeTemplates: {},
 }

@@ -8,6 +8,9 @@
  *     LECHAT_CLOUD_ENV   CloudBase environment id (required for cloud)
  *     LECHAT_LOCAL_URL   local cloud base URL (default http://127.0.0.1:9696)
  *     LECHAT_DEV_OPENID  development identity sent to the local cloud (optional)
+ *     LECHAT_SUBSCRIBE_TEMPLATE_<TYPE>  WeChat subscribe-message template id per inbox
+ *                        message type (optional; TYPE is the type in UPPER_SNAKE_CASE:
+ *                        LEGAL_UPDATE, ACCOUNT_STATE, MODERATION_DECISION, SYSTEM)
  * Fails when app.json names a missing page or component, when zod reaches a
  * bundle, or when a package passes WeChat's size limits.
  */
@@ -15,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { build, type Plugin } from 'esbuild'
 import type { AppConfig } from '../miniprogram/config'
+import { MESSAGE_TYPES, type MessageType } from '../shared/inbox'
 
 export interface BuiltFile {
   file: string
@@ -39,13 +43,35 @@ const NOT_SHIPPED = new Set(['tsconfig.json'])
 
 interface AppJson {
   pages: string[]
-  subpackages?: Array<{ root: string; pages: string[] }>
-  subPackages?: Array<{ root: string; pages: string[] }>
+  subpackages?: Array<{ root: string; name?: string; pages: string[] }>
+  subPackages?: Array<{ root: string; name?: string; pages: string[] }>
+  preloadRule?: Record<string, { network?: string; packages: string[] }>
   usingComponents?: Record<string, string>
   tabBar?: { list: Array<{ pagePath: string; iconPath?: string; selectedIconPath?: string }> }
 }
 
+/** legalUpdate → LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE */
+export function subscribeTemplateVar(type: MessageType): string {
+  return `LECHAT_SUBSCRIBE_TEMPLATE_${type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+}
+
+/** Template ids as the mini-program console shows them (letters, digits, - and _). */
+const TEMPLATE_ID = /^[A-Za-z0-9_-]{8,128}$/
+
+function subscribeTemplatesFromEnv(env: Record<string, string | undefined>): AppConfig['subscribeTemplates'] {
+  const templates: AppConfig['subscribeTemplates'] = {}
+  for (const type of MESSAGE_TYPES) {
+    const name = subscribeTemplateVar(type)
+    const value = (env[name] ?? '').trim()
+    if (!value) continue
+    if (!TEMPLATE_ID.test(value)) throw new Error(`${name} must be a subscribe-message template id, got "${value}"`)
+    templates[type] = value
+  }
+  return templates
+}
+
 export function configFromEnv(env: Record<string, string | undefined>): AppConfig {
+  const subscribeTemplates = subscribeTemplatesFromEnv(env)
   const target = env.LECHAT_TARGET || 'local'
   if (target !== 'local' && target !== 'cloud') {
     throw new Error(`LECHAT_TARGET must be "local" or "cloud", got "${target}"`)
@@ -55,11 +81,11 @@ export function configFromEnv(env: Record<string, string | undefined>): AppConfi
     // The default environment is whichever was created first: too easy to ship against the wrong one.
     if (!envId) throw new Error('LECHAT_TARGET=cloud needs LECHAT_CLOUD_ENV (the CloudBase environment id)')
     // Nothing about the developer's machine goes into a cloud build.
-    return { transport: 'cloud', envId, localUrl: '', devOpenid: '' }
+    return { transport: 'cloud', envId, localUrl: '', devOpenid: '', subscribeTemplates }
   }
   const localUrl = env.LECHAT_LOCAL_URL || 'http://127.0.0.1:9696'
   if (!/^https?:\/\/[^\s/]+/.test(localUrl)) throw new Error(`LECHAT_LOCAL_URL must be an http(s) URL, got "${localUrl}"`)
-  return { transport: 'local', envId: '', localUrl, devOpenid: env.LECHAT_DEV_OPENID ?? '' }
+  return { transport: 'local', envId: '', localUrl, devOpenid: env.LECHAT_DEV_OPENID ?? '', subscribeTemplates }
 }
 
 function walk(dir: string): string[] {
@@ -108,6 +134,14 @@ function checkAppJson(sourceDir: string, app: AppJson): void {
     }
   }
   checkComponentRefs('app.json', app.usingComponents, sourceDir)
+  // Subpackages preloaded when a page opens: the page and the packages must exist.
+  const packageNames = new Set(subpackages.flatMap((pkg) => [pkg.root, pkg.root.replace(/\/+$/, ''), ...(pkg.name ? [pkg.name] : [])]))
+  for (const [page, rule] of Object.entries(app.preloadRule ?? {})) {
+    if (!pages.includes(page)) problems.push(`preloadRule: ${page} is not a page`)
+    for (const name of rule.packages) {
+      if (!packageNames.has(name) && name !== '__APP__') problems.push(`preloadRule ${page}: no subpackage named ${name}`)
+    }
+  }
   for (const item of app.tabBar?.list ?? []) {
     if (!app.pages.includes(item.pagePath)) problems.push(`tabBar: ${item.pagePath} is not a main-package page`)
     for (const icon of [item.iconPath, item.selectedIconPath]) {

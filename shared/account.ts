@@ -1,9 +1,6 @@
 import type { Role } from './access'
 
-/**
- * Account states. Only `active` is produced so far; the lifecycle (restrictions,
- * freezing, deletion, dormancy) adds its transitions on top of this list.
- */
+/** Account states; the named transitions between them are in rules/lifecycle.ts. */
 export const ACCOUNT_STATES = [
   'active',
   'restricted',
@@ -59,3 +56,29 @@ export function pendingSteps(facts: AccountFacts): PendingStep[] {
 }
 
 export const DEFAULT_ROLES: readonly Role[] = ['user']
+
+/** Every state a person with an account can be in (a deleted account is a tombstone nobody signs into). */
+export const LIVING_STATES: readonly AccountState[] = ACCOUNT_STATES.filter((s) => s !== 'deleted')
+
+/** What a person can do about their own account's state (offered by getState). */
+export const SELF_SERVICE_ACTIONS = ['freeze', 'unfreeze', 'requestDeletion', 'cancelDeletion'] as const
+export type SelfServiceAction = (typeof SELF_SERVICE_ACTIONS)[number]
+
+/** Staff-imposed states a person can appeal against. */
+export const APPEALABLE_STATES: ReadonlySet<AccountState> = new Set(['restricted', 'suspended', 'frozenByStaff', 'terminated'])
+
+/** Fields locked after real-name verification: changed only through a correction request reviewed by staff. */
+export const CORRECTION_FIELDS = ['realName', 'idNumber', 'birthDate'] as const
+export type CorrectionField = (typeof CORRECTION_FIELDS)[number]
+
+export const CORRECTION_FIELD_LABELS: Record<CorrectionField, string> = {
+  realName: '真实姓名',
+  idNumber: '身份证号',
+  birthDate: '出生日期',
+}
+
+export const CORRECTION_STATUSES = ['open', 'accepted', 'rejected'] as const
+export type CorrectionStatus = (typeof CORRECTION_STATUSES)[number]
+
+/** Erasure within this many working days of the cooling-off period's end (the promise in the privacy policy). */
+export const ERASURE_WORKING_DAYS = 15

@@ -21,6 +21,20 @@ export const ERROR_MESSAGES = {
   DOCUMENT_OUTDATED: '你看到的协议版本已不是最新，请刷新后重新阅读',
   WITHDRAW_VIA_DELETION: '用户协议和隐私政策无法单独撤回；不再同意可以注销账号',
   VERSION_EXISTS: '该文档版本已存在，已发布的版本不能修改',
+  ALREADY_VERIFIED: '你的账号已完成实名认证，无需重复核验',
+  ID_ALREADY_BOUND:
+    '该身份证号已绑定另一个乐聊名片账号，一个人只能实名认证一个账号。如果那个账号不是你本人注册的，可以提交冒用申诉，我们会人工核查',
+  VERIFICATION_USED: '这次核验已经完成过，请勿重复提交；如需重新核验请重新发起',
+  VERIFICATION_EXPIRED: '这次核验已过期，请重新发起实名核验',
+  IDENTITY_SERVICE_UNAVAILABLE: '实名核验服务暂时不可用，请稍后再试',
+  TRANSITION_NOT_ALLOWED: '账号当前状态不能进行此操作',
+  REASON_REQUIRED: '请写明处理理由',
+  END_TIME_REQUIRED: '请设置结束时间，且须晚于当前时间',
+  REAUTH_REQUIRED: '为确认是你本人操作，请重新进入小程序后再试',
+  REVERIFICATION_REQUIRED: '为确认是你本人操作，请先重新完成人脸核验',
+  FEATURE_RESTRICTED: '这项功能已被限制使用',
+  CORRECTION_PENDING: '你已提交过这一项的更正申请，请等待处理结果',
+  CORRECTION_RESOLVED: '这条更正申请已处理过了',
   INTERNAL: '服务暂时不可用，请稍后再试',
 } as const
 
@@ -38,13 +52,16 @@ export interface ApiError {
   code: ErrorCode
   message: string
   issues?: FieldIssue[]
+  /** With RATE_LIMITED and other waits: the earliest time (ISO 8601) a retry can succeed. */
+  retryAt?: string
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError }
 
-export function apiError(code: ErrorCode, message?: string, issues?: FieldIssue[]): ApiError {
+export function apiError(code: ErrorCode, message?: string, issues?: FieldIssue[], retryAt?: Date): ApiError {
   const error: ApiError = { code, message: message ?? ERROR_MESSAGES[code] }
   if (issues && issues.length > 0) error.issues = issues
+  if (retryAt) error.retryAt = retryAt.toISOString()
   return error
 }
 

@@ -7,7 +7,12 @@ export const COLLECTIONS = {
   inboxMessages: 'inbox_messages',
   subscriptions: 'subscriptions',
   identities: 'identities',
+  identityAttempts: 'identity_attempts',
+  impersonationReports: 'impersonation_reports',
+  counters: 'counters',
   cards: 'cards',
   locations: 'locations',
   cardVisits: 'card_visits',
+  accountEvents: 'account_events',
+  correctionRequests: 'correction_requests',
 } as const

@@ -4,6 +4,11 @@
  * fall back to a sandbox provider, a development key or demo operator details.
  */
 import { MESSAGE_TYPES, type MessageType } from '../../shared/inbox'
+import { IdentityConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadIdentitySecrets, type BlindIndexKey, type Keyring } from './identity/crypto'
+import { createIdentityProvider, loadIdentityProviderConfig, type IdentityProviderConfig } from './identity/providers'
+import type { WechatAppCredentials } from './identity/wechat-token'
+
+export { INSECURE_DEV_BLIND_INDEX_KEY }
 
 export type Mode = 'production' | 'local' | 'test'
 
@@ -20,6 +25,29 @@ export interface Operator {
   childProtectionContact: string | null
 }
 
+/** Real-name verification: secrets, provider and attempt limits. */
+export interface IdentitySettings {
+  /** Seals names and ID numbers (LECHAT_ID_KEYS, LECHAT_ID_KEY_CURRENT). */
+  keyring: Keyring
+  /** The product's one blind-index key (the same as `Config.blindIndexKey`). */
+  blindIndex: BlindIndexKey
+  provider: IdentityProviderConfig
+  /** The mini-program's AppID and AppSecret, for the access_token of wechat-face. */
+  wechatApp: WechatAppCredentials | null
+  /** Starts allowed per account in one window (each start may cost a paid provider call). */
+  startLimit: number
+  startWindowHours: number
+  /** Longest time between start and complete; the provider's own limit applies when shorter. */
+  attemptMinutes: number
+}
+
+/**
+ * Functions that open sealed names and ID numbers. In production only these
+ * load (and require) the ID keyring, so the key is configured where it is used
+ * and nowhere else.
+ */
+export const IDENTITY_FUNCTIONS: readonly string[] = ['identity']
+
 export interface Config {
   mode: Mode
   /** Open-API provider: WeChat's cloud calls in production, the local sandbox elsewhere. */
@@ -34,17 +62,13 @@ export interface Config {
   /** Account lifecycle figures the documents quote ({{coolingOffDays}}, {{dormancyPeriod}}). */
   coolingOffDays: number
   dormancyMonths: number
+  /** Null in production functions outside IDENTITY_FUNCTIONS. */
+  identity: IdentitySettings | null
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
-
-/**
- * Known to everyone who reads this file: it makes local and test data
- * reproducible, and production refuses it.
- */
-export const INSECURE_DEV_BLIND_INDEX_KEY = 'dead'.repeat(16)
 
 /** Obviously fictional: local documents must not look like a real company's. */
 const DEMO_OPERATOR: Operator = {
@@ -76,7 +100,44 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
   return value
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export interface LoadOptions {
+  /** The deployed function reading the settings (decides whether identity secrets are required). */
+  fn?: string
+}
+
+function loadIdentitySettings(env: Record<string, string | undefined>, mode: Mode): IdentitySettings {
+  try {
+    const secrets = loadIdentitySecrets(env, mode)
+    const provider = loadIdentityProviderConfig(env, mode)
+    const appId = text(env, 'LECHAT_WECHAT_APPID')
+    const appSecret = text(env, 'LECHAT_WECHAT_APPSECRET')
+    if ((appId === null) !== (appSecret === null)) throw new ConfigError('LECHAT_WECHAT_APPID and LECHAT_WECHAT_APPSECRET are set together or not at all')
+    const wechatApp = appId !== null && appSecret !== null ? { appId, appSecret } : null
+    if (provider.provider === 'wechat-face' && !wechatApp) {
+      throw new ConfigError('identity provider wechat-face needs LECHAT_WECHAT_APPID and LECHAT_WECHAT_APPSECRET (its API is not a cloud call and needs an access_token)')
+    }
+    if (provider.provider !== 'sandbox' && typeof globalThis.fetch !== 'function') {
+      throw new ConfigError(`identity provider ${provider.provider} calls HTTPS APIs with the global fetch: deploy the identity function on a Node.js 18 or later runtime`)
+    }
+    // Built once here only to refuse missing secrets at start-up rather than on the first user.
+    createIdentityProvider(provider, { fetch: globalThis.fetch, getAccessToken: async () => '' })
+    return {
+      keyring: secrets.keyring,
+      blindIndex: secrets.blindIndexKey,
+      provider,
+      wechatApp,
+      startLimit: positiveInt(env, 'LECHAT_IDENTITY_MAX_STARTS', 5, 100),
+      startWindowHours: positiveInt(env, 'LECHAT_IDENTITY_WINDOW_HOURS', 24, 24 * 30),
+      // FaceID keeps results three days; a pending attempt must be settled well within that.
+      attemptMinutes: positiveInt(env, 'LECHAT_IDENTITY_ATTEMPT_MINUTES', 60, 24 * 60),
+    }
+  } catch (error) {
+    if (error instanceof IdentityConfigError) throw new ConfigError(error.message)
+    throw error
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>, options: LoadOptions = {}): Config {
   const modeText = env.LECHAT_MODE ?? 'production'
   if (modeText !== 'production' && modeText !== 'local' && modeText !== 'test') {
     throw new ConfigError(`LECHAT_MODE must be production, local or test (got "${modeText}")`)
@@ -130,8 +191,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     subscribeTemplates,
     coolingOffDays: positiveInt(env, 'LECHAT_COOLING_OFF_DAYS', 15, 60),
     dormancyMonths: positiveInt(env, 'LECHAT_DORMANCY_MONTHS', 12, 120),
+    identity: null,
   }
   assertProductionSafe(config)
+  if (!production || (options.fn !== undefined && IDENTITY_FUNCTIONS.includes(options.fn))) {
+    config.identity = loadIdentitySettings(env, mode)
+  }
   return config
 }
 

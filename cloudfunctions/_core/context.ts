@@ -3,6 +3,7 @@ import type { Clock } from './clock'
 import type { Store } from './db'
 import type { OpenApi } from './ports/openapi'
 import type { AccountDoc } from './accounts'
+import type { AuditNote } from './audit'
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void
@@ -26,6 +27,8 @@ export interface Context extends Runtime {
   action: string
   /** Read once per call so that one call sees one time. */
   now: Date
+  /** Set by the dispatcher for audited (staff) actions: see `noteAudit`. */
+  audit?: AuditNote
 }
 
 /** The context of actions that require an account. */

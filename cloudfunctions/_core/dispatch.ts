@@ -7,15 +7,17 @@
 import { randomUUID } from 'node:crypto'
 import { hasRole, isStaffAccess, type Access } from '../../shared/access'
 import { isUsable } from '../../shared/account'
+import type { StaffRole } from '../../shared/audit'
 import { contract, type FunctionName } from '../../shared/contract'
 import type { ActionSpec } from '../../shared/contract/define'
 import { apiError, type ApiResult, type FieldIssue } from '../../shared/errors'
-import { findAccount, type AccountDoc } from './accounts'
-import { recordAudit } from './audit'
+import { accounts, findAccount, stateOf, type AccountDoc } from './accounts'
+import { recordAudit, type AuditNote } from './audit'
 import { startTermsCheck } from './consent/gate'
 import type { AccountContext, Context, Runtime } from './context'
 import type { TimerJob } from './define'
 import { AppError, fail } from './errors'
+import { unavailableMessage } from './lifecycle/view'
 
 /** A function definition with its action types erased, as the dispatcher sees it. */
 export interface AnyFunctionDef {
@@ -54,14 +56,30 @@ function implOf(def: AnyFunctionDef, action: string): LooseHandler | LooseOwned 
   return Object.hasOwn(impls, action) ? impls[action] : undefined
 }
 
-async function authorize(access: Access, ctx: Context): Promise<AccountDoc | null> {
+/** Activity for dormancy is counted by the day: at most one write a day per account. */
+const ACTIVITY_STEP_MS = 24 * 3600 * 1000
+
+async function authorize(spec: ActionSpec, ctx: Context): Promise<AccountDoc | null> {
+  const access = spec.access
   if (access === 'anonymous') return null
   const account = await findAccount(ctx.db, ctx.openid)
   if (!account) fail('ACCOUNT_REQUIRED')
-  if (!isUsable(account.state)) fail('ACCOUNT_UNAVAILABLE')
+  // Timed states end by themselves at their end time, before the timer tidies the stored state.
+  const state = stateOf(account, ctx.now)
+  const allowed = spec.states ? spec.states.includes(state) : isUsable(state)
+  if (!allowed) fail('ACCOUNT_UNAVAILABLE', unavailableMessage(account, state, ctx.config))
   if (access === 'verified' && account.verifiedAt === null) fail('VERIFICATION_REQUIRED')
   if ((access === 'reviewer' || access === 'admin') && !hasRole(account.roles, access)) fail('FORBIDDEN')
+  if (isUsable(state) && ctx.now.getTime() - account.lastActiveAt.getTime() >= ACTIVITY_STEP_MS) {
+    await accounts(ctx.db).update(account._id, { lastActiveAt: ctx.now })
+    account.lastActiveAt = ctx.now
+  }
   return account
+}
+
+function staffRoleOf(account: AccountDoc | null): StaffRole | null {
+  if (!account) return null
+  return account.roles.includes('admin') ? 'admin' : account.roles.includes('reviewer') ? 'reviewer' : null
 }
 
 function targetOf(input: unknown): string | null {
@@ -71,6 +89,13 @@ function targetOf(input: unknown): string | null {
     if (typeof value === 'string') return value
   }
   return null
+}
+
+/** The person concerned: named by the handler, or by an `openid` in the input. */
+function subjectOf(input: unknown, note: AuditNote): string | null {
+  if (note.subject) return note.subject
+  const value = (input as Record<string, unknown> | null)?.openid
+  return typeof value === 'string' ? value : null
 }
 
 function reasonOf(input: unknown): string | null {
@@ -97,8 +122,10 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
   const impl = implOf(def, action)
   if (!spec || !impl) return { ok: false, error: apiError('UNKNOWN_ACTION', `不支持的操作：${def.name}.${action}`) }
 
-  const ctx: Context = { ...base, action }
+  const note: AuditNote = { subject: null, detail: null }
+  const ctx: Context = { ...base, action, audit: note }
   const staff = isStaffAccess(spec.access)
+  let caller: AccountDoc | null = null
   let input: unknown = envelope.input
   // Only well-formed staff calls are audited: malformed input never reaches data and never writes.
   let validated = false
@@ -112,7 +139,8 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
 
     // Signed-in features wait for the current agreement and policy; `exempt` actions are how one gets there.
     const termsCheck = spec.access !== 'anonymous' && spec.terms !== 'exempt' ? startTermsCheck(ctx) : null
-    const account = await authorize(spec.access, ctx)
+    const account = await authorize(spec, ctx)
+    caller = account
     if (account && termsCheck) await termsCheck(account)
     const handlerCtx: Context | AccountContext = account ? { ...ctx, account } : ctx
     let run: LooseHandler
@@ -131,7 +159,17 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
       ctx.log.error('output does not match the contract', { fn: def.name, action, requestId, issues: issuesOf(output.error) })
       fail('INTERNAL')
     }
-    if (staff) await recordAudit(ctx, { outcome: 'ok', code: null, target: targetOf(input), reason: reasonOf(input) })
+    if (staff) {
+      await recordAudit(ctx, {
+        outcome: 'ok',
+        code: null,
+        target: targetOf(input),
+        subject: subjectOf(input, note),
+        detail: note.detail,
+        reason: reasonOf(input),
+        actorRole: staffRoleOf(caller),
+      })
+    }
     return { ok: true, data: output.data }
   } catch (error) {
     const known = error instanceof AppError
@@ -142,7 +180,10 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
         outcome: known ? 'refused' : 'error',
         code: apiErr.code,
         target: targetOf(input),
+        subject: subjectOf(input, note),
+        detail: note.detail,
         reason: reasonOf(input),
+        actorRole: staffRoleOf(caller),
       }).catch((auditError: unknown) => ctx.log.error('audit write failed', { requestId, error: String(auditError) }))
     }
     return { ok: false, error: apiErr }

@@ -14,7 +14,7 @@ type OpenApiClient = Parameters<typeof wechatOpenApi>[0]
 
 export function createMain(def: AnyFunctionDef): (event: unknown) => Promise<unknown> {
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
-  const config = loadConfig(process.env)
+  const config = loadConfig(process.env, { fn: def.name })
   const db = wrapDatabase(cloud.database())
   const openApi: OpenApi =
     config.openApi === 'wechat' ? wechatOpenApi(cloud.openapi as unknown as OpenApiClient) : sandboxOpenApi()

@@ -5,22 +5,24 @@ export class AppError extends Error {
   readonly code: ErrorCode
   readonly issues: FieldIssue[] | undefined
   readonly userMessage: string | undefined
+  readonly retryAt: Date | undefined
 
-  constructor(code: ErrorCode, message?: string, issues?: FieldIssue[]) {
+  constructor(code: ErrorCode, message?: string, issues?: FieldIssue[], retryAt?: Date) {
     super(message ?? code)
     this.name = 'AppError'
     this.code = code
     this.issues = issues
     this.userMessage = message
+    this.retryAt = retryAt
   }
 
   toApiError(): ApiError {
-    return apiError(this.code, this.userMessage, this.issues)
+    return apiError(this.code, this.userMessage, this.issues, this.retryAt)
   }
 }
 
-export function fail(code: ErrorCode, message?: string, issues?: FieldIssue[]): never {
-  throw new AppError(code, message, issues)
+export function fail(code: ErrorCode, message?: string, issues?: FieldIssue[], retryAt?: Date): never {
+  throw new AppError(code, message, issues, retryAt)
 }
 
 /** What the SDK reports for a unique-index violation, whatever the transport. */

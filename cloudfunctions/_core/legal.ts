@@ -11,7 +11,9 @@ import { compareVersions } from '../../shared/rules/version'
 import { COLLECTIONS } from './collections'
 import type { Config } from './config'
 import { appendOnly, PAGE_MAX, type AppendOnlyCollection, type Doc, type Store } from './db'
+import type { ErasureRule } from './erasure'
 import { fail, isDuplicateKey } from './errors'
+import type { ExportRule } from './export'
 
 export interface LegalDocumentDoc extends Doc {
   docId: DocumentId
@@ -229,4 +231,19 @@ export async function publishDocument(db: Store, config: Config, now: Date, requ
   cache.delete(db)
   const { body: _body, ...meta } = doc
   return meta
+}
+
+/** Published documents name the staff account that published them: kept, as the operator's accountability record. */
+export const legalErasure: ErasureRule = {
+  collection: COLLECTIONS.legalDocuments,
+  title: '你以工作人员身份发布的协议文档',
+  treatment: 'keep',
+  detail: '协议文档是公开且不可修改的版本记录，发布人记录随文档保留，以便追溯。普通用户没有这类记录。',
+  count: (ctx, s) => documents(ctx.db).count({ publishedBy: s.openid }),
+  erase: async () => undefined,
+}
+
+export const legalExport: ExportRule = {
+  collection: COLLECTIONS.legalDocuments,
+  excluded: '协议与告知文档是公开内容，不是你的个人信息；你同意了哪些版本见「同意记录」一节。',
 }

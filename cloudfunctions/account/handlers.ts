@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto'
-import { DEFAULT_ROLES } from '../../shared/account'
-import { accounts, findAccount, pendingOf, toAccountView, type AccountDoc } from '../_core/accounts'
-import { defineFunction } from '../_core/define'
-import { fail, isDuplicateKey } from '../_core/errors'
-import type { Context } from '../_core/context'
+import { DEFAULT_ROLES, ERASURE_WORKING_DAYS } from '../../shared/account'
+import type { DeletionPreviewItem } from '../../shared/contract/account'
+import { accessLogPage } from '../_core/access-log'
+import { accounts, findAccount, freshLifecycle, pendingOf, stateOf, toAccountView, type AccountDoc } from '../_core/accounts'
 import { judgeTerms } from '../_core/consent/gate'
-import { deliverLegalNotices, consentPicture } from '../_core/consent/status'
+import { consentPicture, deliverLegalNotices } from '../_core/consent/status'
+import type { Context } from '../_core/context'
+import { correctionRequests, openKeyOf, toCorrectionView, type CorrectionRequestDoc } from '../_core/corrections'
+import { defineFunction } from '../_core/define'
+import { erasureRules, erasureSubject } from '../_core/erasure'
+import { fail, isDuplicateKey } from '../_core/errors'
+import { exportPerson } from '../_core/export'
+import { requireReconfirmation } from '../_core/lifecycle/reconfirm'
+import { recordTransition } from '../_core/lifecycle/transition'
+import { lifecycleViewOf } from '../_core/lifecycle/view'
+
+const DAY_MS = 24 * 3600 * 1000
 
 /** A friendly default name that reveals nothing about the person. */
 function defaultNickname(id: string): string {
@@ -16,6 +26,7 @@ async function createAccount(ctx: Context): Promise<AccountDoc | null> {
   const id = randomBytes(16).toString('hex')
   const doc: AccountDoc = {
     _id: id,
+    ...freshLifecycle(),
     openid: ctx.openid,
     state: 'active',
     roles: [...DEFAULT_ROLES],
@@ -24,6 +35,7 @@ async function createAccount(ctx: Context): Promise<AccountDoc | null> {
     createdAt: ctx.now,
     updatedAt: ctx.now,
     lastActiveAt: ctx.now,
+    lastLoginAt: ctx.now,
     birthDate: null,
     birthDateSource: null,
     verifiedAt: null,
@@ -42,23 +54,38 @@ export const accountFunction = defineFunction('account', {
   async login(_input, ctx) {
     let account = await findAccount(ctx.db, ctx.openid)
     let created = false
+    let woke = false
     if (!account) {
       account = await createAccount(ctx)
       created = account !== null
       account ??= await findAccount(ctx.db, ctx.openid)
       if (!account) fail('INTERNAL')
     } else {
-      await accounts(ctx.db).update(account._id, { lastActiveAt: ctx.now })
+      // Erasure has claimed the account and not yet finished: the next login after it starts afresh.
+      if (account.state === 'deleted') fail('ACCOUNT_UNAVAILABLE', '账号正在注销，个人信息删除完成后可以重新注册')
+      await accounts(ctx.db).update(account._id, { lastActiveAt: ctx.now, lastLoginAt: ctx.now })
+      account = { ...account, lastActiveAt: ctx.now, lastLoginAt: ctx.now }
+      // Signing in is what dormancy waits for: the account wakes, its content shows again.
+      if (stateOf(account, ctx.now) === 'dormant') {
+        account = await recordTransition(ctx, account, { name: 'wake', actor: 'user' })
+        woke = true
+      }
     }
     const picture = await consentPicture(ctx, account)
     if (!created) await deliverLegalNotices(ctx, account, picture)
     const { blocked } = judgeTerms(picture.age, picture.decisions, picture.catalogue, ctx.now)
-    return { account: toAccountView(account), created, pending: pendingOf(account, blocked === null) }
+    return {
+      account: toAccountView(account, ctx.now),
+      created,
+      pending: pendingOf(account, blocked === null),
+      lifecycle: lifecycleViewOf(account, ctx.now, ctx.config),
+      woke,
+    }
   },
 
   async getProfile(_input, ctx) {
     // Not exempt from the consent gate: reaching here means the agreement is accepted.
-    return { account: toAccountView(ctx.account), pending: pendingOf(ctx.account, true) }
+    return { account: toAccountView(ctx.account, ctx.now), pending: pendingOf(ctx.account, true) }
   },
 
   async updateProfile(input, ctx) {
@@ -66,6 +93,87 @@ export const accountFunction = defineFunction('account', {
     if (input.nickname !== undefined) patch.nickname = input.nickname
     if (input.avatarUrl !== undefined) patch.avatarUrl = input.avatarUrl
     await accounts(ctx.db).update(ctx.account._id, patch)
-    return { account: toAccountView({ ...ctx.account, ...patch }) }
+    return { account: toAccountView({ ...ctx.account, ...patch }, ctx.now) }
+  },
+
+  async getState(_input, ctx) {
+    return { lifecycle: lifecycleViewOf(ctx.account, ctx.now, ctx.config) }
+  },
+
+  async freeze(_input, ctx) {
+    const after = await recordTransition(ctx, ctx.account, { name: 'freezeSelf', actor: 'user' })
+    return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
+  },
+
+  async unfreeze(input, ctx) {
+    requireReconfirmation(ctx, input)
+    const after = await recordTransition(ctx, ctx.account, { name: 'unfreezeSelf', actor: 'user' })
+    return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
+  },
+
+  async requestDeletion(input, ctx) {
+    requireReconfirmation(ctx, input)
+    const until = new Date(ctx.now.getTime() + ctx.config.coolingOffDays * DAY_MS)
+    const after = await recordTransition(ctx, ctx.account, { name: 'requestDeletion', actor: 'user', until })
+    return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
+  },
+
+  async cancelDeletion(_input, ctx) {
+    const after = await recordTransition(ctx, ctx.account, { name: 'cancelDeletion', actor: 'user' })
+    return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
+  },
+
+  async deletionPreview(_input, ctx) {
+    const subject = erasureSubject(ctx.config, ctx.account)
+    const items: DeletionPreviewItem[] = []
+    for (const rule of erasureRules()) {
+      if (rule.treatment === 'none') continue
+      const count = await rule.count(ctx, subject)
+      // Records only staff can have (e.g. published documents) are not news to anyone else.
+      if (count === 0 && rule.treatment === 'keep') continue
+      items.push({ collection: rule.collection, title: rule.title, count, treatment: rule.treatment, detail: rule.detail })
+    }
+    const pending = stateOf(ctx.account, ctx.now) === 'pendingDeletion'
+    return {
+      coolingOffDays: ctx.config.coolingOffDays,
+      erasureWorkingDays: ERASURE_WORKING_DAYS,
+      deletionDueAt: pending && ctx.account.deletionDueAt ? ctx.account.deletionDueAt.toISOString() : null,
+      items,
+    }
+  },
+
+  async exportData(_input, ctx) {
+    return { document: await exportPerson(ctx, ctx.account) }
+  },
+
+  async requestCorrection(input, ctx) {
+    const doc: Omit<CorrectionRequestDoc, '_id'> = {
+      subject: ctx.openid,
+      accountId: ctx.account._id,
+      field: input.field,
+      note: input.note,
+      status: 'open',
+      createdAt: ctx.now,
+      resolvedAt: null,
+      resolution: null,
+      openKey: openKeyOf(ctx.account._id, input.field),
+    }
+    let id: string
+    try {
+      id = await correctionRequests(ctx.db).add(doc)
+    } catch (error) {
+      if (isDuplicateKey(error)) fail('CORRECTION_PENDING')
+      throw error
+    }
+    return { request: toCorrectionView({ _id: id, ...doc }) }
+  },
+
+  async corrections(_input, ctx) {
+    const docs = await correctionRequests(ctx.db).find({ subject: ctx.openid }, { orderBy: [['createdAt', 'desc']], limit: 50 })
+    return { requests: docs.map(toCorrectionView) }
+  },
+
+  async accessLog(input, ctx) {
+    return accessLogPage(ctx, ctx.openid, input.cursor, input.limit ?? 20)
   },
 })

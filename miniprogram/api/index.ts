@@ -3,13 +3,47 @@
  * (type-only imports: no zod in the mini-program package); the server validates.
  */
 import type { ActionName, CallData, FunctionName, InputOf, OutputOf } from '../../shared/contract'
-import type { ApiError } from '../../shared/errors'
+import type { ApiError, ErrorCode } from '../../shared/errors'
 import { config } from '../config'
+import { hub, type BlockedEvent, type BlockedListener } from '../utils/hub'
 import { ApiCallError, badReplyError, networkError, toClientCode } from './errors'
 import { TransportFailure, transportFor, type Transport } from './transports'
 
 export { ApiCallError, fieldErrors, messageOf, NETWORK_ERROR_MESSAGE, type ClientErrorCode } from './errors'
 export { cloudTransport, localTransport, TransportFailure, type Transport } from './transports'
+export type { BlockedEvent, BlockedListener } from '../utils/hub'
+
+/**
+ * Refusals that are about the account's consent state, not about the call:
+ * until the user accepts, every signed-in feature gives the same answer.
+ */
+export const BLOCKING_CODES: readonly ErrorCode[] = ['TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
+
+/**
+ * Listens to blocked calls from every page (app.ts registers the one that opens
+ * registration or the terms popup). The call still rejects as usual, so pages show
+ * their own error too. `app`: the App instance, when called from App()'s own
+ * functions (see utils/hub). Returns a function that removes the listener.
+ */
+export function onBlocked(listener: BlockedListener, app?: object): () => void {
+  const listeners = hub(app).blockedListeners
+  listeners.push(listener)
+  return () => {
+    const index = listeners.indexOf(listener)
+    if (index >= 0) listeners.splice(index, 1)
+  }
+}
+
+function notifyBlocked(event: BlockedEvent): void {
+  for (const listener of hub().blockedListeners.slice()) {
+    try {
+      listener(event)
+    } catch (error) {
+      // A broken listener must not turn the page's refusal into a different failure.
+      console.error('[乐聊名片] onBlocked listener failed', error)
+    }
+  }
+}
 
 type Reply = { ok: true; data: unknown } | { ok: false; error: ApiError }
 
@@ -49,7 +83,11 @@ export function createClient(transport: () => Transport): Call {
     }
     const reply = asReply(raw)
     if (!reply) throw badReplyError(`not an ApiResult from ${fn}.${action}: ${JSON.stringify(raw)}`)
-    if (!reply.ok) throw new ApiCallError(reply.error.code, reply.error.message, reply.error.issues ?? [])
+    if (!reply.ok) {
+      const error = new ApiCallError(reply.error.code, reply.error.message, reply.error.issues ?? [])
+      if (BLOCKING_CODES.includes(reply.error.code)) notifyBlocked({ error, fn, action })
+      throw error
+    }
     // The server checked its output against the same contract before replying.
     return reply.data as OutputOf<F, A>
   }

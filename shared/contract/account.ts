@@ -1,8 +1,17 @@
 import * as z from 'zod/mini'
 import { ROLES } from '../access'
-import { ACCOUNT_STATES, PENDING_STEPS } from '../account'
+import {
+  ACCOUNT_STATES,
+  CORRECTION_FIELDS,
+  CORRECTION_STATUSES,
+  LIVING_STATES,
+  PENDING_STEPS,
+  SELF_SERVICE_ACTIONS,
+} from '../account'
+import { STAFF_ROLES } from '../audit'
+import { FEATURES } from '../rules/lifecycle'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
-import { isoDateTime } from './common'
+import { isoDateTime, nextCursor, pageInput } from './common'
 import { action } from './define'
 
 export const NICKNAME_MAX = 20
@@ -31,6 +40,103 @@ export const accountView = z.object({
 })
 export type AccountView = z.infer<typeof accountView>
 
+export const banView = z.object({
+  feature: z.enum(FEATURES),
+  /** 发布内容, 评论 … */
+  label: z.string(),
+  until: isoDateTime,
+  reason: z.string(),
+})
+export type BanView = z.infer<typeof banView>
+
+/** My account's state as I experience it now (timed states that ended already show as ended). */
+export const lifecycleView = z.object({
+  state: z.enum(ACCOUNT_STATES),
+  /** 正常, 暂停使用 … */
+  label: z.string(),
+  /** The statement of reasons of the decision that put the account in this state. */
+  reason: z.nullable(z.string()),
+  /** When a suspension ends by itself; null for states without an end. */
+  until: z.nullable(isoDateTime),
+  changedAt: z.nullable(isoDateTime),
+  /** Feature bans in force (restricted accounts). */
+  bans: z.array(banView),
+  /** During the cooling-off period: when erasure begins unless cancelled. */
+  deletionDueAt: z.nullable(isoDateTime),
+  /** One sentence for the user, in Chinese. */
+  notice: z.string(),
+  /** How to appeal a staff decision, or null when the state was not imposed by staff. */
+  appeal: z.nullable(z.string()),
+  /** What I can do about it myself now. */
+  available: z.array(z.enum(SELF_SERVICE_ACTIONS)),
+})
+export type LifecycleView = z.infer<typeof lifecycleView>
+
+/**
+ * Re-confirmation for freezing's undo and for deletion: `confirm` always; for a
+ * verified account also a fresh real-name check (`verificationId` of a check
+ * that passed in the last few minutes) once the identity function offers one.
+ */
+const reconfirm = {
+  confirm: z.literal(true),
+  verificationId: z.optional(z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[\w.:-]+$/, '核验编号格式不正确'))),
+}
+
+export const deletionPreviewItem = z.object({
+  /** The collection, for the curious and for support. */
+  collection: z.string(),
+  /** What the data is, in words for the user. */
+  title: z.string(),
+  count: z.number(),
+  treatment: z.enum(['delete', 'anonymize', 'pseudonymize', 'keep']),
+  /** What exactly happens and, for what is kept, why. */
+  detail: z.string(),
+})
+export type DeletionPreviewItem = z.infer<typeof deletionPreviewItem>
+
+export const exportSection = z.object({
+  domain: z.string(),
+  title: z.string(),
+  /** Plain JSON records (times as ISO 8601). */
+  records: z.array(z.record(z.string(), z.unknown())),
+  /** E.g. why some fields are masked. */
+  note: z.nullable(z.string()),
+})
+
+export const exportDocument = z.object({
+  format: z.literal('lechat-export/1'),
+  exportedAt: isoDateTime,
+  controller: z.object({ name: z.string(), contact: z.string() }),
+  accountId: z.string(),
+  sections: z.array(exportSection),
+})
+export type ExportDocument = z.infer<typeof exportDocument>
+
+export const correctionView = z.object({
+  id: z.string(),
+  field: z.enum(CORRECTION_FIELDS),
+  note: z.string(),
+  status: z.enum(CORRECTION_STATUSES),
+  createdAt: isoDateTime,
+  resolvedAt: z.nullable(isoDateTime),
+  /** The staff member's statement of reasons. */
+  resolution: z.nullable(z.string()),
+})
+export type CorrectionView = z.infer<typeof correctionView>
+
+export const accessLogEntry = z.object({
+  id: z.string(),
+  /** The staff role, never the person. */
+  role: z.enum(STAFF_ROLES),
+  roleLabel: z.string(),
+  /** `fn.action`, e.g. admin.getAccount */
+  action: z.string(),
+  actionLabel: z.string(),
+  at: isoDateTime,
+  reason: z.nullable(z.string()),
+})
+export type AccessLogEntry = z.infer<typeof accessLogEntry>
+
 export const account = {
   login: action({
     summary: '登录：为当前微信身份创建或取回账号，并告知尚未完成的步骤',
@@ -40,6 +146,10 @@ export const account = {
       account: accountView,
       created: z.boolean(),
       pending: z.array(z.enum(PENDING_STEPS)),
+      /** Shown on login: a pending deletion (with its due date and how to cancel), a suspension … */
+      lifecycle: lifecycleView,
+      /** Signing in woke a dormant account. */
+      woke: z.boolean(),
     }),
     errors: ['ACCOUNT_UNAVAILABLE'],
     terms: 'exempt',
@@ -60,5 +170,100 @@ export const account = {
     output: z.object({ account: accountView }),
     errors: [],
   }),
+  getState: action({
+    summary: '我的账号状态：原因、结束时间、功能限制、注销冷静期',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: LIVING_STATES,
+    input: z.strictObject({}),
+    output: z.object({ lifecycle: lifecycleView }),
+    errors: [],
+  }),
+  freeze: action({
+    summary: '自助冻结：担心账号被盗时立即停用，之后可本人解冻',
+    access: 'signedIn',
+    terms: 'exempt',
+    input: z.strictObject({}),
+    output: z.object({ lifecycle: lifecycleView }),
+    errors: ['TRANSITION_NOT_ALLOWED'],
+  }),
+  unfreeze: action({
+    summary: '解除自助冻结（需确认是本人）',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: ['frozenBySelf'],
+    input: z.strictObject(reconfirm),
+    output: z.object({ lifecycle: lifecycleView }),
+    errors: ['TRANSITION_NOT_ALLOWED', 'REAUTH_REQUIRED', 'REVERIFICATION_REQUIRED'],
+  }),
+  requestDeletion: action({
+    summary: '申请注销账号：进入冷静期，期满后删除或匿名化个人信息',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: ['active', 'restricted', 'frozenBySelf', 'dormant'],
+    input: z.strictObject(reconfirm),
+    output: z.object({ lifecycle: lifecycleView }),
+    errors: ['TRANSITION_NOT_ALLOWED', 'REAUTH_REQUIRED', 'REVERIFICATION_REQUIRED'],
+  }),
+  cancelDeletion: action({
+    summary: '撤销注销申请（冷静期内），账号恢复正常',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: ['pendingDeletion'],
+    input: z.strictObject({}),
+    output: z.object({ lifecycle: lifecycleView }),
+    errors: ['TRANSITION_NOT_ALLOWED'],
+  }),
+  deletionPreview: action({
+    summary: '注销前查看：哪些信息会被删除、哪些会保留及原因（按类别列出条数）',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: LIVING_STATES,
+    input: z.strictObject({}),
+    output: z.object({
+      coolingOffDays: z.number(),
+      erasureWorkingDays: z.number(),
+      deletionDueAt: z.nullable(isoDateTime),
+      items: z.array(deletionPreviewItem),
+    }),
+    errors: [],
+  }),
+  exportData: action({
+    summary: '导出我的个人信息副本（JSON，按业务分节）',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: LIVING_STATES,
+    input: z.strictObject({}),
+    output: z.object({ document: exportDocument }),
+    errors: [],
+  }),
+  requestCorrection: action({
+    summary: '申请更正已锁定的信息（真实姓名、身份证号、出生日期），由工作人员核实处理',
+    access: 'signedIn',
+    terms: 'exempt',
+    input: z.strictObject({
+      field: z.enum(CORRECTION_FIELDS),
+      note: z.string().check(z.trim(), z.minLength(5, '请说明哪里有误（至少5个字）'), z.maxLength(300, '说明最多300个字')),
+    }),
+    output: z.object({ request: correctionView }),
+    errors: ['CORRECTION_PENDING'],
+  }),
+  corrections: action({
+    summary: '我的更正申请及处理结果',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: LIVING_STATES,
+    input: z.strictObject({}),
+    output: z.object({ requests: z.array(correctionView) }),
+    errors: [],
+  }),
+  accessLog: action({
+    summary: '谁看过或处理过我的信息：工作人员的角色、操作、时间和理由（最新在前）',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: LIVING_STATES,
+    input: z.strictObject({ ...pageInput }),
+    output: z.object({ entries: z.array(accessLogEntry), nextCursor }),
+    errors: [],
+  }),
 }
-

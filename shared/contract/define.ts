@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
 import type { Access } from '../access'
+import type { AccountState } from '../account'
 import type { ErrorCode } from '../errors'
 
 /** The contract of one action: what it accepts, what it returns, who may call it, how it can refuse. */
@@ -20,6 +21,12 @@ export interface ActionSpec<
    * (reading and deciding on documents, the inbox, export and deletion).
    */
   terms?: 'exempt'
+  /**
+   * Account states (as `effectiveState` gives them) in which a signed-in action
+   * runs; by default only the usable ones (active, restricted). Lifecycle actions
+   * name the states they rescue the account from (unfreeze, cancel deletion …).
+   */
+  states?: readonly AccountState[]
 }
 
 export function action<I extends z.ZodMiniType, O extends z.ZodMiniType, const X extends Access>(

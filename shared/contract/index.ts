@@ -1,9 +1,12 @@
 import * as z from 'zod/mini'
 import { zhCN } from 'zod/locales'
 import { account } from './account'
+import { admin } from './admin'
 import { consent } from './consent'
+import { identity } from './identity'
 import { inbox } from './inbox'
 import { legal } from './legal'
+import { scheduler } from './scheduler'
 import type { ActionSpec } from './define'
 
 // Validation messages reach users: speak Chinese on both sides.
@@ -19,6 +22,9 @@ export const contract = {
   legal,
   consent,
   inbox,
+  identity,
+  admin,
+  scheduler,
 } as const
 
 export type Contract = typeof contract

@@ -131,3 +131,61 @@ export function effectiveState(facts: TimedFacts, now: Date): AccountState {
 export function isBanned(facts: TimedFacts, feature: Feature, now: Date): boolean {
   return effectiveState(facts, now) === 'restricted' && activeBans(facts.bans, now).some((ban) => ban.feature === feature)
 }
+
+/**
+ * States whose person's published content is hidden from others (cards,
+ * articles …): other domains read the account's `contentHidden` flag, which
+ * each transition sets from this. Data is kept; leaving the state shows it again.
+ */
+const HIDING_STATES: ReadonlySet<AccountState> = new Set(['dormant', 'pendingDeletion', 'frozenByStaff', 'terminated', 'deleted'])
+
+export function hidesContent(state: AccountState): boolean {
+  return HIDING_STATES.has(state)
+}
+
+/** Dormancy notices go out this many days before the dormant date, the last one at least this long before it takes effect. */
+export const DORMANCY_NOTICE_DAYS = [30, 7] as const
+
+const DAY_MS = 24 * 3600 * 1000
+
+/** Calendar months later, the day clamped to the month's end (Jan 31 + 1 month = Feb 28/29), time of day kept. */
+export function addMonths(at: Date, months: number): Date {
+  const d = new Date(at.getTime())
+  const day = d.getUTCDate()
+  d.setUTCDate(1)
+  d.setUTCMonth(d.getUTCMonth() + months)
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()
+  d.setUTCDate(Math.min(day, lastDay))
+  return d
+}
+
+export interface DormancyFacts {
+  lastActiveAt: Date
+  /** Notices (days before) already sent for this `lastActiveAt`. */
+  noticesSent: readonly number[]
+  lastNoticeAt: Date | null
+}
+
+export type DormancyStep =
+  | { kind: 'none' }
+  /** Send the notice for `days`; `covers` are all notices it stands for; the account becomes dormant at `dormantAt` at the earliest. */
+  | { kind: 'notice'; days: number; covers: number[]; dormantAt: Date }
+  | { kind: 'dormant' }
+
+/**
+ * What dormancy asks for now. Never dormant without the last notice having gone
+ * out at least its number of days before (a missed run postpones dormancy
+ * rather than skipping a warning).
+ */
+export function dormancyStep(facts: DormancyFacts, months: number, now: Date): DormancyStep {
+  const dueAt = addMonths(facts.lastActiveAt, months)
+  const last = Math.min(...DORMANCY_NOTICE_DAYS)
+  const due = DORMANCY_NOTICE_DAYS.filter((days) => now.getTime() >= dueAt.getTime() - days * DAY_MS && !facts.noticesSent.includes(days))
+  if (due.length > 0) {
+    const days = Math.min(...due)
+    const dormantAt = new Date(Math.max(dueAt.getTime(), now.getTime() + days * DAY_MS))
+    return { kind: 'notice', days, covers: [...due], dormantAt }
+  }
+  const warned = facts.noticesSent.includes(last) && facts.lastNoticeAt !== null && now.getTime() >= facts.lastNoticeAt.getTime() + last * DAY_MS
+  return now.getTime() >= dueAt.getTime() && warned ? { kind: 'dormant' } : { kind: 'none' }
+}

@@ -3,9 +3,11 @@ import {
   BlindIndexKey,
   IdentityConfigError,
   IdentityCryptoError,
+  INSECURE_DEV_BLIND_INDEX_KEY,
   Keyring,
   blindIndex,
   insecureDevIdentitySecrets,
+  keyedRef,
   loadIdentitySecrets,
   parseBlindIndexKey,
   parseKeyring,
@@ -135,11 +137,21 @@ describe('key rotation', () => {
   })
 })
 
+describe('keyed references', () => {
+  const key = new BlindIndexKey(INDEX)
+
+  it('are one HMAC with the domain in front, so references of different domains never meet', () => {
+    expect(key.ref('guardian-id-number', ID)).not.toBe(key.ref('id-number', ID))
+    expect(key.ref('id-number', ID)).toBe(blindIndex(key, ID))
+    expect(keyedRef(INDEX, 'consent-subject', 'o-1')).toBe(createHmac('sha256', Buffer.from(INDEX, 'hex')).update('consent-subject\u0000o-1').digest('hex'))
+  })
+})
+
 describe('blind index', () => {
   const key = new BlindIndexKey(INDEX)
 
   it('is a keyed HMAC-SHA256 of the ID number, stable across calls', () => {
-    const expected = createHmac('sha256', Buffer.from(INDEX, 'hex')).update(`idNumber:${ID}`).digest('hex')
+    const expected = createHmac('sha256', Buffer.from(INDEX, 'hex')).update(`id-number\u0000${ID}`).digest('hex')
     expect(blindIndex(key, ID)).toBe(expected)
     expect(blindIndex(new BlindIndexKey(INDEX), ID)).toBe(expected)
   })
@@ -197,23 +209,24 @@ describe('keyring configuration', () => {
   })
 
   it('reads the blind-index key', () => {
-    expect(blindIndex(parseBlindIndexKey({ LECHAT_ID_INDEX_KEY: INDEX }), ID)).toBe(blindIndex(new BlindIndexKey(INDEX), ID))
-    expect(() => parseBlindIndexKey({})).toThrow(/LECHAT_ID_INDEX_KEY is not set/)
+    expect(blindIndex(parseBlindIndexKey({ LECHAT_BLIND_INDEX_KEY: INDEX }), ID)).toBe(blindIndex(new BlindIndexKey(INDEX), ID))
+    expect(() => parseBlindIndexKey({})).toThrow(/LECHAT_BLIND_INDEX_KEY is not set/)
   })
 })
 
 describe('identity secrets by mode', () => {
-  const real = { LECHAT_ID_KEYS: `k1:${K1}`, LECHAT_ID_INDEX_KEY: INDEX }
+  const real = { LECHAT_ID_KEYS: `k1:${K1}`, LECHAT_BLIND_INDEX_KEY: INDEX }
 
   it('production requires both settings', () => {
     expect(() => loadIdentitySecrets({}, 'production')).toThrow(/LECHAT_ID_KEYS/)
-    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `k1:${K1}` }, 'production')).toThrow(/LECHAT_ID_INDEX_KEY/)
+    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `k1:${K1}` }, 'production')).toThrow(/LECHAT_BLIND_INDEX_KEY/)
+    expect(() => loadIdentitySecrets({ LECHAT_BLIND_INDEX_KEY: INDEX }, 'production')).toThrow(/LECHAT_ID_KEYS/)
     const secrets = loadIdentitySecrets(real, 'production')
     expect(secrets.keyring.currentKid).toBe('k1')
   })
 
   it('refuses an index key equal to an encryption key', () => {
-    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `k1:${K1}`, LECHAT_ID_INDEX_KEY: K1.toUpperCase() }, 'production')).toThrow(
+    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `k1:${K1}`, LECHAT_BLIND_INDEX_KEY: K1.toUpperCase() }, 'production')).toThrow(
       /must differ/,
     )
   })
@@ -225,9 +238,19 @@ describe('identity secrets by mode', () => {
     expect(loadIdentitySecrets({}, 'test').keyring.currentKid).toBe('INSECURE-DEV-ONLY')
   })
 
-  it('local with settings uses them, half-set settings are an error', () => {
+  it('local with settings uses them, and the development key for whichever is not set', () => {
     expect(loadIdentitySecrets(real, 'local').keyring.currentKid).toBe('k1')
-    expect(() => loadIdentitySecrets({ LECHAT_ID_INDEX_KEY: INDEX }, 'local')).toThrow(/LECHAT_ID_KEYS/)
+    const indexOnly = loadIdentitySecrets({ LECHAT_BLIND_INDEX_KEY: INDEX }, 'local')
+    expect(indexOnly.keyring.currentKid).toBe('INSECURE-DEV-ONLY')
+    expect(blindIndex(indexOnly.blindIndexKey, ID)).toBe(blindIndex(new BlindIndexKey(INDEX), ID))
+    const keysOnly = loadIdentitySecrets({ LECHAT_ID_KEYS: `k1:${K1}` }, 'local')
+    expect(blindIndex(keysOnly.blindIndexKey, ID)).toBe(blindIndex(new BlindIndexKey(INSECURE_DEV_BLIND_INDEX_KEY), ID))
+  })
+
+  it('refuses the retired LECHAT_ID_INDEX_KEY in every mode, pointing to the one blind-index key', () => {
+    for (const mode of ['production', 'local', 'test'] as const) {
+      expect(() => loadIdentitySecrets({ ...real, LECHAT_ID_INDEX_KEY: INDEX }, mode)).toThrow(/LECHAT_BLIND_INDEX_KEY/)
+    }
   })
 
   it('development keys are fixed, so values sealed in one local run open in the next', () => {
@@ -242,10 +265,13 @@ describe('identity secrets by mode', () => {
     // The dev key material is not exported; recover it the way an operator copying it would: from the same derivation.
     const devHex = createHash('sha256').update('lechat-card insecure development ID key; never use in production').digest('hex')
     expect(new Keyring({ [devSealed.kid]: devHex }, devSealed.kid).decrypt(devSealed, 'name')).toBe('x')
-    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `prod:${devHex}`, LECHAT_ID_INDEX_KEY: INDEX }, 'production')).toThrow(
+    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `prod:${devHex}`, LECHAT_BLIND_INDEX_KEY: INDEX }, 'production')).toThrow(
       /insecure development/,
     )
-    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `INSECURE-DEV-ONLY:${K1}`, LECHAT_ID_INDEX_KEY: INDEX }, 'production')).toThrow(
+    expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `INSECURE-DEV-ONLY:${K1}`, LECHAT_BLIND_INDEX_KEY: INDEX }, 'production')).toThrow(
+      /insecure development/,
+    )
+  expect(() => loadIdentitySecrets({ LECHAT_ID_KEYS: `k1:${K1}`, LECHAT_BLIND_INDEX_KEY: INSECURE_DEV_BLIND_INDEX_KEY }, 'production')).toThrow(
       /insecure development/,
     )
   })

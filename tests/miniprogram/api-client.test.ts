@@ -4,7 +4,7 @@
  */
 // Installs the global `wx` (no-op stubs) the mini-program code runs against.
 import 'miniprogram-simulate'
-import { ApiCallError, cloudTransport, createClient, localTransport, NETWORK_ERROR_MESSAGE } from '../../miniprogram/api'
+import { ApiCallError, cloudTransport, createClient, localTransport, NETWORK_ERROR_MESSAGE, onBlocked, type BlockedEvent } from '../../miniprogram/api'
 import { ERROR_MESSAGES } from '../../shared/errors'
 
 interface RequestOptions {
@@ -167,5 +167,66 @@ describe('cloud transport (wx.cloud.callFunction)', () => {
   test('without wx.cloud (old base library) calls fail as network errors instead of crashing', async () => {
     const error = await failure(client('account', 'login', {}))
     expect(error.code).toBe('NETWORK_ERROR')
+  })
+})
+
+describe('the blocked-call hook (onBlocked)', () => {
+  const client = createClient(() => cloudTransport())
+  const refusal = (code: string) => async () => ({ result: { ok: false, error: { code, message: ERROR_MESSAGES.TERMS_UPDATED } } })
+
+  afterEach(() => {
+    Reflect.deleteProperty(wx, 'cloud')
+  })
+
+  test('a refusal for the consent state reaches the listener with the call, and the call still rejects with it', async () => {
+    const heard: BlockedEvent[] = []
+    const off = onBlocked((event) => heard.push(event))
+    try {
+      stubCloud(refusal('TERMS_UPDATED'))
+      const error = await failure(client('account', 'updateProfile', { nickname: '小乐' }))
+      expect(error.code).toBe('TERMS_UPDATED')
+      expect(heard).toHaveLength(1)
+      expect(heard[0]).toMatchObject({ fn: 'account', action: 'updateProfile' })
+      expect(heard[0]?.error).toBe(error)
+
+      for (const code of ['TERMS_NOT_ACCEPTED', 'GUARDIAN_CONSENT_REQUIRED']) {
+        stubCloud(refusal(code))
+        await failure(client('account', 'getProfile', {}))
+      }
+      expect(heard.map((e) => e.error.code)).toEqual(['TERMS_UPDATED', 'TERMS_NOT_ACCEPTED', 'GUARDIAN_CONSENT_REQUIRED'])
+    } finally {
+      off()
+    }
+  })
+
+  test('other refusals and successes are not reported; a removed listener hears nothing', async () => {
+    const listener = jest.fn()
+    const off = onBlocked(listener)
+    stubCloud(refusal('INVALID_INPUT'))
+    await failure(client('account', 'updateProfile', { nickname: '' }))
+    stubCloud(async () => ({ result: { ok: true, data: { account } } }))
+    await client('account', 'getProfile', {})
+    expect(listener).not.toHaveBeenCalled()
+
+    off()
+    stubCloud(refusal('TERMS_UPDATED'))
+    await failure(client('account', 'getProfile', {}))
+    expect(listener).not.toHaveBeenCalled()
+  })
+
+  test('a listener that throws does not change what the page gets', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    const off = onBlocked(() => {
+      throw new Error('broken listener')
+    })
+    try {
+      stubCloud(refusal('TERMS_NOT_ACCEPTED'))
+      const refused = await failure(client('account', 'getProfile', {}))
+      expect(refused.code).toBe('TERMS_NOT_ACCEPTED')
+      expect(error).toHaveBeenCalled()
+    } finally {
+      off()
+      error.mockRestore()
+    }
   })
 })

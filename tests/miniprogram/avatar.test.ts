@@ -4,8 +4,8 @@ import { ApiCallError, fieldErrors } from '../../miniprogram/api'
 import type { AppConfig } from '../../miniprogram/config'
 import { persistAvatar } from '../../miniprogram/utils/avatar'
 
-const local: AppConfig = { transport: 'local', envId: '', localUrl: 'http://127.0.0.1:9696', devOpenid: '' }
-const cloud: AppConfig = { transport: 'cloud', envId: 'prod', localUrl: '', devOpenid: '' }
+const local: AppConfig = { transport: 'local', envId: '', localUrl: 'http://127.0.0.1:9696', devOpenid: '', subscribeTemplates: {} }
+const cloud: AppConfig = { transport: 'cloud', envId: 'prod', localUrl: '', devOpenid: '', subscribeTemplates: {} }
 
 const uploadFile = jest.fn(async (param: { cloudPath: string; filePath: string }) => ({
   errMsg: 'cloud.uploadFile:ok',

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { buildMiniprogram, configFromEnv } from '../../scripts/build-miniprogram'
+import { buildMiniprogram, configFromEnv, subscribeTemplateVar } from '../../scripts/build-miniprogram'
 
 let work = ''
 beforeAll(() => {
@@ -24,7 +24,22 @@ describe('the real mini-program', () => {
     const files = await buildMiniprogram(out, { env: { LECHAT_LOCAL_URL: 'http://192.168.1.20:9696', LECHAT_DEV_OPENID: 'dev-bob' } })
     const names = files.map((f) => f.file)
 
-    for (const base of ['app', 'pages/me/index', 'pages/home/index', 'packageAdmin/pages/index/index', 'components/state-view/index', 'components/privacy-popup/index']) {
+    for (const base of [
+      'app',
+      'pages/me/index',
+      'pages/home/index',
+      'pages/inbox/index',
+      'pages/consent/register',
+      'pages/legal/index',
+      'pages/legal/doc',
+      'pages/privacy/index',
+      'pages/privacy/receipt',
+      'packageAdmin/pages/index/index',
+      'components/state-view/index',
+      'components/privacy-popup/index',
+      'components/terms-popup/index',
+      'components/markdown-view/index',
+    ]) {
       expect(names).toContain(`${base}.js`)
     }
     expect(names).toEqual(expect.arrayContaining(['app.json', 'app.wxss', 'sitemap.json', 'pages/me/index.wxml', 'config.js']))
@@ -38,7 +53,8 @@ describe('the real mini-program', () => {
     const meJs = readFileSync(join(out, 'pages/me/index.js'), 'utf8')
     expect(meJs).toContain('阅读并同意用户协议和隐私政策')
     for (const path of requiresOf(meJs)) expect(path).toBe('../../config')
-    expect(requiresOf(readFileSync(join(out, 'app.js'), 'utf8'))).toEqual(['./config'])
+    // (esbuild keeps one require per importing module; they all load the same config.js.)
+    expect([...new Set(requiresOf(readFileSync(join(out, 'app.js'), 'utf8')))]).toEqual(['./config'])
 
     const configModule = { exports: {} as { config?: unknown } }
     new Function('exports', 'module', readFileSync(join(out, 'config.js'), 'utf8'))(configModule.exports, configModule)
@@ -47,6 +63,7 @@ describe('the real mini-program', () => {
       envId: '',
       localUrl: 'http://192.168.1.20:9696',
       devOpenid: 'dev-bob',
+      subscribeTemplates: {},
     })
 
     // The bundles run as the base library runs them: CommonJS, with Component as a global.
@@ -81,7 +98,22 @@ test('the environment variables are checked', () => {
   expect(() => configFromEnv({ LECHAT_TARGET: 'cloud' })).toThrow(/LECHAT_CLOUD_ENV/)
   expect(() => configFromEnv({ LECHAT_TARGET: 'prod' })).toThrow(/LECHAT_TARGET/)
   expect(() => configFromEnv({ LECHAT_LOCAL_URL: '127.0.0.1:9696' })).toThrow(/LECHAT_LOCAL_URL/)
-  expect(configFromEnv({})).toEqual({ transport: 'local', envId: '', localUrl: 'http://127.0.0.1:9696', devOpenid: '' })
+  expect(configFromEnv({})).toEqual({ transport: 'local', envId: '', localUrl: 'http://127.0.0.1:9696', devOpenid: '', subscribeTemplates: {} })
+})
+
+test('subscribe-message templates come from LECHAT_SUBSCRIBE_TEMPLATE_<TYPE>, in both targets', () => {
+  expect(subscribeTemplateVar('legalUpdate')).toBe('LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE')
+  expect(subscribeTemplateVar('moderationDecision')).toBe('LECHAT_SUBSCRIBE_TEMPLATE_MODERATION_DECISION')
+  const env = {
+    LECHAT_TARGET: 'cloud',
+    LECHAT_CLOUD_ENV: 'prod-1',
+    LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE: ' zun-LzcQyW-edafCVvzPkK4de2Rllr1fFpw2A_x0oXE ',
+    LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: '',
+  }
+  // Only configured types appear; surrounding spaces from a .env file are dropped.
+  expect(configFromEnv(env).subscribeTemplates).toEqual({ legalUpdate: 'zun-LzcQyW-edafCVvzPkK4de2Rllr1fFpw2A_x0oXE' })
+  expect(configFromEnv({ LECHAT_SUBSCRIBE_TEMPLATE_ACCOUNT_STATE: 'abcdefgh12' }).subscribeTemplates).toEqual({ accountState: 'abcdefgh12' })
+  expect(() => configFromEnv({ LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'not a template id!' })).toThrow(/LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM/)
 })
 
 describe('refusals', () => {

@@ -44,3 +44,18 @@ export function textOf(root: Queryable, selector: string): string | null {
   const found = root.querySelector(selector)
   return found?.dom ? (found.dom.textContent ?? '').trim() : null
 }
+
+interface Inspectable {
+  querySelector(selector: string): { toJSON(): { attrs: Array<{ name: string; value: unknown }> } } | undefined
+}
+
+/**
+ * An attribute as the template set it. aria-* attributes never reach jsdom, so this
+ * reads the rendered tree, where `aria-role` is called `ariaRole`. Null when the
+ * element is not rendered or has no such attribute.
+ */
+export function attrOf(root: Inspectable, selector: string, name: string): string | null {
+  const camel = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
+  const attr = root.querySelector(selector)?.toJSON().attrs.find((a) => a.name === camel || a.name === name)
+  return attr === undefined ? null : String(attr.value)
+}

@@ -9,55 +9,49 @@ import { NICKNAME_MAX } from '../../shared/contract/account'
 import { ERROR_MESSAGES } from '../../shared/errors'
 import { NETWORK_ERROR_MESSAGE } from '../../miniprogram/api'
 import type { AppConfig } from '../../miniprogram/config'
-import { startTestCloud, type TestCloud } from '../../local/testing'
 import { accounts, findAccount } from '../../cloudfunctions/_core/accounts'
-import { load, textOf, waitFor } from './helpers'
+import { inboxMessages } from '../../cloudfunctions/_core/inbox'
+import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
+import { attrOf, load, textOf, waitFor } from './helpers'
 
 // The production transport: the checked-in config points at the local HTTP cloud instead.
 jest.mock('../../miniprogram/config', () => {
-  const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '' }
+  const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
   return { config }
 })
 
-interface CallFunctionParam {
-  name: string
-  data?: object
-}
-
-let cloud: TestCloud
-/** Who WeChat says is calling (in the cloud, OPENID comes from the WeChat context). */
+let backend: Backend
 let openid = ''
-/** When set, calls wait for it: lets a test look at the page while a call is in flight. */
-let gate: Promise<void> | null = null
-/** When set, callFunction rejects as the base library does when the network fails. */
-let networkDown = false
-
-const callFunction = jest.fn(async ({ name, data }: CallFunctionParam) => {
-  if (gate) await gate
-  if (networkDown) throw { errCode: -1, errMsg: 'cloud.callFunction:fail request:fail timeout' }
-  // Through JSON, as the real transport serializes both ways.
-  const result = await cloud.call(name, JSON.parse(JSON.stringify(data ?? {})), openid)
-  return { errMsg: 'cloud.callFunction:ok', requestID: 'test', result: JSON.parse(JSON.stringify(result)) }
-})
 
 const pageId = load('pages/me/index')
 
+const navigateTo = jest.fn((_options: { url: string }) => undefined)
+const switchTab = jest.fn((_options: { url: string }) => undefined)
+
 beforeAll(async () => {
-  cloud = await startTestCloud()
-  Object.assign(wx, { cloud: { init: jest.fn(), callFunction, uploadFile: jest.fn() } })
+  backend = await connectBackend()
+  Object.assign(wx, { navigateTo, switchTab })
 })
 
 afterAll(async () => {
-  await cloud.close()
+  await backend.close()
 })
 
 let seq = 0
 beforeEach(() => {
   seq += 1
   openid = `me-page-user-${seq}`
-  gate = null
-  networkDown = false
+  backend.signIn(openid)
+  backend.hold(null)
+  backend.setNetworkDown(false)
+  navigateTo.mockClear()
+  switchTab.mockClear()
 })
+
+/** A user past registration (the current agreement and policy accepted). */
+async function registered(): Promise<void> {
+  await acceptCurrentTerms(backend.cloud, openid)
+}
 
 type Page = ReturnType<typeof simulate.render>
 
@@ -74,10 +68,9 @@ async function openReadyPage(): Promise<Page> {
   return page
 }
 
+/** What the backend stores (login works before registration too). */
 async function profileFromBackend(): Promise<{ nickname: string; avatarUrl: string | null }> {
-  const reply = await cloud.call('account', { action: 'getProfile', input: {} }, openid)
-  if (!reply.ok) throw new Error(`getProfile failed: ${reply.error.code}`)
-  return (reply.data as { account: { nickname: string; avatarUrl: string | null } }).account
+  return (await callAs(backend.cloud, openid, 'account', 'login', {})).account
 }
 
 async function typeNickname(page: Page, value: string): Promise<void> {
@@ -102,23 +95,79 @@ function hasError(page: Page): boolean {
 test('first login shows the default nickname, the account state and the two pending steps', async () => {
   const page = await openReadyPage()
 
-  const backend = await profileFromBackend()
-  expect(backend.nickname).toMatch(/^乐聊用户/)
-  expect(textOf(page, '#nickname')).toBe(backend.nickname)
+  const stored = await profileFromBackend()
+  expect(stored.nickname).toMatch(/^乐聊用户/)
+  expect(textOf(page, '#nickname')).toBe(stored.nickname)
   expect(textOf(page, '#verified')).toBe('未实名')
   expect(textOf(page, '#account-state')).toBe(`账号状态：${ACCOUNT_STATE_LABELS.active}`)
   expect(textOf(page, '#pending-agreement')).toBe(PENDING_STEP_LABELS.agreement)
   expect(textOf(page, '#pending-realName')).toBe(PENDING_STEP_LABELS.realName)
   expect(page.querySelector('#pending-done')).toBeUndefined()
-  expect(callFunction).toHaveBeenCalledWith({ name: 'account', data: { action: 'login', input: {} } })
+  expect(backend.callFunction).toHaveBeenCalledWith({ name: 'account', data: { action: 'login', input: {} } })
+})
+
+test('the agreement step opens registration; the menu opens messages, privacy settings and the documents', async () => {
+  const page = await openReadyPage()
+  expect(attrOf(page, '#pending-agreement', 'aria-role')).toBe('link')
+
+  page.querySelector('#pending-agreement')?.dispatchEvent('tap')
+  page.querySelector('#pending-realName')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  // Real-name verification comes later: only the agreement step leads somewhere yet.
+  expect(navigateTo.mock.calls).toEqual([[{ url: '/pages/consent/register' }]])
+
+  page.querySelector('#open-privacy')?.dispatchEvent('tap')
+  page.querySelector('#open-legal')?.dispatchEvent('tap')
+  page.querySelector('#open-inbox')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/privacy/index' })
+  expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/legal/index' })
+  // 消息 is a tab page.
+  expect(switchTab).toHaveBeenCalledWith({ url: '/pages/inbox/index' })
+})
+
+test('before registration saving is refused with the reason; after accepting the terms it works', async () => {
+  const page = await openReadyPage()
+  await typeNickname(page, '还没注册')
+  await save(page)
+  expect(textOf(page, '#form-error')).toBe(ERROR_MESSAGES.TERMS_NOT_ACCEPTED)
+
+  await registered()
+  // Back from registration: the page shows the step done and saving works.
+  const again = await openReadyPage()
+  expect(again.querySelector('#pending-agreement')).toBeUndefined()
+  await typeNickname(again, '注册好了')
+  await save(again)
+  expect(textOf(again, '#notice')).toBe('已保存')
+  expect((await profileFromBackend()).nickname).toBe('注册好了')
+})
+
+test('the menu shows the unread count of the inbox', async () => {
+  await registered()
+  await inboxMessages(backend.cloud.store).add({
+    recipient: openid,
+    type: 'system',
+    title: '欢迎',
+    body: '欢迎使用乐聊名片',
+    link: null,
+    dedupeKey: null,
+    readAt: null,
+    createdAt: backend.cloud.clock.now(),
+  })
+  const page = await openReadyPage()
+  await waitFor('the unread count', () => page.data.unread !== null)
+  expect(textOf(page, '#menu-unread')).toBe('1')
+  expect(attrOf(page, '#open-inbox', 'aria-label')).toBe('消息，1条未读')
 })
 
 test('a verified account with everything done shows the badge, its state and no pending steps', async () => {
-  await openReadyPage()
-  const account = await findAccount(cloud.store, openid)
+  await registered()
+  const account = await findAccount(backend.cloud.store, openid)
   if (!account) throw new Error('login did not create the account')
-  // Arranged in the database: the verification and agreement flows come later.
-  await accounts(cloud.store).update(account._id, { verifiedAt: new Date(), agreementAcceptedAt: new Date(), state: 'restricted' })
+  // Arranged in the database: the verification flow comes later.
+  // A restriction is its feature bans: without one in force the account reads as active.
+  const until = new Date(backend.cloud.clock.now().getTime() + 86_400_000)
+  await accounts(backend.cloud.store).update(account._id, { verifiedAt: new Date(), state: 'restricted', stateUntil: until, bans: [{ feature: 'publish', until, reason: '测试限制' }] })
 
   const page = await openReadyPage()
   expect(textOf(page, '#verified')).toBe('已实名')
@@ -129,18 +178,21 @@ test('a verified account with everything done shows the badge, its state and no 
 })
 
 test('editing the nickname shows a saving state, updates the page, and the backend keeps it', async () => {
+  await registered()
   const page = await openReadyPage()
 
   await typeNickname(page, '  乐聊小助手 ')
   let release = (): void => undefined
-  gate = new Promise((resolve) => {
-    release = resolve
-  })
+  backend.hold(
+    new Promise((resolve) => {
+      release = resolve
+    }),
+  )
   page.querySelector('#save')?.dispatchEvent('tap')
   await waitFor('the saving state', () => page.data.saving === true)
   expect(textOf(page, '#save')).toBe('正在保存…')
 
-  gate = null
+  backend.hold(null)
   release()
   await waitFor('the save to finish', () => page.data.saving === false)
 
@@ -160,6 +212,7 @@ test.each([
   [`${NICKNAME_MAX + 1} characters`, '乐'.repeat(NICKNAME_MAX + 1), `昵称最多 ${NICKNAME_MAX} 个字`],
   ['a control character', '小乐\u0007', '昵称不能包含不可见字符'],
 ])('an invalid nickname (%s) shows the server’s reason next to the field and changes nothing', async (_case, value, reason) => {
+  await registered()
   const page = await openReadyPage()
   const before = await profileFromBackend()
 
@@ -179,7 +232,7 @@ test.each([
 
 test('a backend refusal at login shows the error state; retry loads the page', async () => {
   // No WeChat identity: the real dispatcher refuses before any handler runs.
-  openid = ''
+  backend.signIn('')
   const page = openPage()
   await waitFor('the error state', () => page.data.status === 'error')
 
@@ -187,6 +240,7 @@ test('a backend refusal at login shows the error state; retry loads the page', a
   expect(retryButton(page)?.dom?.textContent?.trim()).toBe('重新加载')
 
   openid = `me-page-user-${seq}-retry`
+  backend.signIn(openid)
   retryButton(page)?.dispatchEvent('tap')
   await waitFor('the page after retry', () => page.data.status === 'ready')
   expect(textOf(page, '#nickname')).toBe((await profileFromBackend()).nickname)
@@ -194,20 +248,23 @@ test('a backend refusal at login shows the error state; retry loads the page', a
 })
 
 test('a network failure while saving keeps the page and says so under the form', async () => {
+  await registered()
   const page = await openReadyPage()
   const before = await profileFromBackend()
 
-  networkDown = true
+  backend.setNetworkDown(true)
   await typeNickname(page, '新名字')
   await save(page)
 
   expect(textOf(page, '#form-error')).toBe(NETWORK_ERROR_MESSAGE)
   expect(textOf(page, '#nickname')).toBe(before.nickname)
   expect(page.data.status).toBe('ready')
+  backend.setNetworkDown(false)
   expect((await profileFromBackend()).nickname).toBe(before.nickname)
 })
 
 test('in development a picked avatar is not stored as a temporary path', async () => {
+  await registered()
   const page = await openReadyPage()
   // This file runs with the cloud transport; upload failures are reported under the avatar.
   const uploadFile = jest.fn(async () => {
@@ -224,6 +281,7 @@ test('in development a picked avatar is not stored as a temporary path', async (
 })
 
 test('a picked avatar is uploaded to cloud storage and its fileID stored', async () => {
+  await registered()
   const page = await openReadyPage()
   const uploadFile = jest.fn(async (param: { cloudPath: string; filePath: string }) => ({
     errMsg: 'cloud.uploadFile:ok',

@@ -8,13 +8,14 @@ import { accounts } from '../accounts'
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
 import type { Doc } from '../db'
+import { removeIdentityData } from '../identity/records'
 
 /** Returns what it did, in words for the person. */
 export type WithdrawalEffect = (ctx: Context, subject: string) => Promise<string>
 
-/** Real-name data is one whole: without any of its three consents, verification ends. */
+/** Real-name data is one whole: without any of its three consents, verification ends and pending verifications go too. */
 const endVerification: WithdrawalEffect = async (ctx, subject) => {
-  const removed = await ctx.db.collection<Doc>(COLLECTIONS.identities).removeWhere({ openid: subject })
+  const removed = await removeIdentityData(ctx, subject)
   await accounts(ctx.db).updateWhere({ openid: subject, verifiedAt: ctx.db.cmd.neq(null) }, { verifiedAt: null, updatedAt: ctx.now })
   return removed > 0 ? `已删除你的实名信息（${removed} 条），实名认证已失效。` : '实名认证已失效，没有需要删除的实名信息。'
 }

@@ -92,12 +92,35 @@ export function startTermsCheck(ctx: Context): (account: AccountDoc) => Promise<
 
 /** For domains: refuse processing that needs `purpose` unless its current notice is granted. */
 export async function requireConsent(ctx: AccountContext, purpose: PurposeId): Promise<void> {
-  const [decisions, catalogue] = await Promise.all([ledgerOf(ctx).decisions(ctx.openid, [purpose]), documentCatalogue(ctx.db)])
-  const standing = standingOf(purpose, decisions.get(purpose) ?? NO_DECISION, catalogue, ctx.now)
-  if (isSatisfied(standing, ageClassOf(ctx.account, ctx.now) === 'under14')) return
-  const title = PURPOSES[purpose].title
+  return requireConsents(ctx, [purpose])
+}
+
+/**
+ * For processing that needs several separate consents at once: one refusal
+ * naming every purpose still missing, in the message and as issues
+ * (`consents.<purpose>`) the client can turn into the consent screens to show.
+ */
+export async function requireConsents(ctx: AccountContext, purposes: readonly PurposeId[]): Promise<void> {
+  const [decisions, catalogue] = await Promise.all([ledgerOf(ctx).decisions(ctx.openid, purposes), documentCatalogue(ctx.db)])
+  const under14 = ageClassOf(ctx.account, ctx.now) === 'under14'
+  const missing = purposes
+    .map((purpose) => standingOf(purpose, decisions.get(purpose) ?? NO_DECISION, catalogue, ctx.now))
+    .filter((standing) => !isSatisfied(standing, under14))
+  const [first] = missing
+  if (!first) return
+  const lineOf = (standing: Standing): string => {
+    const title = PURPOSES[standing.purpose].title
+    return standing.decision.latest?.action === 'grant' ? `「${title}」的说明已更新，请阅读并重新同意` : `需要你单独同意「${title}」`
+  }
+  const message =
+    missing.length === 1
+      ? first.decision.latest?.action === 'grant'
+        ? `「${PURPOSES[first.purpose].title}」的说明已更新，请阅读并重新同意后使用这项功能`
+        : `这项功能需要你单独同意「${PURPOSES[first.purpose].title}」`
+      : `这项功能需要你单独同意：${missing.map((s) => `「${PURPOSES[s.purpose].title}」`).join('、')}`
   fail(
     'CONSENT_REQUIRED',
-    standing.decision.latest?.action === 'grant' ? `「${title}」的说明已更新，请阅读并重新同意后使用这项功能` : `这项功能需要你单独同意「${title}」`,
+    message,
+    missing.map((standing) => ({ path: `consents.${standing.purpose}`, message: lineOf(standing) })),
   )
 }

@@ -4,26 +4,29 @@
  * document version and hash shown; nothing is ever updated or removed through
  * this module, and `verifyChain` finds any record changed behind its back.
  *
- * Account erasure (a later issue) keeps these records but replaces `subject`
- * (the openid) with `erased:<subjectRef>`. What stays is the minimum needed to
+ * Account erasure keeps these records but replaces `subject` (the openid)
+ * with `erased:<subjectRef>:<accountId>` (`consentErasure`, the one write here
+ * that is not an append; the account id keeps a returning person's second
+ * ledger apart from the first). What stays is the minimum needed to
  * prove consent: purpose, action, method, document id + version + hash, time,
  * the guardian's relation, masked name and keyed reference (already minimized),
  * the keyed pseudonym `subjectRef`, and the chain hashes. The hash covers
  * `subjectRef`, not the openid, so the chain still verifies after erasure.
  */
-import { createHmac } from 'node:crypto'
 import type { ConsentAction, ConsentMethod, DocumentId, GuardianRelation, PurposeId } from '../../../shared/consent'
 import { COLLECTIONS } from '../collections'
 import type { Config } from '../config'
+import type { ErasureRule } from '../erasure'
 import { appendOnly, PAGE_MAX, type AppendOnlyCollection, type Doc, type Store } from '../db'
 import { fail, isDuplicateKey } from '../errors'
+import { keyedRef } from '../identity/crypto'
 import { sha256Hex } from '../legal'
 
 export interface GuardianFacts {
   relation: GuardianRelation
   /** 张* — never the full name. */
   maskedName: string
-  /** HMAC-SHA256(blindIndexKey, ID number) — never the ID number. */
+  /** The `guardian-id-number` keyed reference of the ID number — never the number itself. */
   identityRef: string
 }
 
@@ -63,12 +66,16 @@ export interface ChainReport {
 
 /** The keyed pseudonym of a person in the ledger and in receipts. */
 export function subjectRefOf(config: Config, openid: string): string {
-  return createHmac('sha256', Buffer.from(config.blindIndexKey, 'hex')).update(`consent-subject\u0000${openid}`, 'utf8').digest('hex')
+  return keyedRef(config.blindIndexKey, 'consent-subject', openid)
 }
 
-/** A keyed reference to an ID number: links repeat guardians without storing the number. */
+/**
+ * A keyed reference to a guardian's ID number: links repeat guardians without
+ * storing the number. Its own domain keeps it from ever equalling the blind
+ * index of a verified person's ID number.
+ */
 export function identityRefOf(config: Config, normalizedIdNumber: string): string {
-  return createHmac('sha256', Buffer.from(config.blindIndexKey, 'hex')).update(normalizedIdNumber, 'utf8').digest('hex')
+  return keyedRef(config.blindIndexKey, 'guardian-id-number', normalizedIdNumber)
 }
 
 type Hashed = Omit<ConsentRecordDoc, '_id' | 'subject' | 'recordHash'>
@@ -203,7 +210,7 @@ export class Ledger {
   /** Recomputes every link; `records` when the caller already read the whole history. */
   async verifyChain(subject: string, records?: readonly ConsentRecordDoc[]): Promise<ChainReport> {
     records ??= await this.all(subject)
-    const expectedRef = subject.startsWith('erased:') ? subject.slice('erased:'.length) : subjectRefOf(this.config, subject)
+    const expectedRef = subject.startsWith('erased:') ? (subject.slice('erased:'.length).split(':')[0] ?? '') : subjectRefOf(this.config, subject)
     let prevHash = GENESIS_HASH
     for (const [index, record] of records.entries()) {
       const intact =
@@ -221,4 +228,16 @@ export class Ledger {
   private get cmd(): Store['cmd'] {
     return this.db.cmd
   }
+}
+
+/** Erasure keeps the ledger as proof of consent, with the openid replaced by the pseudonym; the chain still verifies. */
+export const consentErasure: ErasureRule = {
+  collection: COLLECTIONS.consentRecords,
+  title: '同意记录（同意了哪份协议的哪个版本、何时）',
+  treatment: 'pseudonymize',
+  detail: '保留（平台须能证明曾依法取得同意），其中你的微信标识替换为无法还原的编号，记录链仍可校验。',
+  count: (ctx, s) => ctx.db.collection<ConsentRecordDoc>(COLLECTIONS.consentRecords).count({ subject: s.openid }),
+  async erase(ctx, s) {
+    await ctx.db.collection<ConsentRecordDoc>(COLLECTIONS.consentRecords).updateWhere({ subject: s.openid }, { subject: s.pseudonym })
+  },
 }

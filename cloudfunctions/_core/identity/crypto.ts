@@ -153,21 +153,35 @@ export class Keyring {
   }
 }
 
-/** The secret key of the blind index; kept apart from the encryption keys on purpose. */
+/**
+ * Every keyed reference the product computes, one domain each. The domain is
+ * part of the HMAC input, so a reference in one domain never equals one in
+ * another: a guardian's ID reference in the consent ledger cannot be joined
+ * with the one-account-per-person index of identities.
+ */
+export type KeyedRefDomain = 'id-number' | 'guardian-id-number' | 'consent-subject'
+
+/** The product's one blind-index key (LECHAT_BLIND_INDEX_KEY); kept apart from the encryption keys on purpose. */
 export class BlindIndexKey {
   readonly #key: Buffer
 
   constructor(hex: string) {
-    this.#key = keyFromHex(hex, 'ID blind-index key')
+    this.#key = keyFromHex(hex, 'blind-index key')
   }
 
-  hmacHex(message: string): string {
-    return createHmac('sha256', this.#key).update(message, 'utf8').digest('hex')
+  /** HMAC-SHA256 (hex) of `<domain>\0<value>`; the NUL cannot occur in a domain name, so no two domains overlap. */
+  ref(domain: KeyedRefDomain, value: string): string {
+    return createHmac('sha256', this.#key).update(`${domain}\u0000${value}`, 'utf8').digest('hex')
   }
 }
 
+/** The same function for callers that hold the key as configured (64 hex characters). */
+export function keyedRef(hexKey: string, domain: KeyedRefDomain, value: string): string {
+  return new BlindIndexKey(hexKey).ref(domain, value)
+}
+
 /**
- * The blind index of an ID number: HMAC-SHA256 (hex) of `idNumber:<number>`.
+ * The blind index of an ID number: the `id-number` keyed reference.
  * Refuses a number that is not normalized, because an index of "…x" and of "…X"
  * would differ and quietly let one person open two accounts.
  */
@@ -175,7 +189,7 @@ export function blindIndex(key: BlindIndexKey, normalizedIdNumber: string): stri
   if (normalizedIdNumber.length === 0 || normalizeIdNumber(normalizedIdNumber) !== normalizedIdNumber) {
     throw new IdentityCryptoError('malformed', 'blindIndex needs an ID number passed through normalizeIdNumber first')
   }
-  return key.hmacHex(`idNumber:${normalizedIdNumber}`)
+  return key.ref('id-number', normalizedIdNumber)
 }
 
 export interface IdentitySecrets {
@@ -185,7 +199,16 @@ export interface IdentitySecrets {
 
 export const ID_KEYS_ENV = 'LECHAT_ID_KEYS'
 export const ID_KEY_CURRENT_ENV = 'LECHAT_ID_KEY_CURRENT'
-export const ID_INDEX_KEY_ENV = 'LECHAT_ID_INDEX_KEY'
+/** One blind-index key for the whole product: ID numbers, guardian references, ledger pseudonyms. */
+export const BLIND_INDEX_KEY_ENV = 'LECHAT_BLIND_INDEX_KEY'
+/** An earlier name of the blind-index key; refused so that nobody sets a key that is never read. */
+export const RETIRED_INDEX_KEY_ENV = 'LECHAT_ID_INDEX_KEY'
+
+/**
+ * Known to everyone who reads this file: it makes local and test data
+ * reproducible, and production refuses it.
+ */
+export const INSECURE_DEV_BLIND_INDEX_KEY = 'dead'.repeat(16)
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -229,8 +252,8 @@ export function parseKeyring(env: Env): Keyring {
 }
 
 export function parseBlindIndexKey(env: Env): BlindIndexKey {
-  const hex = env[ID_INDEX_KEY_ENV]?.trim() ?? ''
-  if (hex === '') throw new IdentityConfigError(`${ID_INDEX_KEY_ENV} is not set: give 64 hex characters, different from every ID key`)
+  const hex = env[BLIND_INDEX_KEY_ENV]?.trim() ?? ''
+  if (hex === '') throw new IdentityConfigError(`${BLIND_INDEX_KEY_ENV} is not set: give 64 hex characters, different from every ID key`)
   return new BlindIndexKey(hex)
 }
 
@@ -241,37 +264,43 @@ function insecureDevHex(label: string): string {
 }
 
 /**
- * A fixed keyring and index key for local development and tests only. Anyone
- * can recompute them from this file, so whatever they seal is public. The key id
- * "INSECURE-DEV-ONLY" is written into every sealed value to make that visible.
+ * A fixed keyring for local development and tests only, with the development
+ * blind-index key. Anyone can recompute them from this file, so whatever they
+ * seal is public. The key id "INSECURE-DEV-ONLY" is written into every sealed
+ * value to make that visible.
  */
 export function insecureDevIdentitySecrets(): IdentitySecrets {
   return {
     keyring: new Keyring({ [INSECURE_DEV_KID]: insecureDevHex('ID key') }, INSECURE_DEV_KID),
-    blindIndexKey: new BlindIndexKey(insecureDevHex('blind-index key')),
+    blindIndexKey: new BlindIndexKey(INSECURE_DEV_BLIND_INDEX_KEY),
   }
 }
 
 /**
- * The identity secrets for a mode. Production requires both settings and refuses
- * the development keys; local and test fall back to them when nothing is set.
- * The index key must differ from every encryption key.
+ * The identity secrets for a mode. Production requires the keyring and the
+ * blind-index key and refuses the development keys; local and test fall back
+ * to them for whichever is not set. The index key must differ from every
+ * encryption key.
  */
 export function loadIdentitySecrets(env: Env, mode: 'production' | 'local' | 'test'): IdentitySecrets {
-  const hasKeys = (env[ID_KEYS_ENV]?.trim() ?? '') !== ''
-  const hasIndexKey = (env[ID_INDEX_KEY_ENV]?.trim() ?? '') !== ''
-  if (mode !== 'production' && !hasKeys && !hasIndexKey) return insecureDevIdentitySecrets()
-
-  const { entries, currentKid } = readKeyringText(env)
-  const indexHex = (env[ID_INDEX_KEY_ENV]?.trim() ?? '').toLowerCase()
-  const blindIndexKey = parseBlindIndexKey(env)
+  if ((env[RETIRED_INDEX_KEY_ENV]?.trim() ?? '') !== '') {
+    throw new IdentityConfigError(
+      `${RETIRED_INDEX_KEY_ENV} is no longer read: the product has one blind-index key, ${BLIND_INDEX_KEY_ENV}; move the value there and remove ${RETIRED_INDEX_KEY_ENV}`,
+    )
+  }
+  const production = mode === 'production'
+  const useKeys = production || (env[ID_KEYS_ENV]?.trim() ?? '') !== ''
+  const useIndexKey = production || (env[BLIND_INDEX_KEY_ENV]?.trim() ?? '') !== ''
+  const devKeyring: KeyringText = { entries: [[INSECURE_DEV_KID, insecureDevHex('ID key')]], currentKid: INSECURE_DEV_KID }
+  const { entries, currentKid } = useKeys ? readKeyringText(env) : devKeyring
+  const blindIndexKey = useIndexKey ? parseBlindIndexKey(env) : new BlindIndexKey(INSECURE_DEV_BLIND_INDEX_KEY)
+  const indexHex = useIndexKey ? (env[BLIND_INDEX_KEY_ENV]?.trim() ?? '').toLowerCase() : INSECURE_DEV_BLIND_INDEX_KEY
   if (entries.some(([, hex]) => hex.toLowerCase() === indexHex)) {
-    throw new IdentityConfigError(`${ID_INDEX_KEY_ENV} must differ from every key in ${ID_KEYS_ENV}`)
+    throw new IdentityConfigError(`${BLIND_INDEX_KEY_ENV} must differ from every key in ${ID_KEYS_ENV}`)
   }
   if (mode === 'production') {
-    const devHex = [insecureDevHex('ID key'), insecureDevHex('blind-index key')]
-    const usesDev =
-      entries.some(([kid, hex]) => kid === INSECURE_DEV_KID || devHex.includes(hex.toLowerCase())) || devHex.includes(indexHex)
+    const devHex = insecureDevHex('ID key')
+    const usesDev = entries.some(([kid, hex]) => kid === INSECURE_DEV_KID || hex.toLowerCase() === devHex) || indexHex === INSECURE_DEV_BLIND_INDEX_KEY
     if (usesDev) throw new IdentityConfigError('production refuses the insecure development identity keys')
   }
   return { keyring: new Keyring(Object.fromEntries(entries), currentKid), blindIndexKey }

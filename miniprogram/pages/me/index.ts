@@ -1,6 +1,7 @@
 /**
- * 我的: signs in (account.login), shows who I am and what is left to do,
- * and lets me change nickname and avatar (account.updateProfile).
+ * 我的: signs in (account.login), shows who I am and what is left to do (the
+ * agreement step opens registration), links to messages, privacy settings and
+ * the documents, and lets me change nickname and avatar (account.updateProfile).
  */
 import { ACCOUNT_STATE_LABELS, PENDING_STEP_LABELS, type PendingStep } from '../../../shared/account'
 import type { InputOf } from '../../../shared/contract'
@@ -8,11 +9,15 @@ import type { AccountView } from '../../../shared/contract/account'
 import { call, fieldErrors, messageOf } from '../../api'
 import { config } from '../../config'
 import { persistAvatar } from '../../utils/avatar'
+import { refreshUnreadBadge } from '../../utils/badge'
+import { INBOX_URL, LEGAL_INDEX_URL, PRIVACY_URL, REGISTER_URL } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
 
 interface PendingItem {
   key: PendingStep
   label: string
+  /** Steps the user can do now open their page. */
+  actionable: boolean
 }
 
 interface ProfileView {
@@ -53,7 +58,7 @@ function profileOf(account: AccountView, pending: readonly PendingStep[]): Profi
     initial: Array.from(account.nickname)[0] ?? '',
     stateLabel: ACCOUNT_STATE_LABELS[account.state],
     verified: account.verified,
-    pending: pending.map((key) => ({ key, label: PENDING_STEP_LABELS[key] })),
+    pending: pending.map((key) => ({ key, label: PENDING_STEP_LABELS[key], actionable: key === 'agreement' })),
   }
 }
 
@@ -68,19 +73,61 @@ Component({
     errors: NO_ERRORS,
     saving: false,
     notice: '',
+    /** null until known (no account yet, or offline). */
+    unread: null as number | null,
   },
   lifetimes: {
     attached() {
       void this.load()
     },
   },
+  pageLifetimes: {
+    show() {
+      // Back from registration or settings: the pending steps and the unread count may have changed.
+      if (this.data.status === 'ready') void this.refresh()
+    },
+  },
   methods: {
     async load() {
-      await runLoad(
+      const result = await runLoad(
         (patch) => this.setData(patch),
         () => call('account', 'login', {}),
         { toData: (r) => ({ profile: profileOf(r.account, r.pending), draftNickname: r.account.nickname }) },
       )
+      if (result) void this.loadUnread()
+    },
+
+    /** Login again without the loading state; keeps what the user is typing. */
+    async refresh() {
+      try {
+        const r = await call('account', 'login', {})
+        this.setData({ profile: profileOf(r.account, r.pending) })
+      } catch {
+        // The page keeps what it shows; a failed refresh is not worth an error state.
+      }
+      void this.loadUnread()
+    },
+
+    async loadUnread() {
+      const unread = await refreshUnreadBadge()
+      this.setData({ unread })
+    },
+
+    onOpenPending(e: WechatMiniprogram.BaseEvent<Record<string, never>, { key: PendingStep }>) {
+      if (e.currentTarget.dataset.key === 'agreement') wx.navigateTo({ url: REGISTER_URL })
+    },
+
+    onOpenInbox() {
+      // 消息 is a tab page.
+      wx.switchTab({ url: INBOX_URL })
+    },
+
+    onOpenPrivacy() {
+      wx.navigateTo({ url: PRIVACY_URL })
+    },
+
+    onOpenLegal() {
+      wx.navigateTo({ url: LEGAL_INDEX_URL })
     },
 
     onRetry() {

@@ -1,0 +1,249 @@
+/**
+ * The erasure registry: for every collection, what account deletion does to a
+ * person's documents in it — delete, anonymize, pseudonymize, keep (with the
+ * reason) or nothing (no personal data). A collection without a rule fails the
+ * guard test (tests/functions/deletion.test.ts), so a new collection cannot
+ * quietly keep personal data after deletion. Each `erase` is idempotent: a run
+ * that stops half-way is finished by the next one.
+ *
+ * Domains own their rules where the guards require it (consent ledger, legal
+ * documents); the identity domain's rules below call its own erasure.
+ */
+import { accounts, freshLifecycle, type AccountDoc } from './accounts'
+import { COLLECTIONS } from './collections'
+import type { Config } from './config'
+import { consentErasure, subjectRefOf } from './consent/ledger'
+import type { Context } from './context'
+import type { Doc } from './db'
+import { eraseIdentityData, identityAttempts, identities, impersonationReports, startCounterId, startCounters } from './identity/records'
+import { inboxMessages, subscriptions } from './inbox'
+import { legalErasure } from './legal'
+import { accountEvents } from './lifecycle/transition'
+import { correctionRequests } from './corrections'
+import type { AuditDoc } from './audit'
+
+export type Treatment = 'delete' | 'anonymize' | 'pseudonymize' | 'keep' | 'none'
+
+export interface ErasureSubject {
+  openid: string
+  accountId: string
+  /** `erased:<subjectRef>:<accountId>`: what stays in place of the openid. */
+  pseudonym: string
+}
+
+export interface ErasureRule {
+  collection: string
+  /** What the data is, for the person's deletion preview. */
+  title: string
+  treatment: Treatment
+  /** What exactly happens; for what is kept, why. */
+  detail: string
+  /** How many of the person's documents the rule concerns now. */
+  count(ctx: Context, subject: ErasureSubject): Promise<number>
+  erase(ctx: Context, subject: ErasureSubject): Promise<void>
+}
+
+const nothing = async (): Promise<number> => 0
+const noop = async (): Promise<void> => undefined
+
+/**
+ * The ledger's subject after erasure is `erased:<subjectRef>` (its chain is
+ * computed over subjectRef) plus the account id, so a person who returns,
+ * registers again and deletes again does not collide with their first ledger.
+ */
+export function pseudonymOf(config: Config, openid: string, accountId: string): string {
+  return `erased:${subjectRefOf(config, openid)}:${accountId}`
+}
+
+export function erasureSubject(config: Config, account: Pick<AccountDoc, 'openid' | '_id'>): ErasureSubject {
+  return { openid: account.openid, accountId: account._id, pseudonym: pseudonymOf(config, account.openid, account._id) }
+}
+
+interface OwnedDoc extends Doc {
+  ownerOpenid?: string
+  viewerOpenid?: string
+  openid?: string
+}
+
+const cards = (ctx: Context) => ctx.db.collection<OwnedDoc>(COLLECTIONS.cards)
+const cardVisits = (ctx: Context) => ctx.db.collection<OwnedDoc>(COLLECTIONS.cardVisits)
+const locations = (ctx: Context) => ctx.db.collection<OwnedDoc>(COLLECTIONS.locations)
+const auditLogs = (ctx: Context) => ctx.db.collection<AuditDoc>(COLLECTIONS.auditLogs)
+
+/** The tombstone: the account id and dates that prove the deletion happened in time; nothing that identifies the person. */
+function tombstoneOf(account: AccountDoc, subject: ErasureSubject, now: Date): AccountDoc {
+  return {
+    _id: account._id,
+    ...freshLifecycle(),
+    openid: subject.pseudonym,
+    state: 'deleted',
+    roles: [],
+    nickname: '已注销用户',
+    avatarUrl: null,
+    createdAt: account.createdAt,
+    updatedAt: now,
+    lastActiveAt: now,
+    birthDate: null,
+    birthDateSource: null,
+    verifiedAt: null,
+    stateChangedAt: now,
+    stateVersion: account.stateVersion + 1,
+    contentHidden: true,
+    deletionRequestedAt: account.deletionRequestedAt,
+    deletionDueAt: account.deletionDueAt,
+    erasure: 'done',
+  }
+}
+
+export const ACCOUNTS_RULE: ErasureRule = {
+  collection: COLLECTIONS.accounts,
+  title: '账号资料（昵称、头像、出生日期、角色、活跃时间）',
+  treatment: 'anonymize',
+  detail: '昵称、头像、出生日期等全部删除，只留下不含个人信息的注销记录（账号编号、注销申请与完成时间），以证明已按时注销。以后用同一微信再次使用会得到全新的账号。',
+  count: async (ctx, s) => (await accounts(ctx.db).byId(s.accountId) ? 1 : 0),
+  async erase(ctx, s) {
+    const account = await accounts(ctx.db).byId(s.accountId)
+    if (!account || account.erasure === 'done') return
+    // Replaced whole, so fields other domains may have added to the account go too.
+    await accounts(ctx.db).put(tombstoneOf({ ...freshLifecycle(), ...account }, s, ctx.now))
+  },
+}
+
+const RULES: readonly ErasureRule[] = [
+  {
+    collection: COLLECTIONS.inboxMessages,
+    title: '站内信',
+    treatment: 'delete',
+    detail: '全部删除。',
+    count: (ctx, s) => inboxMessages(ctx.db).count({ recipient: s.openid }),
+    erase: async (ctx, s) => void (await inboxMessages(ctx.db).removeWhere({ recipient: s.openid })),
+  },
+  {
+    collection: COLLECTIONS.subscriptions,
+    title: '订阅消息授权',
+    treatment: 'delete',
+    detail: '全部删除。',
+    count: (ctx, s) => subscriptions(ctx.db).count({ openid: s.openid }),
+    erase: async (ctx, s) => void (await subscriptions(ctx.db).removeWhere({ openid: s.openid })),
+  },
+  {
+    collection: COLLECTIONS.cards,
+    title: '名片',
+    treatment: 'delete',
+    detail: '你的名片全部删除，扫码将看不到。',
+    count: (ctx, s) => cards(ctx).count({ ownerOpenid: s.openid }),
+    erase: async (ctx, s) => void (await cards(ctx).removeWhere({ ownerOpenid: s.openid })),
+  },
+  {
+    collection: COLLECTIONS.cardVisits,
+    title: '名片访问记录',
+    treatment: 'delete',
+    detail: '你看过别人名片的记录、别人看过你名片的记录都删除。',
+    count: async (ctx, s) => (await cardVisits(ctx).count({ viewerOpenid: s.openid })) + (await cardVisits(ctx).count({ ownerOpenid: s.openid })),
+    async erase(ctx, s) {
+      await cardVisits(ctx).removeWhere({ viewerOpenid: s.openid })
+      await cardVisits(ctx).removeWhere({ ownerOpenid: s.openid })
+    },
+  },
+  {
+    collection: COLLECTIONS.locations,
+    title: '位置信息',
+    treatment: 'delete',
+    detail: '全部删除。',
+    count: (ctx, s) => locations(ctx).count({ openid: s.openid }),
+    erase: async (ctx, s) => void (await locations(ctx).removeWhere({ openid: s.openid })),
+  },
+  {
+    collection: COLLECTIONS.identities,
+    title: '实名信息（姓名、身份证号，加密保存）',
+    treatment: 'delete',
+    detail: '全部删除，包括用于“一人一号”的身份证号索引；此后该身份证号可以重新认证其他账号。',
+    count: (ctx, s) => identities(ctx.db).count({ openid: s.openid }),
+    erase: (ctx, s) => eraseIdentityData(ctx, s.openid),
+  },
+  {
+    collection: COLLECTIONS.identityAttempts,
+    title: '实名核验过程记录',
+    treatment: 'delete',
+    detail: '全部删除；别人核验时与你的账号冲突的记录不再关联到你。',
+    count: (ctx, s) => identityAttempts(ctx.db).count({ openid: s.openid }),
+    async erase(ctx, s) {
+      await identityAttempts(ctx.db).removeWhere({ openid: s.openid })
+      // Another person's refused attempt names the holder of the ID (short-lived: attempts are purged).
+      await identityAttempts(ctx.db).updateWhere({ boundTo: s.openid }, { boundTo: 'erased' })
+    },
+  },
+  {
+    collection: COLLECTIONS.impersonationReports,
+    title: '冒用申诉',
+    treatment: 'keep',
+    detail: '你提交的申诉删除；别人针对你账号的申诉只保留处理结论，不再关联到你。',
+    count: async (ctx, s) =>
+      (await impersonationReports(ctx.db).count({ reporter: s.openid })) + (await impersonationReports(ctx.db).count({ holder: s.openid })),
+    async erase(ctx, s) {
+      await impersonationReports(ctx.db).removeWhere({ reporter: s.openid })
+      await impersonationReports(ctx.db).updateWhere({ holder: s.openid }, { holder: 'erased' })
+    },
+  },
+  {
+    collection: COLLECTIONS.counters,
+    title: '实名核验次数计数',
+    treatment: 'delete',
+    detail: '删除。',
+    count: async (ctx, s) => ((await startCounters(ctx.db).byId(startCounterId(s.openid))) ? 1 : 0),
+    erase: async (ctx, s) => void (await startCounters(ctx.db).remove(startCounterId(s.openid))),
+  },
+  {
+    collection: COLLECTIONS.correctionRequests,
+    title: '信息更正申请',
+    treatment: 'keep',
+    detail: '未处理的申请删除；已处理的只保留处理结论和时间（作为依法处理你的请求的记录），删除你填写的说明，不再关联到你。',
+    count: (ctx, s) => correctionRequests(ctx.db).count({ subject: s.openid }),
+    async erase(ctx, s) {
+      await correctionRequests(ctx.db).removeWhere({ subject: s.openid, status: 'open' })
+      await correctionRequests(ctx.db).updateWhere({ subject: s.openid }, { subject: s.pseudonym, note: '' })
+    },
+  },
+  consentErasure,
+  {
+    collection: COLLECTIONS.auditLogs,
+    title: '工作人员查看或处理你账号的记录',
+    treatment: 'pseudonymize',
+    detail: '保留（平台须留存工作人员访问个人信息的记录），其中你的微信标识替换为无法还原的编号。',
+    count: (ctx, s) => auditLogs(ctx).count({ subject: s.openid }),
+    async erase(ctx, s) {
+      await auditLogs(ctx).updateWhere({ subject: s.openid }, { subject: s.pseudonym })
+      await auditLogs(ctx).updateWhere({ target: s.openid }, { target: s.pseudonym })
+      // A former staff member's own actions stay attributable to the pseudonym (accountability), not to the openid.
+      await auditLogs(ctx).updateWhere({ actorOpenid: s.openid }, { actorOpenid: s.pseudonym })
+    },
+  },
+  {
+    collection: COLLECTIONS.accountEvents,
+    title: '账号状态变更记录',
+    treatment: 'pseudonymize',
+    detail: '保留（处理决定及其理由的记录，用于申诉和监管查询），其中你的微信标识替换为无法还原的编号。',
+    count: (ctx, s) => accountEvents(ctx.db).count({ subject: s.openid }),
+    erase: async (ctx, s) => void (await accountEvents(ctx.db).updateWhere({ subject: s.openid }, { subject: s.pseudonym })),
+  },
+  legalErasure,
+  {
+    collection: 'demo_items',
+    title: '演示数据',
+    treatment: 'none',
+    detail: '不含个人信息。',
+    count: nothing,
+    erase: noop,
+  },
+  // The account itself goes last: until its tombstone is written, a failed run can find and finish the rest.
+  ACCOUNTS_RULE,
+]
+
+export function erasureRules(): readonly ErasureRule[] {
+  return RULES
+}
+
+/** Erases everything of the person, collection by collection, the account last. */
+export async function erasePerson(ctx: Context, subject: ErasureSubject): Promise<void> {
+  for (const rule of RULES) await rule.erase(ctx, subject)
+}

@@ -1,0 +1,4 @@
+import { createMain } from '../_core/entry'
+import { identityFunction } from './handlers'
+
+export const main = createMain(identityFunction)
