@@ -28,6 +28,7 @@ module.exports = {
       testEnvironment: 'jsdom',
       rootDir: __dirname,
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/miniprogram/setup.ts'],
       transform: { '^.+\\.ts$': swc },
     },
   ],

@@ -3,6 +3,9 @@
  * ratios compare against a naive baseline where one exists.
  */
 import { cpus, totalmem } from 'node:os'
+import { benchSignUps } from './activities'
+import { benchArticles } from './articles'
+import { benchCards } from './cards'
 import { benchDb } from './db'
 import { benchFunctions } from './functions'
 import { benchScanner } from './scanner'
@@ -13,7 +16,10 @@ async function main(): Promise<void> {
   console.log(`lechat-card bench · node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
   printTable('local database engine (in process, no HTTP)', await benchDb())
   printTable('cloud functions through the real wx-server-sdk', await benchFunctions())
+  printTable('card landing page through dispatcher + real SDK + local DB (file, WAL)', await benchCards())
   printTable('moderation text scanner (20k terms, MB = UTF-16 bytes)', await benchScanner())
+  printTable('activities: sign-up burst through dispatcher + real SDK + local DB (file, WAL)', await benchSignUps())
+  printTable('article feed at 100k articles through dispatcher + real SDK + local DB (file, WAL)', await benchArticles())
 }
 
 main().catch((error: unknown) => {

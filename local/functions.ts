@@ -1,6 +1,10 @@
 /** Every deployable function the local cloud serves; typed so a function in the contract cannot be missing. */
 import type { FunctionName } from '../shared/contract'
 import { accountFunction } from '../cloudfunctions/account/handlers'
+import { activitiesFunction } from '../cloudfunctions/activities/handlers'
+import { articlesFunction } from '../cloudfunctions/articles/handlers'
+import { cardsFunction } from '../cloudfunctions/cards/handlers'
+import { moderationFunction } from '../cloudfunctions/moderation/handlers'
 import { adminFunction } from '../cloudfunctions/admin/handlers'
 import { consentFunction } from '../cloudfunctions/consent/handlers'
 import { identityFunction } from '../cloudfunctions/identity/handlers'
@@ -17,6 +21,10 @@ export const FUNCTIONS: Record<FunctionName, AnyFunctionDef> = {
   identity: identityFunction,
   admin: adminFunction,
   scheduler: schedulerFunction,
+  cards: cardsFunction,
+  activities: activitiesFunction,
+  articles: articlesFunction,
+  moderation: moderationFunction,
 }
 
 export function isFunctionName(name: string): name is FunctionName {

@@ -13,6 +13,7 @@ import { Ledger } from '../cloudfunctions/_core/consent/ledger'
 import type { Doc, Store } from '../cloudfunctions/_core/db'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { DEV_IDENTITIES } from './identities'
+import { seedDemoCards } from './seed-cards'
 import { seedDemoIdentities } from './seed-identity'
 
 const SEED_MARKER = 'demo-seed'
@@ -98,7 +99,11 @@ export async function seedDemoData(store: Store, now: Date, config: Config): Pro
   const marker = await markers.byId(SEED_MARKER)
   const documents = await seedDocuments(store, config, now)
   // Identities are checked on every start: folders seeded before real-name verification existed get theirs.
-  if (marker && marker.version >= SEED_VERSION) return (await seedDemoIdentities(store, now, config)) > 0 || documents.length > 0
+  if (marker && marker.version >= SEED_VERSION) {
+    const identitiesWritten = await seedDemoIdentities(store, now, config)
+    const cardsWritten = await seedDemoCards(store, now, config)
+    return identitiesWritten > 0 || cardsWritten > 0 || documents.length > 0
+  }
   const accounts = store.collection<AccountDoc>('accounts')
   for (const [index, identity] of DEV_IDENTITIES.entries()) {
     const birthDate = SETTLED_BIRTH_DATES[identity.openid] ?? null
@@ -127,5 +132,6 @@ export async function seedDemoData(store: Store, now: Date, config: Config): Pro
   if (marker) await markers.update(SEED_MARKER, { version: SEED_VERSION })
   else await markers.add({ _id: SEED_MARKER, version: SEED_VERSION, seededAt: now })
   await seedDemoIdentities(store, now, config)
+  await seedDemoCards(store, now, config)
   return true
 }

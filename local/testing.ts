@@ -6,9 +6,10 @@ import { ManualClock } from '../cloudfunctions/_core/clock'
 import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/context'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
-import { DOCUMENT_IDS, DOCUMENT_TITLES, PURPOSES, requiredPurposes } from '../shared/consent'
+import { DOCUMENT_IDS, DOCUMENT_TITLES, PURPOSES, requiredPurposes, type PurposeId } from '../shared/consent'
 import type { ConsentStatus } from '../shared/contract/consent'
 import type { ApiResult } from '../shared/errors'
+import { checkCharacter } from '../shared/rules/id-number'
 import { composeLocalCloud, type LocalCloudStack } from './cloud'
 
 export interface TestCloud extends LocalCloudStack {
@@ -80,4 +81,37 @@ export async function acceptCurrentTerms(cloud: TestCloud, openid: string, optio
   }
   const input = { items, method: 'checkbox', ...(status.ageClass === 'unknown' ? { declaredBirthDate: options.birthDate ?? '1990-01-01' } : {}) }
   return dataOf<{ status: ConsentStatus }>(await cloud.call('consent', { action: 'grant', input }, openid), 'consent.grant').status
+}
+
+/** Grants separate consents (purposes of shared/consent) as from the privacy settings page. */
+export async function grantConsents(cloud: TestCloud, openid: string, purposes: readonly PurposeId[]): Promise<void> {
+  const items = []
+  for (const purpose of purposes) {
+    const reply = await cloud.call('legal', { action: 'get', input: { docId: PURPOSES[purpose].document } }, openid)
+    const { document } = dataOf<{ document: { version: string; hash: string } }>(reply, 'legal.get')
+    items.push({ purpose, version: document.version, hash: document.hash })
+  }
+  dataOf(await cloud.call('consent', { action: 'grant', input: { items, method: 'settings' } }, openid), 'consent.grant')
+}
+
+let idSerial = 0
+
+/** A valid resident ID number of an adult (born 1990-01-01), distinct per call in this process. */
+export function freshTestIdNumber(): string {
+  idSerial += 1
+  const first17 = `11010119900101${String(idSerial % 1000).padStart(3, '0')}`
+  return `${first17}${checkCharacter(first17)}`
+}
+
+/**
+ * A registered, real-name verified adult (sandbox provider) who may publish:
+ * terms accepted, the three verification consents granted, verification passed.
+ */
+export async function verifiedPublisher(cloud: TestCloud, openid: string, options: { name?: string; idNumber?: string } = {}): Promise<void> {
+  await acceptCurrentTerms(cloud, openid)
+  await grantConsents(cloud, openid, ['idNumber', 'face', 'partnerSharing'])
+  const input = { name: options.name ?? '王测试', idNumber: options.idNumber ?? freshTestIdNumber() }
+  const { verificationId } = dataOf<{ verificationId: string }>(await cloud.call('identity', { action: 'start', input }, openid), 'identity.start')
+  const result = dataOf<{ outcome: string }>(await cloud.call('identity', { action: 'complete', input: { verificationId } }, openid), 'identity.complete')
+  if (result.outcome !== 'passed') throw new Error(`verification of ${openid} did not pass: ${result.outcome}`)
 }

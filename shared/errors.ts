@@ -35,6 +35,15 @@ export const ERROR_MESSAGES = {
   FEATURE_RESTRICTED: '这项功能已被限制使用',
   CORRECTION_PENDING: '你已提交过这一项的更正申请，请等待处理结果',
   CORRECTION_RESOLVED: '这条更正申请已处理过了',
+  CONTENT_REFUSED: '内容未通过安全审核，请修改后再发布',
+  CARD_LIMIT: '名片数量已达上限',
+  CARD_HIDDEN: '这张名片暂不公开',
+  HOLDER_FULL: '名片夹已满，请先整理后再保存',
+  ACTIVITY_FULL: '活动名额已满',
+  SIGNUP_CLOSED: '活动报名已截止',
+  ALREADY_SIGNED_UP: '你已报名这个活动',
+  ACTIVITY_LOCKED: '活动已开始或已取消，不能再修改',
+  NOT_PUBLISHED: '内容还没有发布，暂时不能进行此操作',
   INTERNAL: '服务暂时不可用，请稍后再试',
 } as const
 

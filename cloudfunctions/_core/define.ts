@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini'
 import type { ActionName, FunctionName, ParsedInputOf, OutputOf, SpecOf } from '../../shared/contract'
 import type { AccountContext, Context } from './context'
 
@@ -24,16 +25,33 @@ export type ActionImpl<F extends FunctionName, A extends ActionName<F>> = SpecOf
 /** A timer trigger's job, named as in the function's config.json. */
 export type TimerJob = (ctx: Context) => Promise<void>
 
+/**
+ * A WeChat message push (`MsgType: 'event'`) the function is configured to
+ * receive, by its `Event` name: validated against `schema` before `run`. Like
+ * timers, pushes carry no user, and one carrying a caller is refused.
+ */
+export interface PushRoute<T = unknown> {
+  schema: z.ZodMiniType<T>
+  run(event: T, ctx: Context): Promise<void>
+}
+
+/** Keeps the schema's type on `run` while the route is stored with its type erased. */
+export function pushRoute<T>(schema: z.ZodMiniType<T>, run: (event: T, ctx: Context) => Promise<void>): PushRoute {
+  return { schema, run: (event, ctx) => run(event as T, ctx) }
+}
+
 export interface FunctionDef<F extends FunctionName = FunctionName> {
   name: F
   actions: { [A in ActionName<F>]: ActionImpl<F, A> }
   timers: Record<string, TimerJob>
+  pushes: Record<string, PushRoute>
 }
 
 export function defineFunction<F extends FunctionName>(
   name: F,
   actions: { [A in ActionName<F>]: ActionImpl<F, A> },
   timers: Record<string, TimerJob> = {},
+  pushes: Record<string, PushRoute> = {},
 ): FunctionDef<F> {
-  return { name, actions, timers }
+  return { name, actions, timers, pushes }
 }

@@ -3,6 +3,7 @@
  * envelope → action → input validation (shared contract) → access rule → consent gate → handler
  * → output validation → `{ok, data}` or `{ok:false, error:{code, message}}`.
  * Nothing thrown below escapes as a crash; unknown failures become INTERNAL and are logged.
+ * Timer events and WeChat message pushes take their own routes, which no caller may reach.
  */
 import { randomUUID } from 'node:crypto'
 import { hasRole, isStaffAccess, type Access } from '../../shared/access'
@@ -15,7 +16,7 @@ import { accounts, findAccount, stateOf, type AccountDoc } from './accounts'
 import { recordAudit, type AuditNote } from './audit'
 import { startTermsCheck } from './consent/gate'
 import type { AccountContext, Context, Runtime } from './context'
-import type { TimerJob } from './define'
+import type { PushRoute, TimerJob } from './define'
 import { AppError, fail } from './errors'
 import { unavailableMessage } from './lifecycle/view'
 
@@ -24,6 +25,7 @@ export interface AnyFunctionDef {
   name: FunctionName
   actions: object
   timers: Record<string, TimerJob>
+  pushes?: Record<string, PushRoute>
 }
 
 type LooseHandler = (input: unknown, ctx: Context) => Promise<unknown>
@@ -40,6 +42,17 @@ interface TimerEvent {
 function isTimerEvent(event: unknown): event is TimerEvent {
   const e = event as Partial<TimerEvent> | null
   return typeof e === 'object' && e !== null && e.Type === 'Timer' && typeof e.TriggerName === 'string'
+}
+
+/** A WeChat message push (e.g. `wxa_media_check`): an event, never an action envelope. */
+interface PushEvent {
+  MsgType: 'event'
+  Event: string
+}
+
+function isPushEvent(event: unknown): event is PushEvent {
+  const e = event as Partial<PushEvent> & { action?: unknown } | null
+  return typeof e === 'object' && e !== null && e.MsgType === 'event' && typeof e.Event === 'string' && e.action === undefined
 }
 
 function issuesOf(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): FieldIssue[] {
@@ -111,6 +124,12 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
     // Timer triggers carry no user; a user forging the event shape must not reach a job.
     if (runtime.openid) return { ok: false, error: apiError('INVALID_REQUEST') }
     return runTimer(def, event.TriggerName, { ...base, action: `timer:${event.TriggerName}` })
+  }
+
+  if (isPushEvent(event)) {
+    // WeChat's pushes carry no user of ours (entry.ts); a mini-program call always does, so a forged push stops here.
+    if (runtime.openid) return { ok: false, error: apiError('INVALID_REQUEST') }
+    return runPush(def, event, { ...base, action: `push:${event.Event}` })
   }
 
   const envelope = event as { action?: unknown; input?: unknown } | null
@@ -198,6 +217,24 @@ async function runTimer(def: AnyFunctionDef, trigger: string, ctx: Context): Pro
     return { ok: true, data: null }
   } catch (error) {
     ctx.log.error('timer failed', { fn: def.name, trigger, requestId: ctx.requestId, error: String(error) })
+    return { ok: false, error: apiError('INTERNAL') }
+  }
+}
+
+async function runPush(def: AnyFunctionDef, event: PushEvent, ctx: Context): Promise<ApiResult<unknown>> {
+  const route = def.pushes && Object.hasOwn(def.pushes, event.Event) ? def.pushes[event.Event] : undefined
+  if (!route) return { ok: false, error: apiError('UNKNOWN_ACTION', `未知的消息推送：${event.Event}`) }
+  const parsed = route.schema.safeParse(event)
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error)
+    ctx.log.error('message push does not match its schema', { fn: def.name, event: event.Event, requestId: ctx.requestId, issues })
+    return { ok: false, error: apiError('INVALID_INPUT', undefined, issues) }
+  }
+  try {
+    await route.run(parsed.data, ctx)
+    return { ok: true, data: null }
+  } catch (error) {
+    ctx.log.error('message push failed', { fn: def.name, event: event.Event, requestId: ctx.requestId, error: String(error) })
     return { ok: false, error: apiError('INTERNAL') }
   }
 }

@@ -10,6 +10,7 @@
  * documents); the identity domain's rules below call its own erasure.
  */
 import { accounts, freshLifecycle, type AccountDoc } from './accounts'
+import { CARD_ERASURE_RULES } from './cards/registry'
 import { COLLECTIONS } from './collections'
 import type { Config } from './config'
 import { consentErasure, subjectRefOf } from './consent/ledger'
@@ -19,8 +20,11 @@ import { eraseIdentityData, identityAttempts, identities, impersonationReports, 
 import { inboxMessages, subscriptions } from './inbox'
 import { legalErasure } from './legal'
 import { accountEvents } from './lifecycle/transition'
+import { MODERATION_ERASURE_RULES } from './moderation/registry'
 import { correctionRequests } from './corrections'
 import type { AuditDoc } from './audit'
+import { activitiesErasure, activitySignUpsErasure } from './activities/registry'
+import { articleReadsErasure, articlesErasure } from './articles/records'
 
 export type Treatment = 'delete' | 'anonymize' | 'pseudonymize' | 'keep' | 'none'
 
@@ -65,8 +69,6 @@ interface OwnedDoc extends Doc {
   openid?: string
 }
 
-const cards = (ctx: Context) => ctx.db.collection<OwnedDoc>(COLLECTIONS.cards)
-const cardVisits = (ctx: Context) => ctx.db.collection<OwnedDoc>(COLLECTIONS.cardVisits)
 const locations = (ctx: Context) => ctx.db.collection<OwnedDoc>(COLLECTIONS.locations)
 const auditLogs = (ctx: Context) => ctx.db.collection<AuditDoc>(COLLECTIONS.auditLogs)
 
@@ -126,25 +128,7 @@ const RULES: readonly ErasureRule[] = [
     count: (ctx, s) => subscriptions(ctx.db).count({ openid: s.openid }),
     erase: async (ctx, s) => void (await subscriptions(ctx.db).removeWhere({ openid: s.openid })),
   },
-  {
-    collection: COLLECTIONS.cards,
-    title: '名片',
-    treatment: 'delete',
-    detail: '你的名片全部删除，扫码将看不到。',
-    count: (ctx, s) => cards(ctx).count({ ownerOpenid: s.openid }),
-    erase: async (ctx, s) => void (await cards(ctx).removeWhere({ ownerOpenid: s.openid })),
-  },
-  {
-    collection: COLLECTIONS.cardVisits,
-    title: '名片访问记录',
-    treatment: 'delete',
-    detail: '你看过别人名片的记录、别人看过你名片的记录都删除。',
-    count: async (ctx, s) => (await cardVisits(ctx).count({ viewerOpenid: s.openid })) + (await cardVisits(ctx).count({ ownerOpenid: s.openid })),
-    async erase(ctx, s) {
-      await cardVisits(ctx).removeWhere({ viewerOpenid: s.openid })
-      await cardVisits(ctx).removeWhere({ ownerOpenid: s.openid })
-    },
-  },
+  ...CARD_ERASURE_RULES,
   {
     collection: COLLECTIONS.locations,
     title: '位置信息',
@@ -226,6 +210,11 @@ const RULES: readonly ErasureRule[] = [
     count: (ctx, s) => accountEvents(ctx.db).count({ subject: s.openid }),
     erase: async (ctx, s) => void (await accountEvents(ctx.db).updateWhere({ subject: s.openid }, { subject: s.pseudonym })),
   },
+  articlesErasure,
+  articleReadsErasure,
+  activitySignUpsErasure,
+  activitiesErasure,
+  ...MODERATION_ERASURE_RULES,
   legalErasure,
   {
     collection: 'demo_items',

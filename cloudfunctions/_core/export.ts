@@ -8,6 +8,7 @@ import type { ExportDocument } from '../../shared/contract/account'
 import { FEATURE_LABELS, TRANSITIONS } from '../../shared/rules/lifecycle'
 import { accessLogPage } from './access-log'
 import type { AccountDoc } from './accounts'
+import { CARD_EXPORT_RULES } from './cards/registry'
 import { COLLECTIONS } from './collections'
 import { ledgerOf } from './consent/gate'
 import { consentErasure } from './consent/ledger'
@@ -20,7 +21,10 @@ import { identityAttempts, identities, impersonationReports } from './identity/r
 import { inboxMessages, subscriptions } from './inbox'
 import { documentCatalogue, legalExport } from './legal'
 import { accountEvents } from './lifecycle/transition'
+import { MODERATION_EXPORT_RULES } from './moderation/registry'
 import { walk } from './paging'
+import { activitiesExport, activitySignUpsExport } from './activities/registry'
+import { articleReadsExport, articlesExport } from './articles/records'
 
 export type ExportSection = ExportDocument['sections'][number]
 type JsonRecord = Record<string, unknown>
@@ -126,9 +130,18 @@ const RULES: readonly ExportRule[] = [
         section(
           'identity',
           '实名认证',
-          docs.map((d) => record({ provider: d.provider, result: d.result, verifiedAt: d.verifiedAt, birthDate: d.birthDate })),
-          // TODO(identity): masked (or owner-decrypted) name and ID number need the identity function's keyring.
-          '姓名和身份证号加密保存，本副本不包含；可在「实名认证」页查看打码后的内容。',
+          docs.map((d) =>
+            record({
+              name: d.maskedName ?? null,
+              idNumber: d.maskedIdNumber ?? null,
+              provider: d.provider,
+              result: d.result,
+              verifiedAt: d.verifiedAt,
+              birthDate: d.birthDate,
+            }),
+          ),
+          // The copy may be shared or stored carelessly; the full values stay sealed and are shown to staff only on a legal request.
+          '姓名和身份证号加密保存，本副本只包含打码后的内容，以免副本外泄时暴露完整证件号。',
         ),
       ]
     },
@@ -162,25 +175,7 @@ const RULES: readonly ExportRule[] = [
     },
   },
   { collection: COLLECTIONS.counters, excluded: '技术计数（如实名核验次数限制），不含其他信息。' },
-  {
-    collection: COLLECTIONS.cards,
-    async sections(ctx, a) {
-      const docs = await all(ctx, ctx.db.collection<OwnedDoc>(COLLECTIONS.cards), { ownerOpenid: a.openid })
-      return [section('cards', '我的名片', docs.map(record))]
-    },
-  },
-  {
-    collection: COLLECTIONS.cardVisits,
-    async sections(ctx, a) {
-      const visits = ctx.db.collection<OwnedDoc>(COLLECTIONS.cardVisits)
-      const mine = await all(ctx, visits, { viewerOpenid: a.openid })
-      const ofMine = await all(ctx, visits, { ownerOpenid: a.openid })
-      return [
-        section('cardVisits', '我看过的名片', mine.map(record)),
-        section('cardVisitors', '我的名片被查看的记录', ofMine.map(record), '查看者的身份属于他人的个人信息，不在本副本中。'),
-      ]
-    },
-  },
+  ...CARD_EXPORT_RULES,
   {
     collection: COLLECTIONS.locations,
     async sections(ctx, a) {
@@ -223,6 +218,11 @@ const RULES: readonly ExportRule[] = [
       return [section('corrections', '信息更正申请', docs.map((d) => record(toCorrectionView(d))))]
     },
   },
+  articlesExport,
+  articleReadsExport,
+  activitiesExport,
+  activitySignUpsExport,
+  ...MODERATION_EXPORT_RULES,
   legalExport,
   { collection: 'demo_items', excluded: '本地演示数据，不含个人信息。' },
 ]

@@ -14,6 +14,9 @@ import { exportPerson } from '../_core/export'
 import { requireReconfirmation } from '../_core/lifecycle/reconfirm'
 import { recordTransition } from '../_core/lifecycle/transition'
 import { lifecycleViewOf } from '../_core/lifecycle/view'
+import { changeNickname, pendingNicknameOf } from '../_core/moderation/nickname'
+import type { NicknameAccount } from '../_core/moderation/targets'
+import type { Patch } from '../_core/db'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -80,20 +83,29 @@ export const accountFunction = defineFunction('account', {
       pending: pendingOf(account, blocked === null),
       lifecycle: lifecycleViewOf(account, ctx.now, ctx.config),
       woke,
+      pendingNickname: pendingNicknameOf(account),
     }
   },
 
   async getProfile(_input, ctx) {
     // Not exempt from the consent gate: reaching here means the agreement is accepted.
-    return { account: toAccountView(ctx.account, ctx.now), pending: pendingOf(ctx.account, true) }
+    return { account: toAccountView(ctx.account, ctx.now), pending: pendingOf(ctx.account, true), pendingNickname: pendingNicknameOf(ctx.account) }
   },
 
   async updateProfile(input, ctx) {
-    const patch: Partial<AccountDoc> = { updatedAt: ctx.now }
-    if (input.nickname !== undefined) patch.nickname = input.nickname
-    if (input.avatarUrl !== undefined) patch.avatarUrl = input.avatarUrl
+    const patch: Patch = { updatedAt: ctx.now }
+    const after: NicknameAccount = { ...ctx.account, updatedAt: ctx.now }
+    if (input.nickname !== undefined) {
+      // A new nickname passes the moderation gate; one held for review stays private until approved.
+      const change = await changeNickname(ctx, input.nickname)
+      Object.assign(patch, change.patch)
+      after.nickname = change.nickname
+      after.pendingNickname = change.pendingNickname
+      after.nicknameModeration = change.nicknameModeration
+    }
+    if (input.avatarUrl !== undefined) patch.avatarUrl = after.avatarUrl = input.avatarUrl
     await accounts(ctx.db).update(ctx.account._id, patch)
-    return { account: toAccountView({ ...ctx.account, ...patch }, ctx.now) }
+    return { account: toAccountView(after, ctx.now), pendingNickname: pendingNicknameOf(after) }
   },
 
   async getState(_input, ctx) {
@@ -106,13 +118,13 @@ export const accountFunction = defineFunction('account', {
   },
 
   async unfreeze(input, ctx) {
-    requireReconfirmation(ctx, input)
+    await requireReconfirmation(ctx, input)
     const after = await recordTransition(ctx, ctx.account, { name: 'unfreezeSelf', actor: 'user' })
     return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
   },
 
   async requestDeletion(input, ctx) {
-    requireReconfirmation(ctx, input)
+    await requireReconfirmation(ctx, input)
     const until = new Date(ctx.now.getTime() + ctx.config.coolingOffDays * DAY_MS)
     const after = await recordTransition(ctx, ctx.account, { name: 'requestDeletion', actor: 'user', until })
     return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }

@@ -14,6 +14,7 @@ import type { AccountContext, Context } from '../_core/context'
 import { correctionRequests, toStaffCorrectionView, type CorrectionRequestDoc } from '../_core/corrections'
 import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
+import { removeIdentityData } from '../_core/identity/records'
 import { notify } from '../_core/inbox'
 import { accountEvents, recordTransition } from '../_core/lifecycle/transition'
 import { lifecycleViewOf } from '../_core/lifecycle/view'
@@ -129,20 +130,26 @@ export const adminFunction = defineFunction('admin', {
 
     const field = CORRECTION_FIELD_LABELS[request.field]
     const accepted = input.decision === 'accepted'
-    // TODO(identity): an accepted name or ID-number correction should let the person verify again (identity.start refuses verified accounts).
+    // What verification sealed (name, ID number, the birth date read from it) is corrected only by
+    // verifying again: the wrong identity goes, the person verifies with the right card.
+    const reverify = accepted && (request.field !== 'birthDate' || account.birthDateSource === 'verified') && account.verifiedAt !== null
+    if (reverify) {
+      await removeIdentityData(ctx, account.openid)
+      await accounts(ctx.db).update(account._id, { verifiedAt: null, updatedAt: ctx.now })
+    }
     const next = !accepted
       ? '如有异议，可以补充材料后重新提交申请。'
       : birthDate !== undefined
         ? `出生日期已更正为 ${birthDate}。`
-        : request.field === 'birthDate' && account.birthDateSource !== 'verified'
-          ? '工作人员将按核实结果更新你的信息。'
-          : '请按工作人员的说明重新完成实名认证，以更新你的信息。'
+        : reverify
+          ? '原实名信息已删除，请在「我的 → 实名认证」用正确的身份证重新完成实名认证；完成前暂不能发布内容。'
+          : '工作人员将按核实结果更新你的信息。'
     await notify(ctx, {
       recipient: request.subject,
       type: 'system',
       title: accepted ? `「${field}」更正申请已通过` : `「${field}」更正申请未通过`,
       body: `处理说明：${input.reason}\n${next}`,
-      link: '/pages/me/index',
+      link: reverify ? '/packageAccount/pages/verify/index' : '/pages/me/index',
     })
     return { request: toStaffCorrectionView({ ...request, ...resolved }) }
   },

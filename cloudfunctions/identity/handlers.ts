@@ -9,8 +9,7 @@
  * - a verification settles once: the conditional `usedAt: null → now` claim;
  * - starts per window: a conditional counter (`count < limit → inc`).
  */
-import type { PurposeId } from '../../shared/consent'
-import type { CompleteResult, IdentityStatus, IdentityView } from '../../shared/contract/identity'
+import type { ClientActionView, CompleteResult, IdentityStatus, IdentityView, RecheckResult } from '../../shared/contract/identity'
 import { ageClass, beijingDate, parseCalendarDate } from '../../shared/rules/age'
 import { ID_NUMBER_PROBLEMS, idNumberProblem, maskIdNumber, maskName } from '../../shared/rules/id-number'
 import { accounts, findAccount } from '../_core/accounts'
@@ -28,6 +27,8 @@ import {
   identities,
   identityAttempts,
   impersonationReports,
+  RECHECK_VALID_MS,
+  VERIFICATION_PURPOSES,
   startCounterId,
   startCounters,
   type IdentityAttemptDoc,
@@ -35,8 +36,6 @@ import {
 } from '../_core/identity/records'
 import { createAccessTokenGetter, type AccessTokenGetter } from '../_core/identity/wechat-token'
 
-/** The three separate consents real-name verification rests on (PIPL Art. 23, 29). */
-export const VERIFICATION_PURPOSES: readonly PurposeId[] = ['idNumber', 'face', 'partnerSharing']
 
 /** How long the client waits before asking again about a pending result. */
 const PENDING_RETRY_SECONDS = 3
@@ -186,6 +185,8 @@ async function bind(
     providerCode,
     verifiedAt: ctx.now,
     birthDate,
+    maskedName: maskName(subject.name),
+    maskedIdNumber: maskIdNumber(subject.idNumber),
   }
   let stored: IdentityDoc | null = null
   let inserted = false
@@ -261,6 +262,88 @@ async function settle(ctx: AccountContext, settings: IdentitySettings, attempt: 
   return { outcome: 'passed', identity: viewOf(ctx, settings, stored) }
 }
 
+/**
+ * Starts a face check with the provider for `subject`, counted against the
+ * account's start window; the sealed subject waits in the attempt for `complete`.
+ */
+async function begin(
+  ctx: AccountContext,
+  settings: IdentitySettings,
+  subject: VerificationSubject,
+  purpose: 'verify' | 'recheck',
+): Promise<{ verificationId: string; clientAction: ClientActionView; expiresAt: string }> {
+  await takeStart(ctx, settings)
+  const provider = providerOf(ctx, settings)
+  let started
+  try {
+    started = await provider.start(subject)
+  } catch (error) {
+    await returnStart(ctx)
+    throw providerFailure(ctx, error)
+  }
+  const lifetimeMs = Math.min(started.expiresInSeconds * 1000, settings.attemptMinutes * 60 * 1000)
+  const expiresAt = new Date(ctx.now.getTime() + lifetimeMs)
+  await identityAttempts(ctx.db).add({
+    openid: ctx.openid,
+    verificationId: started.verificationId,
+    subject: { name: settings.keyring.encrypt(subject.name, 'name'), idNumber: settings.keyring.encrypt(subject.idNumber, 'idNumber') },
+    provider: provider.name,
+    createdAt: ctx.now,
+    expiresAt,
+    usedAt: null,
+    result: null,
+    providerCode: null,
+    boundTo: null,
+    purpose,
+    consumedAt: null,
+  })
+  return { verificationId: started.verificationId, clientAction: started.clientAction, expiresAt: expiresAt.toISOString() }
+}
+
+/** The caller's own, unsettled, unexpired attempt of `purpose` with the current provider. */
+async function usableAttempt(
+  ctx: AccountContext,
+  settings: IdentitySettings,
+  verificationId: string,
+  purpose: 'verify' | 'recheck',
+): Promise<IdentityAttemptDoc> {
+  const attempt = await identityAttempts(ctx.db).findOne({ verificationId })
+  // Someone else's verification id, or one started for the other purpose, is as unknown as a made-up one.
+  if (!attempt || attempt.openid !== ctx.openid || (attempt.purpose ?? 'verify') !== purpose) {
+    fail('NOT_FOUND', purpose === 'verify' ? '没有找到这次实名核验，请重新发起' : '没有找到这次本人复核，请重新发起')
+  }
+  if (attempt.usedAt !== null) fail('VERIFICATION_USED')
+  if (attempt.expiresAt.getTime() <= ctx.now.getTime()) fail('VERIFICATION_EXPIRED')
+  if (attempt.provider !== settings.provider.provider) fail('VERIFICATION_EXPIRED', '实名核验服务已更换，请重新发起实名核验')
+  return attempt
+}
+
+/** The provider's verdict on a re-check; a pass must be of the identity the account holds now. */
+async function settleRecheck(ctx: AccountContext, settings: IdentitySettings, attempt: IdentityAttemptDoc): Promise<RecheckResult> {
+  if (!attempt.subject) fail('VERIFICATION_EXPIRED')
+  const subject: VerificationSubject = {
+    openid: ctx.openid,
+    name: settings.keyring.decrypt(attempt.subject.name, 'name'),
+    idNumber: settings.keyring.decrypt(attempt.subject.idNumber, 'idNumber'),
+  }
+  let result
+  try {
+    result = await providerOf(ctx, settings).result(attempt.verificationId, subject)
+  } catch (error) {
+    const failure = providerFailure(ctx, error)
+    if (failure.code === 'VERIFICATION_EXPIRED') await claim(ctx, attempt, 'invalid', error instanceof IdentityProviderError ? error.providerCode : 'invalid')
+    throw failure
+  }
+  if (result.outcome === 'pending') return { outcome: 'pending', reason: result.reason, retryAfterSeconds: PENDING_RETRY_SECONDS }
+  const identity = await identities(ctx.db).findOne({ openid: ctx.openid })
+  const same = identity !== null && identity.idIndex === blindIndex(settings.blindIndex, subject.idNumber)
+  const outcome = result.outcome === 'passed' && same ? 'passed' : 'failed'
+  if (!(await claim(ctx, attempt, outcome, result.providerCode))) fail('VERIFICATION_USED')
+  if (result.outcome === 'failed') return { outcome: 'failed', reason: result.reason }
+  if (!same) return { outcome: 'failed', reason: '账号的实名信息已变更，请重新发起本人复核' }
+  return { outcome: 'passed', verificationId: attempt.verificationId, validUntil: new Date(ctx.now.getTime() + RECHECK_VALID_MS).toISOString() }
+}
+
 async function attemptsLeft(ctx: AccountContext, settings: IdentitySettings): Promise<IdentityStatus['attempts']> {
   const counter = await startCounters(ctx.db).byId(startCounterId(ctx.openid))
   const windowMs = settings.startWindowHours * 3600 * 1000
@@ -285,41 +368,34 @@ export const identityFunction = defineFunction(
       if (problem) invalid('idNumber', ID_NUMBER_PROBLEMS[problem])
       // Whether the ID is already bound is told only after the face check passes:
       // telling it here would let anyone probe which ID numbers have an account.
-      await takeStart(ctx, settings)
-      const provider = providerOf(ctx, settings)
-      let started
-      try {
-        started = await provider.start({ openid: ctx.openid, name, idNumber })
-      } catch (error) {
-        await returnStart(ctx)
-        throw providerFailure(ctx, error)
-      }
-      const lifetimeMs = Math.min(started.expiresInSeconds * 1000, settings.attemptMinutes * 60 * 1000)
-      const expiresAt = new Date(ctx.now.getTime() + lifetimeMs)
-      await identityAttempts(ctx.db).add({
+      return begin(ctx, settings, { openid: ctx.openid, name, idNumber }, 'verify')
+    },
+
+    async recheck(_input, ctx) {
+      const settings = settingsOf(ctx)
+      const identity = ctx.account.verifiedAt === null ? null : await identities(ctx.db).findOne({ openid: ctx.openid })
+      if (!identity) fail('VERIFICATION_REQUIRED', '你的账号尚未实名，无需本人复核')
+      await requireConsents(ctx, VERIFICATION_PURPOSES)
+      const subject = {
         openid: ctx.openid,
-        verificationId: started.verificationId,
-        subject: { name: settings.keyring.encrypt(name, 'name'), idNumber: settings.keyring.encrypt(idNumber, 'idNumber') },
-        provider: provider.name,
-        createdAt: ctx.now,
-        expiresAt,
-        usedAt: null,
-        result: null,
-        providerCode: null,
-        boundTo: null,
-      })
-      return { verificationId: started.verificationId, clientAction: started.clientAction, expiresAt: expiresAt.toISOString() }
+        name: settings.keyring.decrypt(identity.nameSealed, 'name'),
+        idNumber: settings.keyring.decrypt(identity.idNumberSealed, 'idNumber'),
+      }
+      return begin(ctx, settings, subject, 'recheck')
+    },
+
+    async completeRecheck({ verificationId }, ctx) {
+      const settings = settingsOf(ctx)
+      const attempt = await usableAttempt(ctx, settings, verificationId, 'recheck')
+      if (ctx.account.verifiedAt === null) fail('VERIFICATION_REQUIRED', '你的账号尚未实名，无需本人复核')
+      await requireConsents(ctx, VERIFICATION_PURPOSES)
+      return settleRecheck(ctx, settings, attempt)
     },
 
     async complete({ verificationId }, ctx) {
       const settings = settingsOf(ctx)
-      const attempt = await identityAttempts(ctx.db).findOne({ verificationId })
-      // Someone else's verification id is as unknown as a made-up one.
-      if (!attempt || attempt.openid !== ctx.openid) fail('NOT_FOUND', '没有找到这次实名核验，请重新发起')
-      if (attempt.usedAt !== null) fail('VERIFICATION_USED')
+      const attempt = await usableAttempt(ctx, settings, verificationId, 'verify')
       if (ctx.account.verifiedAt !== null) fail('ALREADY_VERIFIED')
-      if (attempt.expiresAt.getTime() <= ctx.now.getTime()) fail('VERIFICATION_EXPIRED')
-      if (attempt.provider !== settings.provider.provider) fail('VERIFICATION_EXPIRED', '实名核验服务已更换，请重新发起实名核验')
       await requireConsents(ctx, VERIFICATION_PURPOSES)
       return settle(ctx, settings, attempt)
     },
@@ -330,7 +406,10 @@ export const identityFunction = defineFunction(
       const verified = ctx.account.verifiedAt !== null
       const pending = verified
         ? null
-        : await identityAttempts(ctx.db).findOne({ openid: ctx.openid, usedAt: null, expiresAt: ctx.db.cmd.gt(ctx.now) }, [['createdAt', 'desc']])
+        : await identityAttempts(ctx.db).findOne(
+            { openid: ctx.openid, usedAt: null, expiresAt: ctx.db.cmd.gt(ctx.now), purpose: ctx.db.cmd.neq('recheck') },
+            [['createdAt', 'desc']],
+          )
       return {
         state: verified ? 'verified' : pending ? 'pending' : 'unverified',
         identity: verified && identity ? viewOf(ctx, settings, identity) : null,

@@ -11,13 +11,16 @@ export class ApiCallError extends Error {
   readonly issues: FieldIssue[]
   /** Technical detail for logs (never shown to users). */
   readonly detail: string
+  /** With RATE_LIMITED and other waits: the earliest time (ISO 8601) a retry can succeed. */
+  readonly retryAt: string | null
 
-  constructor(code: ClientErrorCode, message: string, issues: FieldIssue[] = [], detail = '') {
+  constructor(code: ClientErrorCode, message: string, issues: FieldIssue[] = [], detail = '', retryAt: string | null = null) {
     super(message)
     this.name = 'ApiCallError'
     this.code = code
     this.issues = issues
     this.detail = detail
+    this.retryAt = retryAt
     // Older base libraries compile classes down; keep instanceof working there too.
     Object.setPrototypeOf(this, ApiCallError.prototype)
   }

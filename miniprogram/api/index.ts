@@ -62,6 +62,7 @@ function asReply(value: unknown): Reply | null {
         issues: issues
           .filter((i): i is Record<string, unknown> => typeof i === 'object' && i !== null)
           .map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })),
+        ...('retryAt' in error && typeof error.retryAt === 'string' ? { retryAt: error.retryAt } : {}),
       },
     }
   }
@@ -84,7 +85,7 @@ export function createClient(transport: () => Transport): Call {
     const reply = asReply(raw)
     if (!reply) throw badReplyError(`not an ApiResult from ${fn}.${action}: ${JSON.stringify(raw)}`)
     if (!reply.ok) {
-      const error = new ApiCallError(reply.error.code, reply.error.message, reply.error.issues ?? [])
+      const error = new ApiCallError(reply.error.code, reply.error.message, reply.error.issues ?? [], '', reply.error.retryAt ?? null)
       if (BLOCKING_CODES.includes(reply.error.code)) notifyBlocked({ error, fn, action })
       throw error
     }

@@ -12,7 +12,9 @@ import { STAFF_ROLES } from '../audit'
 import { FEATURES } from '../rules/lifecycle'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
 import { isoDateTime, nextCursor, pageInput } from './common'
+import { moderationView } from './content'
 import { action } from './define'
+import { verificationId } from './identity'
 
 export const NICKNAME_MAX = 20
 
@@ -39,6 +41,9 @@ export const accountView = z.object({
   createdAt: isoDateTime,
 })
 export type AccountView = z.infer<typeof accountView>
+
+/** A new nickname held for review: only its owner sees it until approved (null when none). */
+const pendingNickname = z.nullable(z.object({ nickname: z.string(), moderation: moderationView }))
 
 export const banView = z.object({
   feature: z.enum(FEATURES),
@@ -73,13 +78,13 @@ export const lifecycleView = z.object({
 export type LifecycleView = z.infer<typeof lifecycleView>
 
 /**
- * Re-confirmation for freezing's undo and for deletion: `confirm` always; for a
- * verified account also a fresh real-name check (`verificationId` of a check
- * that passed in the last few minutes) once the identity function offers one.
+ * Re-confirmation for freezing's undo and for deletion: `confirm` and a recent
+ * sign-in always; for a verified account whose face-check consents are in force
+ * also a passed `identity.recheck` (its `verificationId`, within its validity).
  */
 const reconfirm = {
   confirm: z.literal(true),
-  verificationId: z.optional(z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[\w.:-]+$/, '核验编号格式不正确'))),
+  verificationId: z.optional(verificationId),
 }
 
 export const deletionPreviewItem = z.object({
@@ -150,6 +155,7 @@ export const account = {
       lifecycle: lifecycleView,
       /** Signing in woke a dormant account. */
       woke: z.boolean(),
+      pendingNickname,
     }),
     errors: ['ACCOUNT_UNAVAILABLE'],
     terms: 'exempt',
@@ -158,7 +164,7 @@ export const account = {
     summary: '查看我的资料',
     access: 'signedIn',
     input: z.strictObject({}),
-    output: z.object({ account: accountView, pending: z.array(z.enum(PENDING_STEPS)) }),
+    output: z.object({ account: accountView, pending: z.array(z.enum(PENDING_STEPS)), pendingNickname }),
     errors: [],
   }),
   updateProfile: action({
@@ -167,8 +173,11 @@ export const account = {
     input: z
       .strictObject({ nickname: z.optional(nickname), avatarUrl: z.optional(z.nullable(avatarUrl)) })
       .check(z.refine((v) => v.nickname !== undefined || v.avatarUrl !== undefined, '请至少修改一项')),
-    output: z.object({ account: accountView }),
-    errors: [],
+    output: z.object({
+      account: accountView,
+      pendingNickname,
+    }),
+    errors: ['CONTENT_REFUSED'],
   }),
   getState: action({
     summary: '我的账号状态：原因、结束时间、功能限制、注销冷静期',

@@ -99,6 +99,21 @@ export const completeResult = z.discriminatedUnion('outcome', [
 ])
 export type CompleteResult = z.infer<typeof completeResult>
 
+/**
+ * A fresh face check of the verified owner, asked before steps that are hard to
+ * undo (unfreezing, deletion). A passed re-check is good once, for a few minutes.
+ */
+export const recheckResult = z.discriminatedUnion('outcome', [
+  /** Pass `verificationId` to account.unfreeze / account.requestDeletion before `validUntil`. */
+  z.object({ outcome: z.literal('passed'), verificationId, validUntil: isoDateTime }),
+  z.object({ outcome: z.literal('failed'), reason: z.string() }),
+  z.object({ outcome: z.literal('pending'), reason: z.string(), retryAfterSeconds: z.number() }),
+])
+export type RecheckResult = z.infer<typeof recheckResult>
+
+/** The states a re-check can be asked from: those from which unfreezing or deletion can be asked. */
+export const RECHECK_STATES = ['active', 'restricted', 'frozenBySelf', 'dormant'] as const
+
 export const identity = {
   start: action({
     summary: '发起实名核验：填写姓名和身份证号，之后按提示完成人脸核验',
@@ -124,6 +139,24 @@ export const identity = {
       'CONSENT_REQUIRED',
       'IDENTITY_SERVICE_UNAVAILABLE',
     ],
+  }),
+  recheck: action({
+    summary: '本人复核：已实名的账号在解冻、注销前重新完成人脸核验（使用已保存的实名信息）',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: RECHECK_STATES,
+    input: z.strictObject({}),
+    output: z.object({ verificationId, clientAction, expiresAt: isoDateTime }),
+    errors: ['VERIFICATION_REQUIRED', 'CONSENT_REQUIRED', 'RATE_LIMITED', 'IDENTITY_SERVICE_UNAVAILABLE'],
+  }),
+  completeRecheck: action({
+    summary: '完成本人复核：取回人脸核验结果',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: RECHECK_STATES,
+    input: z.strictObject({ verificationId }),
+    output: recheckResult,
+    errors: ['NOT_FOUND', 'VERIFICATION_USED', 'VERIFICATION_EXPIRED', 'VERIFICATION_REQUIRED', 'CONSENT_REQUIRED', 'IDENTITY_SERVICE_UNAVAILABLE'],
   }),
   status: action({
     summary: '我的实名状态（姓名和身份证号仅显示打码后的内容）',

@@ -1,6 +1,10 @@
 import * as z from 'zod/mini'
 import { zhCN } from 'zod/locales'
 import { account } from './account'
+import { activities } from './activities'
+import { articles } from './articles'
+import { cards } from './cards'
+import { moderation } from './moderation'
 import { admin } from './admin'
 import { consent } from './consent'
 import { identity } from './identity'
@@ -25,6 +29,10 @@ export const contract = {
   identity,
   admin,
   scheduler,
+  cards,
+  activities,
+  articles,
+  moderation,
 } as const
 
 export type Contract = typeof contract

@@ -5,7 +5,7 @@
  */
 import { accounts } from '../../cloudfunctions/_core/accounts'
 import type { AuditDoc } from '../../cloudfunctions/_core/audit'
-import { ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
+import { ensureTestDocuments, freshTestIdNumber, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
 import type { AccessLogEntry, CorrectionView } from '../../shared/contract/account'
 import type { StaffAccountView, StaffCorrectionView } from '../../shared/contract/admin'
 import { errorOf, grant, ok } from './helpers'
@@ -151,6 +151,21 @@ describe('correction requests', () => {
     ok(await account('adm-correct', 'requestCorrection', { field: 'birthDate', note: '还是有问题，再次申请' }))
     // The person sees the decision in their access log.
     expect(ok<LogPage>(await account('adm-correct', 'accessLog', {})).entries.map((e) => e.actionLabel)).toContain('处理了你的信息更正申请')
+  })
+
+  it('an accepted name correction of a verified person removes the wrong identity so they can verify again', async () => {
+    await verifiedPublisher(cloud, 'adm-rename', { name: '张错字' })
+    const { request } = ok<{ request: CorrectionView }>(await account('adm-rename', 'requestCorrection', { field: 'realName', note: '认证时名字打错了一个字' }))
+    ok(await admin(ADMIN, 'resolveCorrection', { requestId: request.id, decision: 'accepted', reason: '已核对身份证照片，同意重新认证' }))
+    expect((await stored(cloud, 'adm-rename')).verifiedAt).toBeNull()
+    expect(await cloud.store.collection('identities').count({ openid: 'adm-rename' })).toBe(0)
+    const message = (await inbox(cloud, 'adm-rename')).find((m) => m.title === '「真实姓名」更正申请已通过')
+    expect(message?.body).toContain('重新完成实名认证')
+    // The person verifies again with the right name.
+    const { verificationId } = ok<{ verificationId: string }>(
+      await cloud.call('identity', { action: 'start', input: { name: '张对字', idNumber: freshTestIdNumber() } }, 'adm-rename'),
+    )
+    expect(ok<{ outcome: string }>(await cloud.call('identity', { action: 'complete', input: { verificationId } }, 'adm-rename')).outcome).toBe('passed')
   })
 
   it('does not change a birth date read from a verified ID number', async () => {

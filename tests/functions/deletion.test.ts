@@ -158,7 +158,10 @@ describe('erasure after the cooling-off period', () => {
     cloud.clock.advance(2 * DAY)
     ok(await account(person, 'login'))
     preview = ok<{ items: DeletionPreviewItem[] }>(await account(person, 'deletionPreview')).items
-    ok(await account(person, 'requestDeletion', { confirm: true }))
+    // A verified person proves it is them with a fresh face check.
+    const recheck = ok<{ verificationId: string }>(await identity(person, 'recheck', {}))
+    ok(await identity(person, 'completeRecheck', { verificationId: recheck.verificationId }))
+    ok(await account(person, 'requestDeletion', { confirm: true, verificationId: recheck.verificationId }))
     cloud.clock.advance(15 * DAY + 1000)
     await fire(cloud, 'runDeletions')
   })

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { exportRules } from '../../cloudfunctions/_core/export'
 import { ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
 import type { ExportDocument } from '../../shared/contract/account'
+import { maskIdNumber, maskName } from '../../shared/rules/id-number'
 import { grant, ok } from './helpers'
 import { arrange, idNumberOf, makeStaff, signUp } from './lifecycle-helpers'
 
@@ -32,7 +33,9 @@ beforeAll(async () => {
   ok(await cloud.call('admin', { action: 'getAccount', input: { accountId: me._id, reason: '处理导出相关投诉' } }, 'exp-admin'))
   ok(await cloud.call('account', { action: 'requestCorrection', input: { field: 'realName', note: '姓名需要更正一个字' } }, person))
   // Export stays possible during the cooling-off period: people often take a copy before leaving.
-  ok(await cloud.call('account', { action: 'requestDeletion', input: { confirm: true } }, person))
+  const recheck = ok<{ verificationId: string }>(await cloud.call('identity', { action: 'recheck', input: {} }, person))
+  ok(await cloud.call('identity', { action: 'completeRecheck', input: { verificationId: recheck.verificationId } }, person))
+  ok(await cloud.call('account', { action: 'requestDeletion', input: { confirm: true, verificationId: recheck.verificationId } }, person))
   document = ok<{ document: ExportDocument }>(await cloud.call('account', { action: 'exportData', input: {} }, person)).document
 })
 afterAll(async () => {
@@ -81,7 +84,13 @@ describe('account.exportData', () => {
     expect(text).not.toContain('exp-admin')
     expect(text).not.toContain(person)
     expect(text).not.toMatch(/Sealed|ciphertext|idIndex/i)
-    expect(sectionOf('identity')?.records[0]).toMatchObject({ provider: 'sandbox', result: 'passed', birthDate: '1993-12-24' })
+    expect(sectionOf('identity')?.records[0]).toMatchObject({
+      provider: 'sandbox',
+      result: 'passed',
+      birthDate: '1993-12-24',
+      name: maskName('孙导出'),
+      idNumber: maskIdNumber(idNumber),
+    })
     expect(sectionOf('identity')?.note).toContain('加密')
     expect(sectionOf('cardVisitors')?.records).toEqual([expect.objectContaining({ cardId: 'c-1' })])
   })

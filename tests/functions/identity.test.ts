@@ -8,7 +8,7 @@ import { blindIndex } from '../../cloudfunctions/_core/identity/crypto'
 import type { IdentityAttemptDoc, IdentityDoc, ImpersonationReportDoc } from '../../cloudfunctions/_core/identity/records'
 import type { CompleteResult, IdentityStatus } from '../../shared/contract/identity'
 import { ERROR_MESSAGES } from '../../shared/errors'
-import { ID_NUMBER_PROBLEMS, checkCharacter } from '../../shared/rules/id-number'
+import { ID_NUMBER_PROBLEMS, checkCharacter, maskIdNumber } from '../../shared/rules/id-number'
 import { acceptCurrentTerms, ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
 import { errorOf, grant, makeAdmin, ok, statusOf } from './helpers'
 
@@ -99,8 +99,23 @@ describe('a verification that passes', () => {
   it('keeps sealed values, the blind index and the verification facts, and nothing of the face', async () => {
     const doc = await identities().findOne({ openid: person })
     expect(Object.keys(doc ?? {}).sort()).toEqual(
-      ['_id', 'openid', 'nameSealed', 'idNumberSealed', 'idIndex', 'provider', 'verificationId', 'result', 'providerCode', 'verifiedAt', 'birthDate'].sort(),
+      [
+        '_id',
+        'openid',
+        'nameSealed',
+        'idNumberSealed',
+        'idIndex',
+        'provider',
+        'verificationId',
+        'result',
+        'providerCode',
+        'verifiedAt',
+        'birthDate',
+        'maskedName',
+        'maskedIdNumber',
+      ].sort(),
     )
+    expect(doc).toMatchObject({ maskedName: '张**', maskedIdNumber: maskIdNumber(idNumber) })
     expect(doc).toMatchObject({ provider: 'sandbox', verificationId: started.verificationId, result: 'passed', providerCode: 'sandbox:pass' })
     expect(doc?.nameSealed.kid).toBe('INSECURE-DEV-ONLY')
     expect(doc?.idIndex).toBe(blindIndex(cloud.config.identity!.blindIndex, idNumber))

@@ -130,7 +130,7 @@ describe('notify', () => {
     expect((await notify(contextAs('system'), message(user))).pushed).toBe(false)
 
     const credits = ok<{ credits: Record<string, number> }>(await call(user, 'subscribe', { accepted: ['system', 'system', 'accountState'] })).credits
-    expect(credits).toEqual({ legalUpdate: 0, accountState: 1, moderationDecision: 0, system: 1 })
+    expect(credits).toEqual({ legalUpdate: 0, accountState: 1, moderationDecision: 0, activity: 0, cardExchange: 0, system: 1 })
 
     const pushed = await notify(contextAs('system'), message(user, { title: '你的名片「乐聊名片产品经理张小乐」已通过审核，快去分享给朋友吧', link: '/pages/card/index?id=c1' }))
     expect(pushed.pushed).toBe(true)
@@ -149,6 +149,8 @@ describe('notify', () => {
       legalUpdate: 0,
       accountState: 1,
       moderationDecision: 1,
+      activity: 0,
+      cardExchange: 0,
       system: 0,
     })
     expect(ok<Page>(await call(user, 'list')).messages).toHaveLength(4)

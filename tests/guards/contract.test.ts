@@ -37,4 +37,44 @@ describe('the contract', () => {
       expect(pkg.dependencies?.['wx-server-sdk']).toBeDefined()
     }
   })
+
+  it('grants each function the open APIs its code reaches (a missing permission fails only in production)', () => {
+    const dir = join(root, 'cloudfunctions')
+    // Calls that need cloud-call permissions (definitions excluded), and what they need.
+    const NEEDS: Array<{ call: RegExp; apis: string[] }> = [
+      { call: /(?<!function )\bmoderate\(/, apis: ['security.msgSecCheck', 'security.mediaCheckAsync'] },
+      { call: /(?<!function )\bgetUnlimited\(/, apis: ['wxacode.getUnlimited'] },
+      { call: /(?<!function )\bnotify\(/, apis: ['subscribeMessage.send'] },
+    ]
+    const missing: string[] = []
+    for (const fn of Object.keys(contract)) {
+      const sources = [...reachableModules(join(dir, fn, 'handlers.ts'))].map((file) => withoutComments(readFileSync(file, 'utf8')))
+      const config = JSON.parse(readFileSync(join(dir, fn, 'config.json'), 'utf8')) as { permissions: { openapi: string[] } }
+      for (const need of NEEDS.filter((n) => sources.some((source) => n.call.test(source)))) {
+        missing.push(...need.apis.filter((api) => !config.permissions.openapi.includes(api)).map((api) => `${fn}: ${api}`))
+      }
+    }
+    expect(missing).toEqual([])
+  })
 })
+
+/** Every project module `entry` imports, directly or not (relative imports only). */
+function reachableModules(entry: string): Set<string> {
+  const seen = new Set<string>()
+  const queue = [entry]
+  while (queue.length > 0) {
+    const file = queue.pop() as string
+    if (seen.has(file)) continue
+    seen.add(file)
+    for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+      const base = join(file, '..', match[1] as string)
+      const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate))
+      if (target) queue.push(target)
+    }
+  }
+  return seen
+}
+
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
+}

@@ -141,6 +141,14 @@ describe('cloud transport (wx.cloud.callFunction)', () => {
     expect(error.issues[0]?.path).toBe('nickname')
   })
 
+  test('a refusal with a wait keeps its retry time; others have none', async () => {
+    const retryAt = '2026-05-04T10:00:00.000Z'
+    stubCloud(async () => ({ result: { ok: false, error: { code: 'RATE_LIMITED', message: ERROR_MESSAGES.RATE_LIMITED, retryAt } } }))
+    expect((await failure(client('identity', 'status', {}))).retryAt).toBe(retryAt)
+    stubCloud(async () => ({ errMsg: 'cloud.callFunction:ok', result: refusal }))
+    expect((await failure(client('account', 'updateProfile', { nickname: '' }))).retryAt).toBeNull()
+  })
+
   test('a code this build does not know becomes INTERNAL but keeps the server message', async () => {
     stubCloud(async () => ({ result: { ok: false, error: { code: 'SOMETHING_NEW', message: '新的限制' } } }))
     const error = await failure(client('account', 'login', {}))

@@ -106,15 +106,14 @@ test('first login shows the default nickname, the account state and the two pend
   expect(backend.callFunction).toHaveBeenCalledWith({ name: 'account', data: { action: 'login', input: {} } })
 })
 
-test('the agreement step opens registration; the menu opens messages, privacy settings and the documents', async () => {
+test('the agreement step opens registration, the real-name step verification; the menu opens messages, privacy settings and the documents', async () => {
   const page = await openReadyPage()
   expect(attrOf(page, '#pending-agreement', 'aria-role')).toBe('link')
 
   page.querySelector('#pending-agreement')?.dispatchEvent('tap')
   page.querySelector('#pending-realName')?.dispatchEvent('tap')
   await simulate.sleep(0)
-  // Real-name verification comes later: only the agreement step leads somewhere yet.
-  expect(navigateTo.mock.calls).toEqual([[{ url: '/pages/consent/register' }]])
+  expect(navigateTo.mock.calls).toEqual([[{ url: '/pages/consent/register' }], [{ url: '/packageAccount/pages/verify/index' }]])
 
   page.querySelector('#open-privacy')?.dispatchEvent('tap')
   page.querySelector('#open-legal')?.dispatchEvent('tap')
@@ -124,6 +123,26 @@ test('the agreement step opens registration; the menu opens messages, privacy se
   expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/legal/index' })
   // 消息 is a tab page.
   expect(switchTab).toHaveBeenCalledWith({ url: '/pages/inbox/index' })
+})
+
+test('the menu opens real-name verification, account security and my data (the account subpackage)', async () => {
+  const page = await openReadyPage()
+  expect(textOf(page, '#open-verify')).toContain('实名认证')
+  expect(textOf(page, '#menu-verified')).toBe('未完成')
+  expect(attrOf(page, '#open-verify', 'aria-label')).toBe('实名认证，未完成')
+  expect(textOf(page, '#open-security')).toContain('账号与安全')
+  expect(textOf(page, '#open-data')).toContain('我的数据')
+  for (const selector of ['#open-verify', '#open-security', '#open-data']) expect(attrOf(page, selector, 'aria-role')).toBe('link')
+
+  page.querySelector('#open-verify')?.dispatchEvent('tap')
+  page.querySelector('#open-security')?.dispatchEvent('tap')
+  page.querySelector('#open-data')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(navigateTo.mock.calls).toEqual([
+    [{ url: '/packageAccount/pages/verify/index' }],
+    [{ url: '/packageAccount/pages/security/index' }],
+    [{ url: '/packageAccount/pages/data/index' }],
+  ])
 })
 
 test('before registration saving is refused with the reason; after accepting the terms it works', async () => {
@@ -171,6 +190,7 @@ test('a verified account with everything done shows the badge, its state and no 
 
   const page = await openReadyPage()
   expect(textOf(page, '#verified')).toBe('已实名')
+  expect(textOf(page, '#menu-verified')).toBe('已完成')
   expect(textOf(page, '#account-state')).toBe(`账号状态：${ACCOUNT_STATE_LABELS.restricted}`)
   expect(page.querySelector('#pending-agreement')).toBeUndefined()
   expect(page.querySelector('#pending-realName')).toBeUndefined()
@@ -205,6 +225,27 @@ test('editing the nickname shows a saving state, updates the page, and the backe
   // Opening the page again (a second login) shows the stored name too.
   const again = await openReadyPage()
   expect(textOf(again, '#nickname')).toBe('乐聊小助手')
+})
+
+test('a nickname the gate holds for review is shown to me as pending; others keep the old one; one it refuses is explained', async () => {
+  await registered()
+  const page = await openReadyPage()
+  const before = await profileFromBackend()
+
+  await typeNickname(page, '小乐沙箱待审')
+  await save(page)
+  expect(textOf(page, '#nickname')).toBe(before.nickname)
+  expect(textOf(page, '#pending-nickname')).toContain('小乐沙箱待审')
+  expect(textOf(page, '#notice')).toBe('已提交，新昵称审核通过后生效')
+  expect((await profileFromBackend()).nickname).toBe(before.nickname)
+  // Still pending when the page opens again.
+  const again = await openReadyPage()
+  expect(textOf(again, '#pending-nickname')).toContain('小乐沙箱待审')
+
+  await typeNickname(again, '小乐沙箱违规')
+  await save(again)
+  expect(textOf(again, '#nickname-error')).toContain('违法犯罪')
+  expect((await profileFromBackend()).nickname).toBe(before.nickname)
 })
 
 test.each([

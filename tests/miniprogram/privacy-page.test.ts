@@ -92,7 +92,8 @@ test('every purpose is listed with its basis, the information it covers and my d
   expect(page.querySelector('#grant-terms')).toBeUndefined()
   expect(page.querySelector('#grant-face')).toBeDefined()
   expect(page.querySelector('#grant-location')).toBeDefined()
-  expect(textOf(page, '#section-contract')).toContain('注销功能即将上线')
+  // Withdrawing the agreement means deleting the account, which 账号与安全 offers.
+  expect(textOf(page, '#section-contract')).toContain('不再同意可以注销账号：在「我的 → 账号与安全」中申请')
 
   page.querySelector('#read-location')?.dispatchEvent('tap')
   await simulate.sleep(0)

@@ -157,7 +157,7 @@ test('after the effective date a blocked call brings up the popup that must be a
   popup.detach()
 })
 
-test('refusing is recorded and explained (continuing needs acceptance; account deletion is coming)', async () => {
+test('refusing is recorded and explained (continuing needs acceptance; the account can be deleted in 账号与安全)', async () => {
   backend.signIn(BOB)
   const popup = mount()
   // The foreground check finds the block before any call is refused.
@@ -169,7 +169,12 @@ test('refusing is recorded and explained (continuing needs acceptance; account d
   const explanation = textOf(popup, '#terms-refused') ?? ''
   expect(explanation).toContain('在你同意之前，需要登录的功能都无法使用')
   expect(explanation).toContain('注销账号')
-  expect(explanation).toContain('即将上线')
+  expect(explanation).toContain('在「我的 → 账号与安全」中申请')
+  expect(explanation).not.toContain('即将上线')
+  // The way there is one tap: a link to 账号与安全, where deletion needs no acceptance of the new version.
+  expect(attrOf(popup, '#terms-open-security', 'url')).toBe('/packageAccount/pages/security/index')
+  expect(attrOf(popup, '#terms-open-security', 'aria-role')).toBe('link')
+  expect(textOf(popup, '#terms-open-security')).toBe('前往「账号与安全」申请注销')
 
   const { records } = await callAs(backend.cloud, BOB, 'consent', 'history', { purpose: 'privacy' })
   expect(records[0]).toMatchObject({ action: 'refuse', method: 'popup', version: '2' })

@@ -90,6 +90,20 @@ export function startTermsCheck(ctx: Context): (account: AccountDoc) => Promise<
   }
 }
 
+/** The purposes among `purposes` whose current notice is not granted (in their order). */
+async function missingConsents(ctx: AccountContext, purposes: readonly PurposeId[]): Promise<Standing[]> {
+  const [decisions, catalogue] = await Promise.all([ledgerOf(ctx).decisions(ctx.openid, purposes), documentCatalogue(ctx.db)])
+  const under14 = ageClassOf(ctx.account, ctx.now) === 'under14'
+  return purposes
+    .map((purpose) => standingOf(purpose, decisions.get(purpose) ?? NO_DECISION, catalogue, ctx.now))
+    .filter((standing) => !isSatisfied(standing, under14))
+}
+
+/** Whether every one of `purposes` is granted now (for processing that is skipped, not refused, without them). */
+export async function consentsInForce(ctx: AccountContext, purposes: readonly PurposeId[]): Promise<boolean> {
+  return (await missingConsents(ctx, purposes)).length === 0
+}
+
 /** For domains: refuse processing that needs `purpose` unless its current notice is granted. */
 export async function requireConsent(ctx: AccountContext, purpose: PurposeId): Promise<void> {
   return requireConsents(ctx, [purpose])
@@ -101,11 +115,7 @@ export async function requireConsent(ctx: AccountContext, purpose: PurposeId): P
  * (`consents.<purpose>`) the client can turn into the consent screens to show.
  */
 export async function requireConsents(ctx: AccountContext, purposes: readonly PurposeId[]): Promise<void> {
-  const [decisions, catalogue] = await Promise.all([ledgerOf(ctx).decisions(ctx.openid, purposes), documentCatalogue(ctx.db)])
-  const under14 = ageClassOf(ctx.account, ctx.now) === 'under14'
-  const missing = purposes
-    .map((purpose) => standingOf(purpose, decisions.get(purpose) ?? NO_DECISION, catalogue, ctx.now))
-    .filter((standing) => !isSatisfied(standing, under14))
+  const missing = await missingConsents(ctx, purposes)
   const [first] = missing
   if (!first) return
   const lineOf = (standing: Standing): string => {

@@ -4,6 +4,7 @@
  * verification id, outcome and time. No face image, template or score is ever
  * received or stored.
  */
+import type { PurposeId } from '../../../shared/consent'
 import type { IdentityProviderId } from '../../../shared/contract/identity'
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
@@ -25,9 +26,28 @@ export interface IdentityDoc extends Doc {
   verifiedAt: Date
   /** YYYY-MM-DD from the ID number; also written to the account as the verified birth date. */
   birthDate: string
+  /**
+   * The masked forms (王*明, 1101**********123X), made once at binding so that
+   * functions without the keyring (the export) can show the owner what is held.
+   */
+  maskedName?: string
+  maskedIdNumber?: string
 }
 
 export type AttemptResult = 'passed' | 'failed' | 'bound' | 'invalid'
+
+/** The three separate consents real-name verification rests on (PIPL Art. 23, 29). */
+export const VERIFICATION_PURPOSES: readonly PurposeId[] = ['idNumber', 'face', 'partnerSharing']
+
+/**
+ * `verify` binds a new identity; `recheck` proves that the verified owner is the
+ * one holding the phone before a step that is hard to undo. Older documents
+ * without the field are verifications.
+ */
+export type AttemptPurpose = 'verify' | 'recheck'
+
+/** How long a passed re-check may be spent (once) on unfreezing or deletion. */
+export const RECHECK_VALID_MS = 10 * 60 * 1000
 
 /** A verification between start and complete. */
 export interface IdentityAttemptDoc extends Doc {
@@ -45,6 +65,9 @@ export interface IdentityAttemptDoc extends Doc {
   providerCode: string | null
   /** With result 'bound': the account that already holds the ID (for staff, never shown to the caller). */
   boundTo: string | null
+  purpose?: AttemptPurpose
+  /** A passed re-check is spent once, by the step it was asked for. */
+  consumedAt?: Date | null
 }
 
 /** The staff queue of impersonation reports (冒用申诉). */
@@ -84,6 +107,26 @@ export function startCounters(db: Store): Collection<StartCounterDoc> {
 
 export function startCounterId(openid: string): string {
   return `identity-start:${openid}`
+}
+
+/**
+ * Spends a passed re-check of `openid` for one step: true once, while it is
+ * fresh; a conditional update, so two steps racing cannot both spend it.
+ */
+export async function spendRecheck(ctx: Pick<Context, 'db' | 'now'>, openid: string, verificationId: string): Promise<boolean> {
+  const { cmd } = ctx.db
+  const spent = await identityAttempts(ctx.db).updateWhere(
+    {
+      verificationId,
+      openid,
+      purpose: 'recheck',
+      result: 'passed',
+      usedAt: cmd.gte(new Date(ctx.now.getTime() - RECHECK_VALID_MS)),
+      consumedAt: null,
+    },
+    { consumedAt: ctx.now },
+  )
+  return spent > 0
 }
 
 /**

@@ -4,13 +4,27 @@
  * `permissions.openapi` in each function's config.json), local and tests use the sandbox.
  */
 
-/** msgSecCheck v2 verdicts: `review` means a person must look at it. */
+/** msgSecCheck v2 and mediaCheckAsync v2 verdicts: `review` means a person must look at it. */
 export type TextVerdict = 'pass' | 'review' | 'risky'
+export type MediaVerdict = TextVerdict
+
+/** msgSecCheck v2 / mediaCheckAsync v2 scenes: 1 资料, 2 评论, 3 论坛, 4 社交日志. */
+export type SecurityScene = 1 | 2 | 3 | 4
 
 export interface TextCheckResult {
   suggest: TextVerdict
   /** WeChat's numeric label: 100 normal, 10001 ad, 20001 politics, 20002 porn … */
   label: number
+}
+
+export interface MediaCheckRequest {
+  /** The author, who must have used the mini-program within the last two hours. */
+  openid: string
+  scene: SecurityScene
+  /** A URL WeChat can download (a cloud:// file id is not one: see `tempFileUrl`). */
+  mediaUrl: string
+  /** 2 = image (1 would be audio). */
+  mediaType: 2
 }
 
 export interface SubscribeMessage {
@@ -22,7 +36,15 @@ export interface SubscribeMessage {
 
 export interface OpenApi {
   readonly provider: 'wechat' | 'sandbox'
-  msgSecCheck(input: { openid: string; scene: 1 | 2 | 3 | 4; content: string }): Promise<TextCheckResult>
+  msgSecCheck(input: { openid: string; scene: SecurityScene; content: string }): Promise<TextCheckResult>
+  /**
+   * Submits an image for the asynchronous check. The verdict arrives later as
+   * the `wxa_media_check` message push (within 30 minutes, WeChat says),
+   * matched by `traceId`; see cloudfunctions/_core/moderation/media.ts.
+   */
+  mediaCheckAsync(input: MediaCheckRequest): Promise<{ traceId: string }>
+  /** A downloadable URL for a cloud storage file id (`cloud://…`), valid long enough for the image check. */
+  tempFileUrl(fileId: string): Promise<string>
   sendSubscribeMessage(message: SubscribeMessage): Promise<void>
 }
 
@@ -33,14 +55,62 @@ export const SANDBOX_TEXT_TRIGGERS: ReadonlyArray<{ word: string; suggest: TextV
   { word: '沙箱待审', suggest: 'review', label: 21000 },
 ]
 
-export function sandboxOpenApi(): OpenApi & { readonly sent: SubscribeMessage[] } {
+/**
+ * Trigger words of the sandbox image check, looked for in the file id (or URL):
+ * upload a file named e.g. `沙箱违规图.png` to see a refusal. Everything else passes.
+ */
+export const SANDBOX_IMAGE_TRIGGERS: ReadonlyArray<{ word: string; suggest: MediaVerdict; label: number }> = [
+  { word: '沙箱违规图', suggest: 'risky', label: 20002 },
+  { word: '沙箱待审图', suggest: 'review', label: 21000 },
+]
+
+/** The sandbox's verdict on an image: decided by its file id, so tests and testers choose it by naming the file. */
+export function sandboxMediaVerdict(fileIdOrUrl: string): { suggest: MediaVerdict; label: number } {
+  let text = fileIdOrUrl
+  try {
+    text = decodeURIComponent(fileIdOrUrl)
+  } catch {
+    // Not percent-encoded: look at it as it is.
+  }
+  const hit = SANDBOX_IMAGE_TRIGGERS.find((t) => text.includes(t.word))
+  return hit ? { suggest: hit.suggest, label: hit.label } : { suggest: 'pass', label: 100 }
+}
+
+/** The sandbox's stand-in for getTempFileURL: any URL will do, this one still names the file. */
+export const SANDBOX_FILE_URL_PREFIX = 'https://sandbox-storage.lechat.invalid/'
+
+export interface SandboxMediaSubmission extends MediaCheckRequest {
+  traceId: string
+}
+
+export interface SandboxOpenApi extends OpenApi {
+  readonly provider: 'sandbox'
+  readonly sent: SubscribeMessage[]
+  /** Images submitted for checking, in order (verdicts are delivered by the moderation function's sweep). */
+  readonly media: SandboxMediaSubmission[]
+}
+
+export function sandboxOpenApi(): SandboxOpenApi {
   const sent: SubscribeMessage[] = []
+  const media: SandboxMediaSubmission[] = []
+  let serial = 0
   return {
     provider: 'sandbox',
     sent,
+    media,
     async msgSecCheck({ content }) {
       const hit = SANDBOX_TEXT_TRIGGERS.find((t) => content.includes(t.word))
       return hit ? { suggest: hit.suggest, label: hit.label } : { suggest: 'pass', label: 100 }
+    },
+    async mediaCheckAsync(input) {
+      serial += 1
+      // Unique across restarts of a local cloud that keeps its data: time plus a counter.
+      const traceId = `sandbox-${Date.now().toString(36)}-${serial.toString(36)}`
+      media.push({ ...input, traceId })
+      return { traceId }
+    },
+    async tempFileUrl(fileId) {
+      return `${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent(fileId)}`
     },
     async sendSubscribeMessage(message) {
       sent.push(message)
@@ -49,11 +119,22 @@ export function sandboxOpenApi(): OpenApi & { readonly sent: SubscribeMessage[] 
 }
 
 interface WechatOpenApiClient {
-  security: { msgSecCheck(input: Record<string, unknown>): Promise<unknown> }
+  security: {
+    msgSecCheck(input: Record<string, unknown>): Promise<unknown>
+    mediaCheckAsync(input: Record<string, unknown>): Promise<unknown>
+  }
   subscribeMessage: { send(input: Record<string, unknown>): Promise<unknown> }
 }
 
-export function wechatOpenApi(client: WechatOpenApiClient): OpenApi {
+/** The part of wx-server-sdk's `cloud` that turns file ids into URLs. */
+interface WechatStorageClient {
+  getTempFileURL(input: { fileList: Array<string | { fileID: string; maxAge: number }> }): Promise<unknown>
+}
+
+/** Long enough for WeChat to fetch the image (it answers within 30 minutes). */
+const MEDIA_URL_SECONDS = 2 * 3600
+
+export function wechatOpenApi(client: WechatOpenApiClient, storage: WechatStorageClient): OpenApi {
   return {
     provider: 'wechat',
     async msgSecCheck({ openid, scene, content }) {
@@ -61,10 +142,34 @@ export function wechatOpenApi(client: WechatOpenApiClient): OpenApi {
         result?: { suggest?: unknown; label?: unknown }
       }
       const suggest = reply.result?.suggest
-      const label = typeof reply.result?.label === 'number' ? reply.result.label : 21000
+      const label = Number(reply.result?.label ?? 21000) || 21000
       // An answer we do not understand goes to people, never straight to publication.
       if (suggest === 'pass' || suggest === 'risky' || suggest === 'review') return { suggest, label }
       return { suggest: 'review', label }
+    },
+    async mediaCheckAsync({ openid, scene, mediaUrl, mediaType }) {
+      // Cloud calls take camelCase parameters and answer `traceId` (HTTPS calls answer `trace_id`).
+      const reply = (await client.security.mediaCheckAsync({ version: 2, openid, scene, mediaUrl, mediaType })) as {
+        traceId?: unknown
+        trace_id?: unknown
+        errCode?: unknown
+        errMsg?: unknown
+      }
+      const traceId = reply.traceId ?? reply.trace_id
+      if (typeof traceId !== 'string' || traceId.length === 0) {
+        throw new Error(`mediaCheckAsync answered without a trace id (errCode ${String(reply.errCode)} ${String(reply.errMsg)})`)
+      }
+      return { traceId }
+    },
+    async tempFileUrl(fileId) {
+      const reply = (await storage.getTempFileURL({ fileList: [{ fileID: fileId, maxAge: MEDIA_URL_SECONDS }] })) as {
+        fileList?: Array<{ tempFileURL?: unknown; status?: unknown; errMsg?: unknown }>
+      }
+      const item = reply.fileList?.[0]
+      if (typeof item?.tempFileURL !== 'string' || !/^https?:\/\//.test(item.tempFileURL)) {
+        throw new Error(`getTempFileURL gave no URL (status ${String(item?.status)} ${String(item?.errMsg)})`)
+      }
+      return item.tempFileURL
     },
     async sendSubscribeMessage(message) {
       await client.subscribeMessage.send({ ...message, miniprogramState: 'formal' })

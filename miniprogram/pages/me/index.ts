@@ -1,7 +1,8 @@
 /**
  * 我的: signs in (account.login), shows who I am and what is left to do (the
  * agreement step opens registration), links to messages, privacy settings and
- * the documents, and lets me change nickname and avatar (account.updateProfile).
+ * the documents, real-name verification, account security (freezing, deletion)
+ * and my data, and lets me change nickname and avatar (account.updateProfile).
  */
 import { ACCOUNT_STATE_LABELS, PENDING_STEP_LABELS, type PendingStep } from '../../../shared/account'
 import type { InputOf } from '../../../shared/contract'
@@ -12,6 +13,15 @@ import { persistAvatar } from '../../utils/avatar'
 import { refreshUnreadBadge } from '../../utils/badge'
 import { INBOX_URL, LEGAL_INDEX_URL, PRIVACY_URL, REGISTER_URL } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
+
+/** Pages of the account subpackage. */
+const VERIFY_URL = '/packageAccount/pages/verify/index'
+const SECURITY_URL = '/packageAccount/pages/security/index'
+const DATA_URL = '/packageAccount/pages/data/index'
+/** 我的名片 (the cards subpackage). */
+const MY_CARDS_URL = '/packageCards/pages/mine/index'
+/** Where each pending step is done; steps without a page are shown, not linked. */
+const PENDING_STEP_URLS: Partial<Record<PendingStep, string>> = { agreement: REGISTER_URL, realName: VERIFY_URL }
 
 interface PendingItem {
   key: PendingStep
@@ -58,7 +68,7 @@ function profileOf(account: AccountView, pending: readonly PendingStep[]): Profi
     initial: Array.from(account.nickname)[0] ?? '',
     stateLabel: ACCOUNT_STATE_LABELS[account.state],
     verified: account.verified,
-    pending: pending.map((key) => ({ key, label: PENDING_STEP_LABELS[key], actionable: key === 'agreement' })),
+    pending: pending.map((key) => ({ key, label: PENDING_STEP_LABELS[key], actionable: key in PENDING_STEP_URLS })),
   }
 }
 
@@ -73,6 +83,8 @@ Component({
     errors: NO_ERRORS,
     saving: false,
     notice: '',
+    /** A new nickname waiting for review ('' when none): others still see the old one. */
+    pendingNickname: '',
     /** null until known (no account yet, or offline). */
     unread: null as number | null,
   },
@@ -92,7 +104,13 @@ Component({
       const result = await runLoad(
         (patch) => this.setData(patch),
         () => call('account', 'login', {}),
-        { toData: (r) => ({ profile: profileOf(r.account, r.pending), draftNickname: r.account.nickname }) },
+        {
+          toData: (r) => ({
+            profile: profileOf(r.account, r.pending),
+            draftNickname: r.account.nickname,
+            pendingNickname: r.pendingNickname?.nickname ?? '',
+          }),
+        },
       )
       if (result) void this.loadUnread()
     },
@@ -101,7 +119,7 @@ Component({
     async refresh() {
       try {
         const r = await call('account', 'login', {})
-        this.setData({ profile: profileOf(r.account, r.pending) })
+        this.setData({ profile: profileOf(r.account, r.pending), pendingNickname: r.pendingNickname?.nickname ?? '' })
       } catch {
         // The page keeps what it shows; a failed refresh is not worth an error state.
       }
@@ -114,12 +132,17 @@ Component({
     },
 
     onOpenPending(e: WechatMiniprogram.BaseEvent<Record<string, never>, { key: PendingStep }>) {
-      if (e.currentTarget.dataset.key === 'agreement') wx.navigateTo({ url: REGISTER_URL })
+      const url = PENDING_STEP_URLS[e.currentTarget.dataset.key]
+      if (url) wx.navigateTo({ url })
     },
 
     onOpenInbox() {
       // 消息 is a tab page.
       wx.switchTab({ url: INBOX_URL })
+    },
+
+    onOpenCards() {
+      wx.navigateTo({ url: MY_CARDS_URL })
     },
 
     onOpenPrivacy() {
@@ -128,6 +151,18 @@ Component({
 
     onOpenLegal() {
       wx.navigateTo({ url: LEGAL_INDEX_URL })
+    },
+
+    onOpenVerify() {
+      wx.navigateTo({ url: VERIFY_URL })
+    },
+
+    onOpenSecurity() {
+      wx.navigateTo({ url: SECURITY_URL })
+    },
+
+    onOpenData() {
+      wx.navigateTo({ url: DATA_URL })
     },
 
     onRetry() {
@@ -171,13 +206,14 @@ Component({
     async save(patch: ProfilePatch) {
       this.setData({ saving: true, errors: NO_ERRORS, notice: '' })
       try {
-        const { account } = await call('account', 'updateProfile', patch)
+        const { account, pendingNickname } = await call('account', 'updateProfile', patch)
         const pending = this.data.profile.pending.map((item) => item.key)
         this.setData({
           saving: false,
           profile: profileOf(account, pending),
-          draftNickname: account.nickname,
-          notice: '已保存',
+          draftNickname: pendingNickname?.nickname ?? account.nickname,
+          pendingNickname: pendingNickname?.nickname ?? '',
+          notice: pendingNickname ? '已提交，新昵称审核通过后生效' : '已保存',
         })
       } catch (error) {
         const fields = fieldErrors(error)

@@ -64,7 +64,7 @@ interface RecordRow {
 const SECTION_TEXT: Record<LegalBasis, { title: string; note: string }> = {
   contract: {
     title: '基本服务所需',
-    note: '注册时已同意，是提供服务的前提，无法单独撤回。不再同意可以注销账号（注销功能即将上线）。',
+    note: '注册时已同意，是提供服务的前提，无法单独撤回。不再同意可以注销账号：在「我的 → 账号与安全」中申请。',
   },
   separate: {
     title: '需要单独同意',

@@ -1,0 +1,195 @@
+/**
+ * Exchanging cards: I offer my card X for your card Y; you accept or decline.
+ * One document per pair of cards (`_id` = the two ids sorted), so a pair has
+ * one state; every status change is conditional on the state it starts from,
+ * so two concurrent answers cannot both win. Accepting saves each card into
+ * the other's holder (when there is room) and lets each side see the other
+ * card's「交换名片后可见」fields; ending the exchange takes that back.
+ */
+import { EXCHANGE_STATUS_LABELS } from '../../../shared/cards'
+import type { ExchangeView } from '../../../shared/contract/cards'
+import { requireConsent } from '../consent/gate'
+import type { AccountContext } from '../context'
+import { fail, isDuplicateKey } from '../errors'
+import { notify } from '../inbox'
+import { requireFeature } from '../lifecycle/features'
+import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from './cursor'
+import { keep } from './holder'
+import { cards, exchangeIdOf, exchanges, type CardDoc, type ExchangeDoc } from './store'
+import { displayOf, summaryOf } from './view'
+
+const HOLDER_PAGE = '/packageCards/pages/holder/index'
+
+/** The addressee hears of a request; one message per request (a renewed request is a new one). */
+async function tellAddressee(ctx: AccountContext, exchange: ExchangeDoc, fromCard: CardDoc): Promise<void> {
+  await notify(ctx, {
+    recipient: exchange.toOpenid,
+    type: 'cardExchange',
+    title: '收到名片交换请求',
+    body: `「${fromCard.name}」想和你交换名片。同意后，双方可以看到对方设为“交换后可见”的信息，并互存名片。`,
+    link: HOLDER_PAGE,
+    dedupeKey: `exchange:${exchange._id}:${exchange.createdAt.getTime()}`,
+  })
+}
+
+/** The requester hears that the other side accepted. */
+async function tellRequester(ctx: AccountContext, exchange: ExchangeDoc): Promise<void> {
+  await notify(ctx, {
+    recipient: exchange.fromOpenid,
+    type: 'cardExchange',
+    title: '对方同意了交换名片',
+    body: '名片已互存到双方的名片夹，现在可以看到对方“交换后可见”的信息。',
+    link: HOLDER_PAGE,
+    dedupeKey: `exchange:${exchange._id}:${exchange.createdAt.getTime()}:accepted`,
+  })
+}
+
+async function viewsOf(ctx: AccountContext, list: readonly ExchangeDoc[]): Promise<ExchangeView[]> {
+  const ids = [...new Set(list.flatMap((e) => [e.fromCardId, e.toCardId]))]
+  const found = ids.length ? await cards(ctx.db).find({ _id: ctx.db.cmd.in(ids) }, { limit: ids.length }) : []
+  const byId = new Map(found.map((c) => [c._id, c]))
+  const theirs = list.map((e) => byId.get(e.fromOpenid === ctx.openid ? e.toCardId : e.fromCardId)).filter((c): c is CardDoc => c !== undefined)
+  const shown = new Map((await displayOf(ctx, theirs)).filter((d) => d.hidden === null).map((d) => [d.card._id, d]))
+  return list.map((e) => {
+    const outgoing = e.fromOpenid === ctx.openid
+    const myCardId = outgoing ? e.fromCardId : e.toCardId
+    const their = shown.get(outgoing ? e.toCardId : e.fromCardId)
+    return {
+      id: e._id,
+      status: e.status,
+      statusLabel: outgoing || e.status !== 'pending' ? EXCHANGE_STATUS_LABELS[e.status] : '等待你回应',
+      outgoing,
+      myCardId,
+      myCardName: byId.get(myCardId)?.name ?? '（已删除的名片）',
+      theirCard: their ? summaryOf(their.card, their.verified) : null,
+      message: e.message,
+      createdAt: e.createdAt.toISOString(),
+      decidedAt: e.decidedAt ? e.decidedAt.toISOString() : null,
+    }
+  })
+}
+
+async function viewOf(ctx: AccountContext, exchange: ExchangeDoc): Promise<ExchangeView> {
+  const [view] = await viewsOf(ctx, [exchange])
+  if (!view) fail('INTERNAL')
+  return view
+}
+
+/** Moves the exchange from `from` to the patch's state; CONFLICT when someone else moved it first. */
+async function move(ctx: AccountContext, exchange: ExchangeDoc, from: ExchangeDoc['status'], patch: Partial<ExchangeDoc>): Promise<ExchangeDoc> {
+  const changed = await exchanges(ctx.db).updateWhere({ _id: exchange._id, status: from, updatedAt: exchange.updatedAt }, { ...patch, updatedAt: ctx.now })
+  if (changed === 0) fail('CONFLICT', '这条交换请求刚刚有了变化，请刷新后重试')
+  return { ...exchange, ...patch, updatedAt: ctx.now }
+}
+
+async function accept(ctx: AccountContext, exchange: ExchangeDoc): Promise<ExchangeDoc> {
+  const accepted = await move(ctx, exchange, 'pending', { status: 'accepted', decidedAt: ctx.now })
+  // Each side keeps the other's card; a full holder simply does not get it (the exchange still stands).
+  await keep(ctx, accepted.toOpenid, accepted.fromCardId)
+  await keep(ctx, accepted.fromOpenid, accepted.toCardId)
+  return accepted
+}
+
+export async function requestExchange(ctx: AccountContext, myCardId: string, theirCardId: string, message: string): Promise<ExchangeView> {
+  requireFeature(ctx, 'exchange')
+  const [mine, theirs] = await Promise.all([cards(ctx.db).byId(myCardId), cards(ctx.db).byId(theirCardId)])
+  if (!mine || mine.ownerOpenid !== ctx.openid) fail('NOT_FOUND')
+  if (!theirs) fail('NOT_FOUND')
+  if (theirs.ownerOpenid === ctx.openid) fail('FORBIDDEN', '不能和自己的名片交换')
+  if (mine.moderation?.state !== 'published') fail('NOT_PUBLISHED', '你的这张名片还没有通过审核，通过后才能用来交换')
+  // The other side will see my card: the same rule as showing it to anyone.
+  await requireConsent(ctx, 'publicCard')
+  const [shownMine, shownTheirs] = await displayOf(ctx, [mine, theirs])
+  if (shownMine?.hidden === 'account') fail('ACCOUNT_UNAVAILABLE')
+  if (!shownTheirs || shownTheirs.hidden !== null) fail('CARD_HIDDEN')
+
+  const id = exchangeIdOf(myCardId, theirCardId)
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const existing = await exchanges(ctx.db).byId(id)
+    if (!existing) {
+      const doc: ExchangeDoc = {
+        _id: id,
+        fromOpenid: ctx.openid,
+        fromCardId: myCardId,
+        toOpenid: theirs.ownerOpenid,
+        toCardId: theirCardId,
+        status: 'pending',
+        message,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+        decidedAt: null,
+      }
+      try {
+        await exchanges(ctx.db).add(doc)
+        await tellAddressee(ctx, doc, mine)
+        return viewOf(ctx, doc)
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+        continue // a concurrent request created it: answer from what it holds
+      }
+    }
+    // Already exchanged, or already asked: nothing to do.
+    if (existing.status === 'accepted' || (existing.status === 'pending' && existing.fromOpenid === ctx.openid)) return viewOf(ctx, existing)
+    // They asked me for the same pair: asking back is accepting.
+    if (existing.status === 'pending') {
+      const accepted = await accept(ctx, existing)
+      await tellRequester(ctx, accepted)
+      return viewOf(ctx, accepted)
+    }
+    // Declined, withdrawn or ended before: a new request from me.
+    const renewed = await move(ctx, existing, existing.status, {
+      fromOpenid: ctx.openid,
+      fromCardId: myCardId,
+      toOpenid: theirs.ownerOpenid,
+      toCardId: theirCardId,
+      status: 'pending',
+      message,
+      createdAt: ctx.now,
+      decidedAt: null,
+    })
+    await tellAddressee(ctx, renewed, mine)
+    return viewOf(ctx, renewed)
+  }
+  fail('CONFLICT')
+}
+
+async function exchangeOfMine(ctx: AccountContext, exchangeId: string): Promise<ExchangeDoc> {
+  const exchange = await exchanges(ctx.db).byId(exchangeId)
+  // Other people's exchanges do not exist for me.
+  if (!exchange || (exchange.fromOpenid !== ctx.openid && exchange.toOpenid !== ctx.openid)) fail('NOT_FOUND')
+  return exchange
+}
+
+export async function respondExchange(ctx: AccountContext, exchangeId: string, acceptIt: boolean): Promise<ExchangeView> {
+  const exchange = await exchangeOfMine(ctx, exchangeId)
+  if (exchange.toOpenid !== ctx.openid) fail('FORBIDDEN', '只有收到请求的一方可以回应')
+  if (exchange.status !== 'pending') fail('CONFLICT', `这条交换请求${EXCHANGE_STATUS_LABELS[exchange.status]}，无需再回应`)
+  if (!acceptIt) return viewOf(ctx, await move(ctx, exchange, 'pending', { status: 'declined', decidedAt: ctx.now }))
+  requireFeature(ctx, 'exchange')
+  const accepted = await accept(ctx, exchange)
+  await tellRequester(ctx, accepted)
+  return viewOf(ctx, accepted)
+}
+
+export async function endExchange(ctx: AccountContext, exchangeId: string): Promise<ExchangeView> {
+  const exchange = await exchangeOfMine(ctx, exchangeId)
+  if (exchange.status === 'pending' && exchange.fromOpenid === ctx.openid) {
+    return viewOf(ctx, await move(ctx, exchange, 'pending', { status: 'cancelled', decidedAt: ctx.now }))
+  }
+  if (exchange.status === 'accepted') return viewOf(ctx, await move(ctx, exchange, 'accepted', { status: 'ended', decidedAt: ctx.now }))
+  fail('CONFLICT', exchange.status === 'pending' ? '收到的请求请选择同意或婉拒' : `这条交换请求${EXCHANGE_STATUS_LABELS[exchange.status]}`)
+}
+
+export async function exchangePage(
+  ctx: AccountContext,
+  input: { box: 'incoming' | 'outgoing'; status?: ExchangeDoc['status'] | undefined; cursor?: string | null | undefined; limit?: number | undefined },
+): Promise<{ exchanges: ExchangeView[]; nextCursor: string | null; pendingIncoming: number }> {
+  const limit = input.limit ?? PAGE_DEFAULT
+  const where: Record<string, unknown> = input.box === 'incoming' ? { toOpenid: ctx.openid } : { fromOpenid: ctx.openid }
+  if (input.status) where.status = input.status
+  const [page, pendingIncoming] = await Promise.all([
+    exchanges(ctx.db).find(after(ctx.db, where, 'updatedAt', decodeCursor(input.cursor)), { orderBy: newestFirst('updatedAt'), limit }),
+    exchanges(ctx.db).count({ toOpenid: ctx.openid, status: 'pending' }),
+  ])
+  return { exchanges: await viewsOf(ctx, page), nextCursor: nextOf(page, limit, (e) => e.updatedAt), pendingIncoming }
+}

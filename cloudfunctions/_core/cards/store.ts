@@ -1,0 +1,135 @@
+/**
+ * The cards domain's documents and collections. Every document that belongs
+ * to a person names them as `ownerOpenid` (erasure and export find them by it);
+ * exchanges have two parties, `fromOpenid` and `toOpenid`.
+ */
+import { randomBytes } from 'node:crypto'
+import { CARD_CODE_ALPHABET, CARD_CODE_LENGTH, type ExchangeStatus, type FieldVisibility, type VisibilityField } from '../../../shared/cards'
+import { COLLECTIONS } from '../collections'
+import type { Collection, Doc, Store } from '../db'
+import type { ContentModeration } from '../moderation/gate'
+
+export interface CardLinkDoc {
+  label: string
+  url: string
+}
+
+export interface CardDoc extends Doc {
+  ownerOpenid: string
+  /**
+   * One of the owner's CARD_LIMIT slots, `${ownerOpenid}:${slot}` under a unique
+   * index: concurrent creates cannot exceed the limit.
+   */
+  slot: number
+  slotKey: string
+  isDefault: boolean
+  /**
+   * `ownerOpenid` on the default card, `${ownerOpenid}:${_id}` on the others,
+   * under a unique index: never two defaults (always written, never null, so the
+   * index works as a plain unique index in the cloud too).
+   */
+  defaultKey: string
+  name: string
+  title: string
+  company: string
+  phone: string
+  email: string
+  wechatId: string
+  address: string
+  intro: string
+  avatarUrl: string | null
+  links: CardLinkDoc[]
+  visibility: Record<VisibilityField, FieldVisibility>
+  moderation: ContentModeration
+  /** Set when the owner's「公开展示我的名片」consent is missing (at save, or by its withdrawal effect). */
+  consentHidden: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** A card in someone's holder (名片夹). The note and tags are the holder's own. */
+export interface HolderDoc extends Doc {
+  /** The holder (whose 名片夹 this is). */
+  ownerOpenid: string
+  cardId: string
+  note: string
+  tags: string[]
+  savedAt: Date
+  updatedAt: Date
+}
+
+/** One exchange per pair of cards: `_id` is the two card ids, sorted, joined by `_`. */
+export interface ExchangeDoc extends Doc {
+  fromOpenid: string
+  fromCardId: string
+  toOpenid: string
+  toCardId: string
+  status: ExchangeStatus
+  message: string
+  createdAt: Date
+  updatedAt: Date
+  decidedAt: Date | null
+}
+
+/** A registered viewer's visit, once per viewer per card per Beijing day (unique index). */
+export interface VisitDoc extends Doc {
+  cardId: string
+  ownerOpenid: string
+  viewerOpenid: string
+  /** YYYY-MM-DD, Beijing. */
+  day: string
+  visitedAt: Date
+}
+
+/** Per card per Beijing day: recorded visitors and anonymous views (no identifiers). `_id` = `${cardId}_${day}`. */
+export interface VisitCountDoc extends Doc {
+  cardId: string
+  ownerOpenid: string
+  day: string
+  visitors: number
+  anonymous: number
+}
+
+/** A person's choices about their visits to others' cards. */
+export interface CardSettingsDoc extends Doc {
+  ownerOpenid: string
+  shareCardOnVisit: boolean
+  updatedAt: Date
+}
+
+export const CARD_COLLECTIONS = {
+  cards: COLLECTIONS.cards,
+  holder: COLLECTIONS.cardHolder,
+  exchanges: COLLECTIONS.cardExchanges,
+  visits: COLLECTIONS.cardVisits,
+  visitCounts: COLLECTIONS.cardVisitCounts,
+  settings: COLLECTIONS.cardSettings,
+} as const
+
+export const cards = (db: Store): Collection<CardDoc> => db.collection<CardDoc>(CARD_COLLECTIONS.cards)
+export const holder = (db: Store): Collection<HolderDoc> => db.collection<HolderDoc>(CARD_COLLECTIONS.holder)
+export const exchanges = (db: Store): Collection<ExchangeDoc> => db.collection<ExchangeDoc>(CARD_COLLECTIONS.exchanges)
+export const visits = (db: Store): Collection<VisitDoc> => db.collection<VisitDoc>(CARD_COLLECTIONS.visits)
+export const visitCounts = (db: Store): Collection<VisitCountDoc> => db.collection<VisitCountDoc>(CARD_COLLECTIONS.visitCounts)
+export const cardSettings = (db: Store): Collection<CardSettingsDoc> => db.collection<CardSettingsDoc>(CARD_COLLECTIONS.settings)
+
+/** A fresh 10-character card code (50 random bits). */
+export function newCardCode(): string {
+  const bytes = randomBytes(CARD_CODE_LENGTH)
+  let code = ''
+  for (const byte of bytes) code += CARD_CODE_ALPHABET[byte % CARD_CODE_ALPHABET.length]
+  return code
+}
+
+export function exchangeIdOf(a: string, b: string): string {
+  return a < b ? `${a}_${b}` : `${b}_${a}`
+}
+
+export function visitCountIdOf(cardId: string, day: string): string {
+  return `${cardId}_${day}`
+}
+
+/** The Beijing calendar day of an instant, YYYY-MM-DD. */
+export function beijingDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+}

@@ -1,0 +1,164 @@
+/**
+ * The moderation gate every published text and image passes, in order:
+ *  1. the local scanner (operator lexicon, personal-data detectors, spam
+ *     heuristics) on each field; a local refusal ends here — WeChat never sees it;
+ *  2. WeChat's msgSecCheck v2 through the OpenApi port: the fields in one call
+ *     when they fit (the usual case), each field on its own only to say which
+ *     field WeChat objected to; a failed call holds the content for people;
+ *  3. images (cloud:// file ids) to mediaCheckAsync v2, holding the content
+ *     until the verdicts arrive (media.ts).
+ * Every decision is stored with its reasons (`moderation_decisions`).
+ *
+ * Outcomes: refuse → nothing is stored but the decision, the call fails with
+ * CONTENT_REFUSED and an issue per offending field; review → pendingReview
+ * (author only); images → pendingImages until their verdicts; otherwise published.
+ * Domains store the returned ContentModeration as their document's `moderation`;
+ * later changes (image verdicts, reviewers) are written there by this module,
+ * only while that field still names the same decision (a newer edit wins).
+ */
+import type { ContentKind, ModerationView } from '../../../shared/contract/content'
+import { MODERATION_STATE_LABELS } from '../../../shared/contract/content'
+import type { FieldIssue } from '../../../shared/errors'
+import { scanText } from '../../../shared/moderation/scan'
+import type { AccountContext } from '../context'
+import { fail } from '../errors'
+import {
+  decisions,
+  reasonsOf,
+  SCENES,
+  stateFromFindings,
+  strictest,
+  wechatLabelName,
+  type ContentModeration,
+  type DecisionSource,
+  type ImageTally,
+  type ModerationDecisionDoc,
+} from './decisions'
+import { currentScanner } from './lexicon-store'
+import { submitImages } from './media'
+
+export type { ContentModeration, DecisionSource, ModerationDecisionDoc } from './decisions'
+export { decisions, SCENES } from './decisions'
+
+export interface ModerationRequest {
+  kind: ContentKind
+  /** The content's document id (domains choose it before the first write). */
+  targetId: string
+  /**
+   * Public free text by field name. Structured fields (phone, e-mail, WeChat id)
+   * are validated by their format instead: a phone number in the phone field is
+   * the point of a business card, not a leak.
+   */
+  texts: Record<string, string>
+  /** cloud:// file ids shown publicly. */
+  images?: readonly string[]
+  /**
+   * Hold for people whatever the checks say, with this reason for the author
+   * (e.g. an edit of content that was taken down).
+   */
+  holdForReview?: string
+}
+
+/** msgSecCheck takes at most 2,500 characters per call. */
+const WECHAT_CHUNK = 2500
+
+function chunks(text: string): string[] {
+  const out: string[] = []
+  for (let i = 0; i < text.length; i += WECHAT_CHUNK) out.push(text.slice(i, i + WECHAT_CHUNK))
+  return out
+}
+
+export function viewOfModeration(moderation: ContentModeration): ModerationView {
+  return { state: moderation.state, label: MODERATION_STATE_LABELS[moderation.state], reasons: moderation.reasons }
+}
+
+/** WeChat's verdict on one text (all its chunks): the first chunk that is not `pass` speaks for it. */
+async function wechatCheck(ctx: AccountContext, kind: ContentKind, field: string, text: string): Promise<DecisionSource | null> {
+  try {
+    for (const content of chunks(text)) {
+      const result = await ctx.openApi.msgSecCheck({ openid: ctx.openid, scene: SCENES[kind], content })
+      if (result.suggest === 'pass') continue
+      const name = wechatLabelName(result.label)
+      if (result.suggest === 'risky') return { field, source: 'wechat', verdict: 'refuse', reasons: [`含有「${name}」类违规内容，不能发布`], labels: [result.label] }
+      return { field, source: 'wechat', verdict: 'review', reasons: [`可能含有「${name}」类内容，需人工复审`], labels: [result.label] }
+    }
+    return null
+  } catch (error) {
+    // Never published unchecked, never refused for WeChat's trouble: people look at it.
+    ctx.log.error('msgSecCheck failed; holding for review', { requestId: ctx.requestId, kind, field, error: String(error) })
+    return { field, source: 'wechat', verdict: 'review', reasons: ['微信内容安全检查暂时不可用，需人工复审'], labels: [] }
+  }
+}
+
+/** The fields as one text when they fit one call; WeChat is asked about each field only when that text is not clean. */
+async function wechatFindings(ctx: AccountContext, kind: ContentKind, fields: ReadonlyArray<[string, string]>): Promise<DecisionSource[]> {
+  const joined = fields.map(([, text]) => text).join('\n')
+  if (fields.length > 1 && joined.length <= WECHAT_CHUNK) {
+    const whole = await wechatCheck(ctx, kind, '', joined)
+    if (!whole) return []
+    const each: DecisionSource[] = []
+    for (const [field, text] of fields) {
+      const found = await wechatCheck(ctx, kind, field, text)
+      if (found) each.push(found)
+    }
+    // Only the fields together were objected to: the finding stands for all of them.
+    return each.length > 0 ? each : [whole]
+  }
+  const found: DecisionSource[] = []
+  for (const [field, text] of fields) {
+    const source = await wechatCheck(ctx, kind, field, text)
+    if (source) found.push(source)
+  }
+  return found
+}
+
+export async function moderate(ctx: AccountContext, request: ModerationRequest): Promise<ContentModeration> {
+  const lexicon = await currentScanner(ctx)
+  const sources: DecisionSource[] = []
+  const fields = Object.entries(request.texts).filter(([, text]) => text.trim().length > 0)
+
+  for (const [field, text] of fields) {
+    const scan = scanText(text, lexicon.scanner)
+    if (scan.verdict !== 'pass') {
+      sources.push({ field, source: 'local', verdict: scan.verdict, reasons: scan.reasons, labels: [...new Set(scan.hits.map((h) => h.category))] })
+    }
+  }
+  // A local refusal need not go to WeChat at all.
+  if (!sources.some((s) => s.verdict === 'refuse') && fields.length > 0) sources.push(...(await wechatFindings(ctx, request.kind, fields)))
+  if (request.holdForReview) sources.push({ field: '', source: 'local', verdict: 'review', reasons: [request.holdForReview], labels: [] })
+
+  const verdict = strictest(sources.map((s) => s.verdict))
+  // Refused text is not stored, so its images are not checked.
+  const images = verdict === 'refuse' ? [] : [...new Set(request.images ?? [])]
+  const tally: ImageTally = { total: images.length, pending: images.length, passed: 0, review: 0, risky: 0 }
+  const state = stateFromFindings({ verdict, images: tally })
+  const doc: Omit<ModerationDecisionDoc, '_id'> = {
+    kind: request.kind,
+    targetId: request.targetId,
+    authorOpenid: ctx.openid,
+    verdict,
+    state,
+    sources,
+    reasons: reasonsOf(sources),
+    images: tally,
+    lexiconVersion: lexicon.version,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    settledAt: images.length > 0 ? null : ctx.now,
+    // The domain writes this first state itself, from what moderate() returns.
+    targetSyncedAt: ctx.now,
+  }
+  const decisionId = await decisions(ctx.db).add(doc)
+
+  if (state === 'refused') {
+    const issues: FieldIssue[] = sources
+      .filter((s) => s.verdict === 'refuse')
+      .map((s) => ({ path: s.field, message: s.reasons[0] ?? '内容未通过安全审核' }))
+    fail('CONTENT_REFUSED', `内容未通过安全审核：${issues.map((i) => i.message).join('；')}`, issues)
+  }
+  if (images.length > 0) {
+    const after = await submitImages(ctx, { ...doc, _id: decisionId }, images)
+    if (after.state !== 'refused') return { state: after.state, decisionId, reasons: after.reasons, decidedAt: ctx.now }
+  }
+  return { state, decisionId, reasons: doc.reasons, decidedAt: ctx.now }
+}

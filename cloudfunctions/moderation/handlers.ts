@@ -1,0 +1,102 @@
+/**
+ * The moderation function: the operator's lexicon, the stored decisions for
+ * the review queue, WeChat's image verdicts (the `wxa_media_check` message
+ * push) and the `sweepMediaChecks` timer. The gate itself runs inside each
+ * publishing function (`_core/moderation/gate.ts`).
+ */
+import { noteAudit } from '../_core/audit'
+import type { Where } from '../_core/db'
+import { defineFunction } from '../_core/define'
+import { fail, isDuplicateKey } from '../_core/errors'
+import { decisions, toDecisionView } from '../_core/moderation/decisions'
+import { adoptLexicon, currentScanner, DEMO_LEXICON_VERSION, lexicons, newestLexiconHead, summaryOf, termCountOf, type LexiconDoc } from '../_core/moderation/lexicon-store'
+import { mediaCheckPush, sweepMediaChecks } from '../_core/moderation/media'
+
+const DECISION_PAGE = 20
+const HISTORY = 20
+
+function encodeCursor(at: Date, id: string): string {
+  return `${at.getTime()}.${id}`
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const match = /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor)
+  if (!match?.[1] || !match[2]) {
+    const message = '翻页位置无效，请从第一页重新加载'
+    return fail('INVALID_INPUT', message, [{ path: 'cursor', message }])
+  }
+  return { at: new Date(Number(match[1])), id: match[2] }
+}
+
+function versionTaken(version: string): never {
+  const message = `词库版本“${version}”已经存在，请使用新的版本号`
+  return fail('CONFLICT', message, [{ path: 'lexicon.version', message }])
+}
+
+export const moderationFunction = defineFunction(
+  'moderation',
+  {
+    async putLexicon({ lexicon }, ctx) {
+      noteAudit(ctx, { detail: `lexicon ${lexicon.version}` })
+      if (lexicon.version === DEMO_LEXICON_VERSION || (await lexicons(ctx.db).findOne({ version: lexicon.version }))) versionTaken(lexicon.version)
+      // Versions are immutable and ordered by createdAt: never at or before the newest one, whatever the clock says.
+      const head = await newestLexiconHead(ctx.db)
+      const createdAt = head && head.createdAt.getTime() >= ctx.now.getTime() ? new Date(head.createdAt.getTime() + 1) : ctx.now
+      const doc: Omit<LexiconDoc, '_id'> = { version: lexicon.version, categories: lexicon.categories, termCount: termCountOf(lexicon), createdAt }
+      let id: string
+      try {
+        id = await lexicons(ctx.db).add(doc)
+      } catch (error) {
+        if (isDuplicateKey(error)) versionTaken(lexicon.version)
+        throw error
+      }
+      return { current: summaryOf(adoptLexicon(ctx, { ...doc, _id: id })) }
+    },
+
+    async lexiconInfo({ withTerms }, ctx) {
+      const current = await currentScanner(ctx)
+      const recent = await lexicons(ctx.db).find({}, {
+        orderBy: [
+          ['createdAt', 'desc'],
+          ['_id', 'desc'],
+        ],
+        limit: HISTORY,
+        fields: { version: true, createdAt: true, termCount: true },
+      })
+      return {
+        current: summaryOf(current),
+        history: recent.map((v) => ({ version: v.version, storedAt: v.createdAt.toISOString(), termCount: v.termCount })),
+        ...(withTerms ? { lexicon: current.lexicon } : {}),
+      }
+    },
+
+    async decisions({ state, kind, cursor, limit }, ctx) {
+      const size = limit ?? DECISION_PAGE
+      const _ = ctx.db.cmd
+      const filter: Record<string, unknown> = {}
+      if (state) filter.state = state
+      if (kind) filter.kind = kind
+      let where: Where = filter
+      if (cursor) {
+        const after = decodeCursor(cursor)
+        where = _.and(filter, _.or({ createdAt: _.lt(after.at) }, { createdAt: after.at, _id: _.lt(after.id) }))
+      }
+      const page = await decisions(ctx.db).find(where, {
+        orderBy: [
+          ['createdAt', 'desc'],
+          ['_id', 'desc'],
+        ],
+        limit: size,
+      })
+      const last = page.at(-1)
+      return { decisions: page.map(toDecisionView), nextCursor: page.length === size && last ? encodeCursor(last.createdAt, last._id) : null }
+    },
+  },
+  {
+    async sweepMediaChecks(ctx) {
+      const report = await sweepMediaChecks(ctx)
+      if (report.delivered + report.timedOut + report.synced > 0) ctx.log.info('media sweep', { requestId: ctx.requestId, ...report })
+    },
+  },
+  { wxa_media_check: mediaCheckPush },
+)

@@ -1,0 +1,4 @@
+import { createMain } from '../_core/entry'
+import { moderationFunction } from './handlers'
+
+export const main = createMain(moderationFunction)

@@ -1,0 +1,267 @@
+/**
+ * 写文章 / 修改文章 (/packageArticles/pages/editor/index[?id=…]): title and
+ * body with live character counts (counted as the server counts), and an
+ * optional cover (wx.chooseMedia, then wx.cloud.uploadFile).
+ *
+ * - 保存草稿: articles.create the first time, then articles.update. Drafts are
+ *   private and need no verification.
+ * - 发布: saves, then articles.publish (verified publishers; moderated). The
+ *   draft stays saved when publishing is refused.
+ * - A published article: 保存修改 (articles.update), which passes moderation
+ *   again.
+ * After each save the page shows the status: 草稿, or where the article
+ * stands in moderation with the reasons. Refusals: the server's field issues
+ * beside the title and body; VERIFICATION_REQUIRED with the way to verify;
+ * FEATURE_RESTRICTED with until when and why.
+ */
+import type { ArticleStatus, MyArticleView } from '../../../../shared/contract/articles'
+import { ApiCallError, call } from '../../../api'
+import { config } from '../../../config'
+import {
+  ARTICLE_FIELDS,
+  ARTICLE_LIMITS,
+  articleDetailUrl,
+  articleProblems,
+  bodyCount,
+  hasArticleProblems,
+  myStatusOf,
+  NO_ARTICLE_ERRORS,
+  titleCount,
+} from '../../../utils/articles'
+import { pickImage, uploadCover } from '../../../utils/cover-image'
+import { runLoad, type LoadStatus } from '../../../utils/load'
+import { followRefusal, NO_REFUSAL, placeIssues, refusalOf, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+
+interface SavedView {
+  statusLabel: string
+  badge: string
+  moderationLabel: string
+  reasons: string[]
+  summary: string
+}
+
+const NO_SAVED: SavedView = { statusLabel: '', badge: '', moderationLabel: '', reasons: [], summary: '' }
+
+/** 草稿, or where a published article stands (已发布 / 审核中 …) with the full label and the reasons. */
+function savedViewOf(article: Pick<MyArticleView, 'status' | 'moderation'>, summary: string): SavedView {
+  const moderation = article.status === 'published' ? article.moderation : null
+  const status = myStatusOf(article)
+  return {
+    statusLabel: status.label,
+    badge: status.badge,
+    moderationLabel: moderation?.label ?? '草稿只有你能看到。',
+    reasons: moderation?.reasons ?? [],
+    summary,
+  }
+}
+
+type Busy = '' | 'draft' | 'publish' | 'cover'
+
+Component({
+  data: {
+    status: 'loading' as LoadStatus,
+    error: '',
+    started: false,
+    /** The saved article's id ('' until the first save) and status. */
+    articleId: '',
+    articleStatus: 'draft' as ArticleStatus,
+    title: '',
+    body: '',
+    cover: '',
+    titleCount: 0,
+    bodyCount: 0,
+    limits: ARTICLE_LIMITS,
+    errors: NO_ARTICLE_ERRORS,
+    busy: '' as Busy,
+    refusal: NO_REFUSAL as Refusal,
+    otherIssues: [] as string[],
+    saved: NO_SAVED,
+    /** Changed since the last save. */
+    dirty: false,
+    needsVerification: false,
+  },
+  methods: {
+    /** ?id= opens a saved article (`id` cannot be a property: it is the component's own id). */
+    onLoad(query: Record<string, string | undefined>) {
+      if (this.data.started) return
+      this.setData({ started: true, articleId: decodeURIComponent(query.id ?? '') })
+      if (this.data.articleId) {
+        void this.load()
+        return
+      }
+      this.setData({ status: 'ready' })
+      void this.checkVerified()
+    },
+
+    async load() {
+      const id = this.data.articleId
+      await runLoad(
+        (patch) => this.setData(patch),
+        async () => {
+          const { article } = await call('articles', 'detail', { id })
+          if (!article.mine) throw new ApiCallError('FORBIDDEN', '只有作者可以修改这篇文章')
+          return article
+        },
+        {
+          toData: (article) => {
+            wx.setNavigationBarTitle({ title: '修改文章', fail: () => undefined })
+            return {
+              articleId: article.id,
+              articleStatus: article.status,
+              title: article.title,
+              body: article.body,
+              cover: article.cover ?? '',
+              titleCount: titleCount(article.title),
+              bodyCount: bodyCount(article.body),
+              saved: savedViewOf(article, ''),
+              dirty: false,
+            }
+          },
+        },
+      )
+      if (this.data.status === 'ready' && this.data.articleStatus === 'draft') void this.checkVerified()
+    },
+
+    onRetry() {
+      void this.load()
+    },
+
+    async checkVerified() {
+      try {
+        const { account } = await call('account', 'getProfile', {})
+        this.setData({ needsVerification: !account.verified })
+      } catch {
+        // Not signed in yet, or offline: saving will say what is needed.
+      }
+    },
+
+    onOpenVerify() {
+      wx.navigateTo({ url: VERIFY_URL })
+    },
+
+    onTitleInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const title = e.detail.value
+      this.setData({ title, titleCount: titleCount(title), 'errors.title': '', dirty: true })
+    },
+
+    onBodyInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const body = e.detail.value
+      this.setData({ body, bodyCount: bodyCount(body), 'errors.body': '', dirty: true })
+    },
+
+    async onChooseCover() {
+      if (this.data.busy) return
+      this.setData({ 'errors.cover': '' })
+      let picked: { path: string; size: number } | null
+      try {
+        picked = await pickImage()
+      } catch (error) {
+        this.setData({ 'errors.cover': refusalOf(error).message })
+        return
+      }
+      if (!picked) return
+      this.setData({ busy: 'cover' })
+      try {
+        const fileId = await uploadCover(picked.path, 'article-covers', config, picked.size)
+        this.setData({ busy: '', cover: fileId, dirty: true })
+      } catch (error) {
+        this.setData({ busy: '', 'errors.cover': refusalOf(error).message })
+      }
+    },
+
+    onRemoveCover() {
+      if (this.data.busy) return
+      this.setData({ cover: '', 'errors.cover': '', dirty: true })
+    },
+
+    /** Creates or updates; resolves with the saved article, or null after showing the refusal. */
+    async save(): Promise<MyArticleView | null> {
+      const { articleId, title, body, cover } = this.data
+      try {
+        const { article } = articleId
+          ? await call('articles', 'update', { id: articleId, title, body, cover: cover || null })
+          : await call('articles', 'create', { title, body, ...(cover ? { cover } : {}) })
+        this.setData({ articleId: article.id, articleStatus: article.status, dirty: false })
+        return article
+      } catch (error) {
+        this.refused(error)
+        return null
+      }
+    },
+
+    refused(error: unknown, prefix = '') {
+      const refusal = refusalOf(error)
+      const { fields, other } = placeIssues(error, ARTICLE_FIELDS)
+      this.setData({
+        busy: '',
+        errors: { ...NO_ARTICLE_ERRORS, ...fields },
+        otherIssues: other,
+        refusal: prefix ? { ...refusal, message: `${prefix}${refusal.message}` } : refusal,
+        needsVerification: refusal.code === 'VERIFICATION_REQUIRED' ? false : this.data.needsVerification,
+      })
+    },
+
+    startBusy(busy: Busy, publishing: boolean): boolean {
+      if (this.data.busy) return false
+      const errors = articleProblems(this.data.title, this.data.body, { publishing })
+      if (hasArticleProblems(errors)) {
+        this.setData({ errors, refusal: NO_REFUSAL, otherIssues: [], saved: { ...this.data.saved, summary: '' } })
+        return false
+      }
+      this.setData({ busy, errors: NO_ARTICLE_ERRORS, refusal: NO_REFUSAL, otherIssues: [], 'saved.summary': '' })
+      return true
+    },
+
+    async onSaveDraft() {
+      if (!this.startBusy('draft', false)) return
+      const article = await this.save()
+      if (!article) return
+      this.setData({ busy: '', saved: savedViewOf(article, '草稿已保存，只有你能看到。') })
+    },
+
+    async onPublish() {
+      if (!this.startBusy('publish', true)) return
+      let article: MyArticleView | null = null
+      if (this.data.dirty || !this.data.articleId) {
+        article = await this.save()
+        if (!article) return
+      }
+      try {
+        ;({ article } = await call('articles', 'publish', { id: this.data.articleId }))
+      } catch (error) {
+        // The draft is kept: say so before the refusal.
+        this.refused(error, '草稿已保存，但没有发布：')
+        this.setData({ saved: article ? savedViewOf(article, '') : this.data.saved })
+        return
+      }
+      const published = article.moderation?.state === 'published'
+      this.setData({
+        busy: '',
+        articleStatus: article.status,
+        saved: savedViewOf(article, published ? '已发布，所有人都能看到这篇文章了。' : '已提交发布，通过审核后其他人才能看到。'),
+      })
+      wx.setNavigationBarTitle({ title: '修改文章', fail: () => undefined })
+    },
+
+    /** A published article: saving re-submits it to moderation. */
+    async onSavePublished() {
+      if (!this.startBusy('publish', true)) return
+      if (!this.data.dirty) {
+        this.setData({ busy: '', 'saved.summary': '没有需要保存的修改。' })
+        return
+      }
+      const article = await this.save()
+      if (!article) return
+      const published = article.moderation?.state === 'published'
+      this.setData({ busy: '', saved: savedViewOf(article, published ? '修改已保存并发布。' : '修改已保存，通过审核后其他人才能看到新的内容。') })
+    },
+
+    onRefusalAction() {
+      followRefusal(this.data.refusal.action)
+    },
+
+    onOpenArticle() {
+      if (this.data.articleId) wx.redirectTo({ url: articleDetailUrl(this.data.articleId) })
+    },
+  },
+})

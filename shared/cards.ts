@@ -1,0 +1,119 @@
+/**
+ * Business cards: the fields, who may see each, the limits, and the QR scene.
+ * Pure and shared: the cloud function enforces it, the mini-program shows it
+ * and decodes the scene a scanned QR code opens the card page with.
+ */
+
+/** Cards one person may keep (e.g. two jobs). */
+export const CARD_LIMIT = 5
+/** Cards one person may keep in the holder (名片夹). */
+export const HOLDER_LIMIT = 1000
+/** Links on one card. */
+export const LINK_LIMIT = 5
+/** Tags on one saved card. */
+export const TAG_LIMIT = 10
+
+/** Fields whose visibility the owner chooses. The name is always shown with the card. */
+export const VISIBILITY_FIELDS = ['title', 'company', 'phone', 'email', 'wechatId', 'address', 'intro', 'avatarUrl', 'links'] as const
+export type VisibilityField = (typeof VISIBILITY_FIELDS)[number]
+
+/**
+ * - public: everyone who can see the card (also visitors without an account);
+ * - exchanged: only people I exchanged cards with (this card);
+ * - hidden: only me.
+ */
+export const FIELD_VISIBILITIES = ['public', 'exchanged', 'hidden'] as const
+export type FieldVisibility = (typeof FIELD_VISIBILITIES)[number]
+
+export const FIELD_VISIBILITY_LABELS: Record<FieldVisibility, string> = {
+  public: '公开',
+  exchanged: '交换名片后可见',
+  hidden: '仅自己可见',
+}
+
+export const CARD_FIELD_LABELS: Record<VisibilityField | 'name', string> = {
+  name: '姓名',
+  title: '职位',
+  company: '公司',
+  phone: '电话',
+  email: '邮箱',
+  wechatId: '微信号',
+  address: '地址',
+  intro: '简介',
+  avatarUrl: '头像',
+  links: '链接',
+}
+
+/** Contact details are for people I exchanged cards with unless I say otherwise. */
+export const DEFAULT_VISIBILITY: Record<VisibilityField, FieldVisibility> = {
+  title: 'public',
+  company: 'public',
+  phone: 'exchanged',
+  email: 'exchanged',
+  wechatId: 'exchanged',
+  address: 'exchanged',
+  intro: 'public',
+  avatarUrl: 'public',
+  links: 'public',
+}
+
+/** Why others do not see a card now (the owner is told; others get CARD_HIDDEN). */
+export const CARD_HIDDEN_REASONS = ['consent', 'moderation', 'account'] as const
+export type CardHiddenReason = (typeof CARD_HIDDEN_REASONS)[number]
+
+export const CARD_HIDDEN_REASON_LABELS: Record<CardHiddenReason, string> = {
+  consent: '你尚未同意「公开展示我的名片」，名片已保存，但他人看不到。同意后即可公开。',
+  moderation: '名片正在审核或未通过审核，通过前只有你能看到。',
+  account: '你的账号当前状态下，名片对他人隐藏。',
+}
+
+export const EXCHANGE_STATUSES = ['pending', 'accepted', 'declined', 'cancelled', 'ended'] as const
+export type ExchangeStatus = (typeof EXCHANGE_STATUSES)[number]
+
+export const EXCHANGE_STATUS_LABELS: Record<ExchangeStatus, string> = {
+  pending: '等待对方回应',
+  accepted: '已交换',
+  declined: '对方已婉拒',
+  cancelled: '已撤回',
+  ended: '已解除交换',
+}
+
+// ---- The card code and the QR scene -------------------------------------------------
+
+/** Card ids are 10 characters of this alphabet (lower-case Crockford base32), short enough for a QR scene. */
+export const CARD_CODE_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+export const CARD_CODE_LENGTH = 10
+export const CARD_CODE_PATTERN = /^[0-9a-hjkmnp-tv-z]{10}$/
+
+/** The page a card's QR code opens (wxacode.getUnlimited `page`, no leading slash). */
+export const CARD_PAGE = 'pages/card/index'
+
+/** wxacode.getUnlimited accepts at most 32 visible ASCII characters as the scene. */
+export const SCENE_MAX = 32
+
+export function isCardCode(value: string): boolean {
+  return CARD_CODE_PATTERN.test(value)
+}
+
+/** `c=<card code>`: 12 characters, well within the 32 allowed. */
+export function encodeCardScene(cardId: string): string {
+  if (!isCardCode(cardId)) throw new Error('not a card code')
+  return `c=${cardId}`
+}
+
+/**
+ * The card code in a scene as the card page receives it: `options.scene` is
+ * URL-encoded by WeChat (`c%3D…`), a raw `c=…` is accepted too. Null when it
+ * is not a card scene.
+ */
+export function decodeCardScene(scene: string | undefined | null): string | null {
+  if (typeof scene !== 'string' || scene.length === 0 || scene.length > SCENE_MAX * 3) return null
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(scene)
+  } catch {
+    return null
+  }
+  const match = /^c=([0-9a-z]{10})$/.exec(decoded)
+  return match?.[1] !== undefined && isCardCode(match[1]) ? match[1] : null
+}
