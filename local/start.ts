@@ -8,6 +8,7 @@ import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { composeLocalCloud, localSettings } from './cloud'
 import { DEV_IDENTITIES } from './identities'
 import { seedDemoData } from './seed'
+import { seedDemoContent } from './seed-content'
 import { startTimers } from './timers'
 
 const root = join(__dirname, '..')
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const port = Number(process.env.LECHAT_PORT ?? 9696)
   const cloud = await composeLocalCloud({ dataDir, port, mode: 'local', clock: systemClock, openApi: sandboxOpenApi(), env: localSettings(process.env) })
   const { gateway, triggers, url } = cloud
-  const seeded = await seedDemoData(cloud.store, systemClock.now(), cloud.config)
+  const seededAccounts = await seedDemoData(cloud.store, systemClock.now(), cloud.config)
+  const seeded = (await seedDemoContent(cloud.store, gateway, systemClock.now())) || seededAccounts
   const stopTimers = startTimers(triggers, async (trigger) => {
     const result = await gateway.fireTimer(trigger.fn, trigger.name)
     if (!result.ok) console.error(`timer ${trigger.fn}.${trigger.name} failed: ${result.error.code}`)

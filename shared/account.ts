@@ -61,7 +61,7 @@ export const DEFAULT_ROLES: readonly Role[] = ['user']
 export const LIVING_STATES: readonly AccountState[] = ACCOUNT_STATES.filter((s) => s !== 'deleted')
 
 /** What a person can do about their own account's state (offered by getState). */
-export const SELF_SERVICE_ACTIONS = ['freeze', 'unfreeze', 'requestDeletion', 'cancelDeletion'] as const
+export const SELF_SERVICE_ACTIONS = ['freeze', 'unfreeze', 'wake', 'requestDeletion', 'cancelDeletion'] as const
 export type SelfServiceAction = (typeof SELF_SERVICE_ACTIONS)[number]
 
 /** Staff-imposed states a person can appeal against. */

@@ -11,7 +11,7 @@ import { defineFunction } from '../_core/define'
 import { erasureRules, erasureSubject } from '../_core/erasure'
 import { fail, isDuplicateKey } from '../_core/errors'
 import { exportPerson } from '../_core/export'
-import { requireReconfirmation } from '../_core/lifecycle/reconfirm'
+import { needsFaceRecheck, requireReconfirmation } from '../_core/lifecycle/reconfirm'
 import { recordTransition } from '../_core/lifecycle/transition'
 import { lifecycleViewOf } from '../_core/lifecycle/view'
 import { changeNickname, pendingNicknameOf } from '../_core/moderation/nickname'
@@ -68,8 +68,9 @@ export const accountFunction = defineFunction('account', {
       if (account.state === 'deleted') fail('ACCOUNT_UNAVAILABLE', '账号正在注销，个人信息删除完成后可以重新注册')
       await accounts(ctx.db).update(account._id, { lastActiveAt: ctx.now, lastLoginAt: ctx.now })
       account = { ...account, lastActiveAt: ctx.now, lastLoginAt: ctx.now }
-      // Signing in is what dormancy waits for: the account wakes, its content shows again.
-      if (stateOf(account, ctx.now) === 'dormant') {
+      // Signing in is what dormancy waits for: the account wakes, its content shows again. A verified
+      // account is woken by its owner's face check (account.wake), not by whoever holds the phone.
+      if (stateOf(account, ctx.now) === 'dormant' && !(await needsFaceRecheck({ ...ctx, account }))) {
         account = await recordTransition(ctx, account, { name: 'wake', actor: 'user' })
         woke = true
       }
@@ -120,6 +121,12 @@ export const accountFunction = defineFunction('account', {
   async unfreeze(input, ctx) {
     await requireReconfirmation(ctx, input)
     const after = await recordTransition(ctx, ctx.account, { name: 'unfreezeSelf', actor: 'user' })
+    return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
+  },
+
+  async wake(input, ctx) {
+    await requireReconfirmation(ctx, input)
+    const after = await recordTransition(ctx, ctx.account, { name: 'wake', actor: 'user' })
     return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
   },
 

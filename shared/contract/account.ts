@@ -205,6 +205,15 @@ export const account = {
     output: z.object({ lifecycle: lifecycleView }),
     errors: ['TRANSITION_NOT_ALLOWED', 'REAUTH_REQUIRED', 'REVERIFICATION_REQUIRED'],
   }),
+  wake: action({
+    summary: '从休眠恢复已实名的账号（需本人人脸核验确认是本人）',
+    access: 'signedIn',
+    terms: 'exempt',
+    states: ['dormant'],
+    input: z.strictObject(reconfirm),
+    output: z.object({ lifecycle: lifecycleView }),
+    errors: ['TRANSITION_NOT_ALLOWED', 'REAUTH_REQUIRED', 'REVERIFICATION_REQUIRED'],
+  }),
   requestDeletion: action({
     summary: '申请注销账号：进入冷静期，期满后删除或匿名化个人信息',
     access: 'signedIn',

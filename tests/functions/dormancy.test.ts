@@ -4,7 +4,7 @@
  * Never deletion (the 2022 Shanghai ruling voided "365 days without login → delete").
  */
 import { accounts } from '../../cloudfunctions/_core/accounts'
-import { ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
+import { ensureTestDocuments, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
 import { addMonths } from '../../shared/rules/lifecycle'
 import { errorOf, ok } from './helpers'
 import { DAY, fire, inbox, lifecycleOf, signUp, stored } from './lifecycle-helpers'
@@ -151,5 +151,37 @@ describe('accounts in other states', () => {
     await dayOf(new Date(addMonths(START, MONTHS).getTime() + 60 * DAY))
     expect((await stored(cloud, 'dorm-frozen')).state).toBe('frozenBySelf')
     expect(await dormancyNotices('dorm-frozen')).toHaveLength(0)
+  })
+})
+
+describe('a verified account', () => {
+  const person = 'dorm-verified'
+
+  beforeAll(async () => {
+    cloud.clock.set(START)
+    await verifiedPublisher(cloud, person)
+    // The job makes it dormant as any other: notices first, then the state.
+    const dueAt = addMonths(START, MONTHS)
+    await dayOf(new Date(dueAt.getTime() - 30 * DAY))
+    await dayOf(new Date(dueAt.getTime() - 7 * DAY))
+    await dayOf(dueAt)
+    expect((await stored(cloud, person)).state).toBe('dormant')
+  })
+
+  it('is not woken by a sign-in alone: the owner’s face check wakes it', async () => {
+    const login = ok<{ woke: boolean; lifecycle: { state: string; available: string[]; notice: string } }>(await account(person, 'login'))
+    expect(login).toMatchObject({ woke: false, lifecycle: { state: 'dormant' } })
+    expect(login.lifecycle.available).toEqual(expect.arrayContaining(['wake', 'requestDeletion']))
+    expect(login.lifecycle.notice).toContain('人脸核验')
+    expect((await stored(cloud, person)).contentHidden).toBe(true)
+
+    expect(errorOf(await account(person, 'wake', { confirm: true })).code).toBe('REVERIFICATION_REQUIRED')
+    const { verificationId } = ok<{ verificationId: string }>(await cloud.call('identity', { action: 'recheck', input: {} }, person))
+    expect(ok<{ outcome: string }>(await cloud.call('identity', { action: 'completeRecheck', input: { verificationId } }, person)).outcome).toBe('passed')
+    expect(lifecycleOf(ok(await account(person, 'wake', { confirm: true, verificationId }))).state).toBe('active')
+    expect(await stored(cloud, person)).toMatchObject({ state: 'active', contentHidden: false })
+    expect(await titles(person)).toContain('账号已从休眠恢复')
+    // Only a dormant account wakes.
+    expect(errorOf(await account(person, 'wake', { confirm: true, verificationId })).code).toBe('ACCOUNT_UNAVAILABLE')
   })
 })

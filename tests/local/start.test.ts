@@ -70,6 +70,12 @@ it('starts with demo data, stops on Ctrl-C and keeps data across restarts withou
   expect(health.ok).toBe(true)
   expect((await callAs(first.url, 'dev-alice', 'getProfile')).data?.account.nickname).toBe('张小乐')
   expect((await callAs(first.url, 'visitor-1', 'login')).ok).toBe(true)
+  // dev-alice's card, activity and article are there for visitors, published through the real handlers.
+  const demo = async (name: string, action: string, input: object): Promise<unknown> =>
+    (await (await fetch(`${first.url}/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-lechat-openid': 'visitor-1' }, body: JSON.stringify({ name, data: { action, input } }) })).json()) as unknown
+  expect(await demo('cards', 'view', { cardId: 'dem0a11ce0' })).toMatchObject({ ok: true, data: { card: { name: expect.any(String) } } })
+  expect(await demo('activities', 'list', {})).toMatchObject({ ok: true, data: { activities: [{ title: '乐聊名片线下交流会' }] } })
+  expect(await demo('articles', 'feed', {})).toMatchObject({ ok: true, data: { articles: [{ title: '怎样写一张让人记住的名片' }] } })
   expect(await stop(first)).toBe(0)
   expect(first.output()).toContain('本地云已停止')
 
@@ -77,5 +83,7 @@ it('starts with demo data, stops on Ctrl-C and keeps data across restarts withou
   expect(second.output()).not.toContain('已写入演示数据')
   // The visitor's account was kept: logging in again finds it instead of creating one.
   expect((await callAs(second.url, 'visitor-1', 'login')).data?.created).toBe(false)
+  const feed = (await (await fetch(`${second.url}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'articles', data: { action: 'feed', input: {} } }) })).json()) as { data: { articles: unknown[] } }
+  expect(feed.data.articles).toHaveLength(1)
   expect(await stop(second)).toBe(0)
 }, 60_000)

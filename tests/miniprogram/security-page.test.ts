@@ -411,6 +411,28 @@ test('a verified account passes a fresh face check: the verify page opens in rec
   page.detach()
 })
 
+test('a dormant verified account is woken by the owner’s face check', async () => {
+  await verified()
+  // As the dormancy job leaves it (its own tests run the job).
+  const account = await findAccount(backend.cloud.store, openid)
+  if (!account) throw new Error('no account')
+  await backend.cloud.store.collection('accounts').update(account._id, { state: 'dormant', contentHidden: true })
+  const page = await openPage()
+  expect(textOf(page, '#state-label')).toBe(ACCOUNT_STATE_LABELS.dormant)
+  expect(textOf(page, '#state-notice')).toContain('人脸核验')
+
+  tapOn(page, '#wake')
+  await waitFor('the verify page', () => navigateTo.mock.calls.length === 1)
+  const options = navigateTo.mock.calls[0]?.[0]
+  expect(options?.url).toBe(`${VERIFY_PAGE}?mode=recheck&purpose=wake`)
+  options?.events?.rechecked?.(await passRecheck())
+  await waitFor('the account to wake', () => textOf(page, '#state-label') === ACCOUNT_STATE_LABELS.active)
+  expect((await stateOnServer()).state).toBe('active')
+  expect((await findAccount(backend.cloud.store, openid))?.contentHidden).toBe(false)
+  expect(page.querySelector('#wake')).toBeUndefined()
+  page.detach()
+})
+
 test('a refusal is shown next to the actions, and the page stays usable', async () => {
   const page = await openPage()
   // Frozen elsewhere meanwhile (another device): freezing again is refused by the backend.

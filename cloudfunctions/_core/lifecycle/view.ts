@@ -9,6 +9,7 @@ import type { Config } from '../config'
 const SELF_SERVICE: Record<SelfServiceAction, TransitionName> = {
   freeze: 'freezeSelf',
   unfreeze: 'unfreezeSelf',
+  wake: 'wake',
   requestDeletion: 'requestDeletion',
   cancelDeletion: 'cancelDeletion',
 }
@@ -37,7 +38,9 @@ function noticeOf(state: AccountState, doc: AccountDoc, bans: readonly FeatureBa
     case 'pendingDeletion':
       return `账号注销冷静期中：${beijingDateTime(doc.deletionDueAt ?? new Date(0))}（北京时间）起将删除或匿名化你的个人信息；在此之前可以随时撤销注销。`
     case 'dormant':
-      return `账号因超过 ${config.dormancyMonths} 个月未使用已转为休眠，你发布的内容暂不对他人显示，数据仍然保留；重新登录即可恢复。`
+      return doc.verifiedAt === null
+        ? `账号因超过 ${config.dormancyMonths} 个月未使用已转为休眠，你发布的内容暂不对他人显示，数据仍然保留；重新登录即可恢复。`
+        : `账号因超过 ${config.dormancyMonths} 个月未使用已转为休眠，你发布的内容暂不对他人显示，数据仍然保留；在「账号与安全」完成本人人脸核验即可恢复。`
     case 'terminated':
       return '平台已终止向该账号提供服务。'
     case 'deleted':

@@ -35,9 +35,10 @@ interface RecheckedResult {
 }
 
 /** The actions that need re-confirmation, and the purpose the verify page is opened for. */
-type ReconfirmedAction = 'unfreeze' | 'requestDeletion'
-const RECHECK_PURPOSE: Record<ReconfirmedAction, 'unfreeze' | 'deletion'> = {
+type ReconfirmedAction = 'unfreeze' | 'wake' | 'requestDeletion'
+const RECHECK_PURPOSE: Record<ReconfirmedAction, 'unfreeze' | 'wake' | 'deletion'> = {
   unfreeze: 'unfreeze',
+  wake: 'wake',
   requestDeletion: 'deletion',
 }
 
@@ -82,6 +83,7 @@ interface StateView {
   deletionRemaining: string
   canFreeze: boolean
   canUnfreeze: boolean
+  canWake: boolean
   canDelete: boolean
   canCancelDeletion: boolean
 }
@@ -101,6 +103,7 @@ const EMPTY_VIEW: StateView = {
   deletionRemaining: '',
   canFreeze: false,
   canUnfreeze: false,
+  canWake: false,
   canDelete: false,
   canCancelDeletion: false,
 }
@@ -172,6 +175,7 @@ function viewOf(lifecycle: LifecycleView, nowMs: number): StateView {
     deletionRemaining: remainingText(lifecycle.deletionDueAt, nowMs),
     canFreeze: can('freeze'),
     canUnfreeze: can('unfreeze'),
+    canWake: can('wake'),
     canDelete: can('requestDeletion'),
     canCancelDeletion: can('cancelDeletion'),
   }
@@ -218,6 +222,7 @@ const timers = new Map<object, number>()
 const SUCCESS_TEXT: Record<SelfServiceAction, string> = {
   freeze: '账号已冻结。确认账号安全后，可以在这里本人解冻。',
   unfreeze: '账号已解冻，可以正常使用了。',
+  wake: '账号已从休眠恢复，你发布的内容重新对他人显示。',
   requestDeletion: '已收到你的注销申请。冷静期内可以随时撤销。',
   cancelDeletion: '已撤销注销，账号恢复正常，你的信息不会被删除。',
 }
@@ -356,6 +361,11 @@ Component({
       await this.reconfirmed('unfreeze')
     },
 
+    async onWake() {
+      if (this.data.busy !== '' || !this.data.view.canWake) return
+      await this.reconfirmed('wake')
+    },
+
     /**
      * Sends an action that needs re-confirmation. A sign-in older than the
      * backend accepts is renewed (account.login) and the action sent once more;
@@ -365,7 +375,7 @@ Component({
     async reconfirmed(action: ReconfirmedAction, verificationId?: string) {
       this.setData({ busy: action, message: '' })
       const input = verificationId ? { confirm: true as const, verificationId } : { confirm: true as const }
-      const send = () => (action === 'unfreeze' ? call('account', 'unfreeze', input) : call('account', 'requestDeletion', input))
+      const send = () => call('account', action, input)
       try {
         let result: { lifecycle: LifecycleView }
         try {

@@ -7,7 +7,7 @@
  *   typed), then start → the provider's face capture → complete, polling while
  *   the result is pending. A verification left pending resumes at its result.
  *   A verified account sees its masked identity and how to ask for a correction.
- * - `recheck` (`mode=recheck`, `purpose=unfreeze|deletion`): a fresh face check of
+ * - `recheck` (`mode=recheck`, `purpose=unfreeze|deletion|wake`): a fresh face check of
  *   the verified owner (identity.recheck → capture → identity.completeRecheck);
  *   a pass is handed to the opener as the event `rechecked` and the page goes back.
  *
@@ -42,7 +42,7 @@ const PROVIDER_LABELS: Record<IdentityProviderId, string> = {
 }
 
 type Mode = 'verify' | 'recheck'
-type RecheckPurpose = 'unfreeze' | 'deletion' | ''
+type RecheckPurpose = 'unfreeze' | 'deletion' | 'wake' | ''
 
 /**
  * Where the flow is. `idle`: the form (verify) or the start button (recheck);
@@ -101,10 +101,18 @@ function stepsOf(mode: Mode, phase: Phase): StepRow[] {
   })
 }
 
+function isRecheckPurpose(value: string): value is Exclude<RecheckPurpose, ''> {
+  return value === 'unfreeze' || value === 'deletion' || value === 'wake'
+}
+
 const RECHECK_TEXT: Record<RecheckPurpose, { title: string; lead: string }> = {
   unfreeze: {
     title: '解冻账号前，请完成本人核验',
     lead: '为确认是你本人在解冻账号，请完成一次人脸核验。',
+  },
+  wake: {
+    title: '恢复休眠账号前，请完成本人核验',
+    lead: '账号休眠期间，为确认是你本人回来了，请完成一次人脸核验。',
   },
   deletion: {
     title: '注销账号前，请完成本人核验',
@@ -388,7 +396,7 @@ Component({
     async begin() {
       const mode: Mode = this.data.mode === 'recheck' ? 'recheck' : 'verify'
       if (this.data.startedMode === mode) return
-      const purpose: RecheckPurpose = this.data.purpose === 'unfreeze' || this.data.purpose === 'deletion' ? this.data.purpose : ''
+      const purpose: RecheckPurpose = isRecheckPurpose(this.data.purpose) ? this.data.purpose : ''
       const runtime = runtimeOf(this)
       runtime.run += 1
       stopTimer(runtime)
