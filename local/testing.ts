@@ -7,6 +7,7 @@ import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/c
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { DOCUMENT_IDS, DOCUMENT_TITLES, PURPOSES, requiredPurposes, type PurposeId } from '../shared/consent'
+import type { CardInput } from '../shared/contract/cards'
 import type { ConsentStatus } from '../shared/contract/consent'
 import type { ApiResult } from '../shared/errors'
 import { checkCharacter } from '../shared/rules/id-number'
@@ -114,4 +115,23 @@ export async function verifiedPublisher(cloud: TestCloud, openid: string, option
   const { verificationId } = dataOf<{ verificationId: string }>(await cloud.call('identity', { action: 'start', input }, openid), 'identity.start')
   const result = dataOf<{ outcome: string }>(await cloud.call('identity', { action: 'complete', input: { verificationId } }, openid), 'identity.complete')
   if (result.outcome !== 'passed') throw new Error(`verification of ${openid} did not pass: ${result.outcome}`)
+}
+
+/** A verified publisher (verifiedPublisher) who, unless `publicCard` is false, also granted「公开展示我的名片」. */
+export async function cardPublisher(cloud: TestCloud, openid: string, options: { publicCard?: boolean; name?: string } = {}): Promise<void> {
+  await verifiedPublisher(cloud, openid, options.name ? { name: options.name } : {})
+  if (options.publicCard !== false) await grantConsents(cloud, openid, ['publicCard'])
+}
+
+/** A card with every field filled in. */
+export const SAMPLE_CARD: CardInput = {
+  name: '王小明',
+  title: '产品经理',
+  company: '乐聊科技',
+  phone: '13812345678',
+  email: 'xiaoming@example.com',
+  wechatId: 'wxm_2024',
+  address: '北京市海淀区中关村大街1号',
+  intro: '专注企业服务产品十年。',
+  links: [{ label: '公司官网', url: 'https://example.com' }],
 }

@@ -13,6 +13,46 @@ export const LINK_LIMIT = 5
 /** Tags on one saved card. */
 export const TAG_LIMIT = 10
 
+// ---- Text limits (characters as people count them, shared/rules/text visibleLength) ----
+
+export const NAME_MAX = 20
+export const TITLE_MAX = 30
+export const COMPANY_MAX = 50
+export const ADDRESS_MAX = 100
+export const INTRO_MAX = 500
+export const LINK_LABEL_MAX = 20
+/** The holder's note on a saved card. */
+export const NOTE_MAX = 500
+/** One tag on a saved card. */
+export const TAG_MAX = 10
+export const EXCHANGE_MESSAGE_MAX = 100
+/** The holder's search words. */
+export const SEARCH_MAX = 50
+/** Fields checked by their format: the most that may be typed. */
+export const PHONE_MAX = 24
+export const EMAIL_MAX = 100
+export const WECHAT_ID_MAX = 20
+export const LINK_URL_MAX = 300
+
+/** The card's text fields, as stored and as edited ('' when empty). */
+export const CARD_TEXT_FIELDS = ['name', 'title', 'company', 'phone', 'email', 'wechatId', 'address', 'intro'] as const
+export type CardTextField = (typeof CARD_TEXT_FIELDS)[number]
+export type CardTexts = Record<CardTextField, string>
+
+/** The text fields of `card` alone, each through `map` (e.g. trimming). */
+export function cardTextsOf(card: Readonly<CardTexts>, map: (value: string) => string = (value) => value): CardTexts {
+  return {
+    name: map(card.name),
+    title: map(card.title),
+    company: map(card.company),
+    phone: map(card.phone),
+    email: map(card.email),
+    wechatId: map(card.wechatId),
+    address: map(card.address),
+    intro: map(card.intro),
+  }
+}
+
 /** Fields whose visibility the owner chooses. The name is always shown with the card. */
 export const VISIBILITY_FIELDS = ['title', 'company', 'phone', 'email', 'wechatId', 'address', 'intro', 'avatarUrl', 'links'] as const
 export type VisibilityField = (typeof VISIBILITY_FIELDS)[number]
@@ -55,6 +95,29 @@ export const DEFAULT_VISIBILITY: Record<VisibilityField, FieldVisibility> = {
   intro: 'public',
   avatarUrl: 'public',
   links: 'public',
+}
+
+/** Who looks at a card: its owner, someone who exchanged cards with it, or anyone else (signed in or not). */
+export type CardViewer = 'owner' | 'exchanged' | 'public'
+
+/** Whether `viewer` sees a field its owner gave this visibility. */
+export function shownTo(visibility: FieldVisibility, viewer: CardViewer): boolean {
+  if (viewer === 'owner') return true
+  if (viewer === 'exchanged') return visibility !== 'hidden'
+  return visibility === 'public'
+}
+
+/**
+ * The filled fields `viewer` would see only after exchanging cards (what the
+ * card says「交换名片后可见」about); none for the owner and who exchanged.
+ */
+export function exchangeOnlyFields(
+  visibility: Readonly<Record<VisibilityField, FieldVisibility>>,
+  viewer: CardViewer,
+  filled: (field: VisibilityField) => boolean,
+): VisibilityField[] {
+  if (viewer !== 'public') return []
+  return VISIBILITY_FIELDS.filter((field) => visibility[field] === 'exchanged' && filled(field))
 }
 
 /** Why others do not see a card now (the owner is told; others get CARD_HIDDEN). */

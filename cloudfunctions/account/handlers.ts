@@ -14,8 +14,9 @@ import { exportPerson } from '../_core/export'
 import { needsFaceRecheck, requireReconfirmation } from '../_core/lifecycle/reconfirm'
 import { recordTransition } from '../_core/lifecycle/transition'
 import { lifecycleViewOf } from '../_core/lifecycle/view'
+import { changeAvatar, pendingAvatarOf } from '../_core/moderation/avatar'
 import { changeNickname, pendingNicknameOf } from '../_core/moderation/nickname'
-import type { NicknameAccount } from '../_core/moderation/targets'
+import type { ProfileAccount } from '../_core/moderation/targets'
 import type { Patch } from '../_core/db'
 
 const DAY_MS = 24 * 3600 * 1000
@@ -85,17 +86,23 @@ export const accountFunction = defineFunction('account', {
       lifecycle: lifecycleViewOf(account, ctx.now, ctx.config),
       woke,
       pendingNickname: pendingNicknameOf(account),
+      pendingAvatar: pendingAvatarOf(account),
     }
   },
 
   async getProfile(_input, ctx) {
     // Not exempt from the consent gate: reaching here means the agreement is accepted.
-    return { account: toAccountView(ctx.account, ctx.now), pending: pendingOf(ctx.account, true), pendingNickname: pendingNicknameOf(ctx.account) }
+    return {
+      account: toAccountView(ctx.account, ctx.now),
+      pending: pendingOf(ctx.account, true),
+      pendingNickname: pendingNicknameOf(ctx.account),
+      pendingAvatar: pendingAvatarOf(ctx.account),
+    }
   },
 
   async updateProfile(input, ctx) {
     const patch: Patch = { updatedAt: ctx.now }
-    const after: NicknameAccount = { ...ctx.account, updatedAt: ctx.now }
+    const after: ProfileAccount = { ...ctx.account, updatedAt: ctx.now }
     if (input.nickname !== undefined) {
       // A new nickname passes the moderation gate; one held for review stays private until approved.
       const change = await changeNickname(ctx, input.nickname)
@@ -104,9 +111,16 @@ export const accountFunction = defineFunction('account', {
       after.pendingNickname = change.pendingNickname
       after.nicknameModeration = change.nicknameModeration
     }
-    if (input.avatarUrl !== undefined) patch.avatarUrl = after.avatarUrl = input.avatarUrl
+    if (input.avatarUrl !== undefined) {
+      // Avatars are public images: a new one waits for the image check, shown to its owner only until it passes.
+      const change = await changeAvatar(ctx, input.avatarUrl)
+      Object.assign(patch, change.patch)
+      after.avatarUrl = change.avatarUrl
+      after.pendingAvatarUrl = change.pendingAvatarUrl
+      after.avatarModeration = change.avatarModeration
+    }
     await accounts(ctx.db).update(ctx.account._id, patch)
-    return { account: toAccountView(after, ctx.now), pendingNickname: pendingNicknameOf(after) }
+    return { account: toAccountView(after, ctx.now), pendingNickname: pendingNicknameOf(after), pendingAvatar: pendingAvatarOf(after) }
   },
 
   async getState(_input, ctx) {

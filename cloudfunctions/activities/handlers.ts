@@ -15,7 +15,7 @@ import {
   visibleToOthers,
   type Organizers,
 } from '../_core/activities/views'
-import { giveUpSeat, takeSeat } from '../_core/activities/seats'
+import { giveUpSeat, repairSeats, takeSeat } from '../_core/activities/seats'
 import type { AccountContext, Context } from '../_core/context'
 import type { Patch, Where } from '../_core/db'
 import { defineFunction } from '../_core/define'
@@ -311,5 +311,10 @@ export const activitiesFunction = defineFunction('activities', {
         nextCursor: signUps.length === size && last ? encodeCursor(last.createdAt, last._id) : null,
       }
     },
+  },
+}, {
+  /** Every 10 minutes: seats lost by runs that died, and their stale pending sign-ups (seats.ts). */
+  async repairSeats(ctx) {
+    await repairSeats(ctx)
   },
 })

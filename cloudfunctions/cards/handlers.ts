@@ -14,7 +14,7 @@ import { holderPage, removeFromHolder, saveToHolder, updateHolder } from '../_co
 import { landing } from '../_core/cards/landing'
 import { cards } from '../_core/cards/store'
 import { displayOf, ownViewOf } from '../_core/cards/view'
-import { saveSettings, settingsOf, visitorsPage, visitStats } from '../_core/cards/visits'
+import { purgeVisits, saveSettings, settingsOf, visitorsPage, visitStats } from '../_core/cards/visits'
 import { fail } from '../_core/errors'
 import { wxacodeFor } from '../_core/ports/wxacode'
 
@@ -136,5 +136,10 @@ export const cardsFunction = defineFunction('cards', {
   async updateVisitSettings(input, ctx) {
     await saveSettings(ctx, input.shareCardOnVisit)
     return visitSettingsView(ctx)
+  },
+}, {
+  /** Daily: visit records and counts past their keeping time (visits.ts). */
+  async purgeVisits(ctx) {
+    await purgeVisits(ctx)
   },
 })

@@ -4,6 +4,7 @@
  * only the changes for activities.update) and the sign-up phone preview.
  * No wx, no zod: only types from the contract and pure rules from shared/.
  */
+import { ACTIVITY_DETAIL_PAGE, ACTIVITY_LIMITS, type ActivityPhase } from '../../shared/activities'
 import type { ActivityDetail, ActivitySummary, AttendeeView, MySignUpView, PublishInput, UpdateInput } from '../../shared/contract/activities'
 import type { ModerationView } from '../../shared/contract/content'
 import { isMainlandMobile, maskPhone, normalizePhone } from '../../shared/rules/phone'
@@ -11,18 +12,10 @@ import { hasInvisibleCharacters, visibleLength } from '../../shared/rules/text'
 import { beijingClock, beijingDate, formatMoment, formatRange, isoFromBeijing, sameMinute, timeOf } from './beijing-time'
 import { formatDateTime } from './format'
 
-/** The contract's limits (shared/contract/activities.ts; a test keeps them equal). */
-export const ACTIVITY_LIMITS = {
-  title: 40,
-  description: 2000,
-  place: 100,
-  capacity: 10000,
-} as const
-
 export const ACTIVITY_LIST_URL = '/packageActivities/pages/list/index'
 
 export function activityDetailUrl(id: string): string {
-  return `/packageActivities/pages/detail/index?id=${encodeURIComponent(id)}`
+  return `${ACTIVITY_DETAIL_PAGE}?id=${encodeURIComponent(id)}`
 }
 
 export function activityEditorUrl(id?: string): string {
@@ -30,7 +23,7 @@ export function activityEditorUrl(id?: string): string {
 }
 
 /** Badge classes of app.wxss per phase. */
-const PHASE_BADGES: Record<ActivitySummary['phase'], string> = {
+const PHASE_BADGES: Record<ActivityPhase, string> = {
   open: 'badge--ok',
   full: 'badge--notice',
   closed: 'badge--muted',
@@ -155,7 +148,7 @@ export interface ActivityView {
   time: string
   start: string
   deadline: string
-  phase: ActivitySummary['phase']
+  phase: ActivityPhase
   phaseLabel: string
   phaseBadge: string
   seatsLeft: number

@@ -4,21 +4,11 @@
  * its normalization of the body).
  * No wx, no zod: only types from the contract and pure rules from shared/.
  */
-import type { ArticleDetailView, ArticleStatus, ArticleSummaryView, MyArticleView } from '../../shared/contract/articles'
+import { ARTICLE_LIMITS, ARTICLE_STATUS_LABELS, normalizeArticleBody, type ArticleStatus } from '../../shared/articles'
+import type { ArticleDetailView, ArticleSummaryView, MyArticleView } from '../../shared/contract/articles'
 import { hasInvisibleCharacters, visibleLength } from '../../shared/rules/text'
 import { moderationBadge, moderationShort } from './activities'
 import { formatDateTime } from './format'
-
-/** The contract's limits (shared/contract/articles.ts; a test keeps them equal). */
-export const ARTICLE_LIMITS = {
-  title: 60,
-  body: 10000,
-} as const
-
-export const STATUS_LABELS: Record<ArticleStatus, string> = {
-  draft: '草稿',
-  published: '已发布',
-}
 
 export const ARTICLE_FEED_URL = '/packageArticles/pages/feed/index'
 
@@ -34,27 +24,12 @@ export function authorFeedUrl(authorId: string): string {
   return `${ARTICLE_FEED_URL}?author=${encodeURIComponent(authorId)}`
 }
 
-/**
- * The body as the server stores it (normalizeArticleBody of the contract,
- * repeated here because the contract module brings zod): line endings unified,
- * line ends trimmed, at most one blank line between paragraphs.
- */
-export function normalizeBody(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.replace(/[ \t\u3000]+$/u, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-}
-
 export function titleCount(title: string): number {
   return visibleLength(title.trim())
 }
 
 export function bodyCount(body: string): number {
-  return visibleLength(normalizeBody(body))
+  return visibleLength(normalizeArticleBody(body))
 }
 
 export interface ArticleErrors {
@@ -74,7 +49,7 @@ export function articleProblems(title: string, body: string, options: { publishi
   if (t.length === 0) errors.title = '请填写标题'
   else if (visibleLength(t) > ARTICLE_LIMITS.title) errors.title = `标题最多 ${ARTICLE_LIMITS.title} 个字，现在有 ${visibleLength(t)} 个`
   else if (hasInvisibleCharacters(t)) errors.title = '标题不能包含换行或不可见字符'
-  const b = normalizeBody(body)
+  const b = normalizeArticleBody(body)
   if (visibleLength(b) > ARTICLE_LIMITS.body) errors.body = `正文最多 ${ARTICLE_LIMITS.body} 个字，现在有 ${visibleLength(b)} 个`
   else if (hasInvisibleCharacters(b.replace(/[\n\t]/g, ''))) errors.body = '正文不能包含不可见字符'
   else if (options.publishing && b.length === 0) errors.body = '发布前请填写正文'
@@ -129,7 +104,7 @@ export interface MyArticleRow {
 
 /** A draft is 草稿; a published article says where it stands in moderation. */
 export function myStatusOf(article: Pick<MyArticleView, 'status' | 'moderation'>): { label: string; badge: string } {
-  if (article.status === 'draft' || !article.moderation) return { label: STATUS_LABELS.draft, badge: 'badge--muted' }
+  if (article.status === 'draft' || !article.moderation) return { label: ARTICLE_STATUS_LABELS.draft, badge: 'badge--muted' }
   return { label: moderationShort(article.moderation.state), badge: moderationBadge(article.moderation.state) }
 }
 

@@ -7,6 +7,7 @@
  */
 import { PURPOSES } from '../../shared/consent'
 import { ApiCallError, call, messageOf } from '../api'
+import { confirmed } from './confirm'
 import { docUrl, PRIVACY_URL } from './links'
 
 const PURPOSE = PURPOSES.publicCard
@@ -22,19 +23,13 @@ export type GrantOutcome = { granted: true; message: string } | { granted: false
 
 /** Asks, then grants. Resolves granted:false with '' when the user changed their mind; never rejects. */
 export async function grantPublicCard(): Promise<GrantOutcome> {
-  let confirmed = false
-  try {
-    const answer = await wx.showModal({
-      title: `同意「${PURPOSE.title}」？`,
-      content: '同意后，扫码或打开链接的人可以看到名片中设为「公开」的内容；设为「交换名片后可见」的只给交换过名片的人。可随时在「隐私设置」中撤回，撤回后名片立即对他人隐藏。',
-      confirmText: '同意',
-      cancelText: '再想想',
-    })
-    confirmed = answer.confirm
-  } catch {
-    confirmed = false
-  }
-  if (!confirmed) return { granted: false, message: '', openPrivacy: false }
+  const ok = await confirmed({
+    title: `同意「${PURPOSE.title}」？`,
+    content: '同意后，扫码或打开链接的人可以看到名片中设为「公开」的内容；设为「交换名片后可见」的只给交换过名片的人。可随时在「隐私设置」中撤回，撤回后名片立即对他人隐藏。',
+    confirmText: '同意',
+    cancelText: '再想想',
+  })
+  if (!ok) return { granted: false, message: '', openPrivacy: false }
   try {
     const { documents } = await call('legal', 'list', {})
     const notice = documents.find((d) => d.docId === PURPOSE.document)?.current

@@ -10,6 +10,7 @@
  * versions and the simulator lack some of them.
  */
 import type { CardViewModel } from './cards'
+import { writeUserFile } from './file-share'
 
 export const POSTER_WIDTH = 750
 const PADDING = 56
@@ -233,16 +234,7 @@ export function canMakePoster(): boolean {
 /** Writes the QR image the backend sent (base64) into the mini-program's own storage; resolves with its path. */
 export function writeQrFile(cardId: string, imageBase64: string, contentType: string): Promise<string> {
   const extension = contentType === 'image/jpeg' ? 'jpg' : 'png'
-  const filePath = `${wx.env.USER_DATA_PATH.replace(/\/+$/, '')}/card-qr-${cardId}.${extension}`
-  return new Promise<string>((resolve, reject) => {
-    wx.getFileSystemManager().writeFile({
-      filePath,
-      data: imageBase64,
-      encoding: 'base64',
-      success: () => resolve(filePath),
-      fail: (error: { errMsg: string }) => reject(new Error(error.errMsg)),
-    })
-  })
+  return writeUserFile(`card-qr-${cardId}.${extension}`, imageBase64, 'base64')
 }
 
 interface LoadableImage {

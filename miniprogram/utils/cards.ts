@@ -3,17 +3,23 @@
  * like to someone (the landing page, the holder and the editor's live preview
  * all render the same view model through components/card-view), phone
  * contacts, and the editor's draft. Pure: no wx calls, no zod (only types come
- * from shared/contract/cards.ts; its limits are mirrored below and checked
- * against the contract by the tests).
+ * from shared/contract/cards.ts; the limits and the visibility rules are
+ * shared/cards.ts's, the same the backend applies).
  */
 import {
   CARD_FIELD_LABELS,
+  cardTextsOf,
   DEFAULT_VISIBILITY,
+  exchangeOnlyFields,
   FIELD_VISIBILITIES,
   FIELD_VISIBILITY_LABELS,
+  NAME_MAX,
+  shownTo,
   VISIBILITY_FIELDS,
   decodeCardScene,
   isCardCode,
+  type CardTexts,
+  type CardViewer,
   type FieldVisibility,
   type VisibilityField,
 } from '../../shared/cards'
@@ -57,19 +63,6 @@ function safeDecode(value: string): string {
     return ''
   }
 }
-
-// ---- Limits (mirrors of shared/contract/cards.ts, which the mini-program may not import) ----
-
-export const NAME_MAX = 20
-export const TITLE_MAX = 30
-export const COMPANY_MAX = 50
-export const ADDRESS_MAX = 100
-export const INTRO_MAX = 500
-export const LINK_LABEL_MAX = 20
-export const NOTE_MAX = 500
-export const TAG_MAX = 10
-export const EXCHANGE_MESSAGE_MAX = 100
-export const SEARCH_MAX = 50
 
 // ---- What a card looks like -----------------------------------------------------------
 
@@ -182,15 +175,7 @@ export const EMPTY_CARD_VIEW: CardViewModel = {
 
 // ---- The editor's draft and its live preview ------------------------------------------
 
-export interface CardDraft {
-  name: string
-  title: string
-  company: string
-  phone: string
-  email: string
-  wechatId: string
-  address: string
-  intro: string
+export interface CardDraft extends CardTexts {
   /** cloud:// or https:// once uploaded; '' for none. */
   avatarUrl: string
   links: CardLink[]
@@ -215,14 +200,7 @@ export function emptyDraft(): CardDraft {
 
 export function draftOf(card: OwnCardView): CardDraft {
   return {
-    name: card.name,
-    title: card.title,
-    company: card.company,
-    phone: card.phone,
-    email: card.email,
-    wechatId: card.wechatId,
-    address: card.address,
-    intro: card.intro,
+    ...cardTextsOf(card),
     avatarUrl: card.avatarUrl ?? '',
     links: card.links.map((l) => ({ label: l.label, url: l.url })),
     visibility: { ...card.visibility },
@@ -232,14 +210,7 @@ export function draftOf(card: OwnCardView): CardDraft {
 /** What the editor sends (create and update replace every field). */
 export function inputOf(draft: CardDraft): CardInput {
   return {
-    name: draft.name.trim(),
-    title: draft.title.trim(),
-    company: draft.company.trim(),
-    phone: draft.phone.trim(),
-    email: draft.email.trim(),
-    wechatId: draft.wechatId.trim(),
-    address: draft.address.trim(),
-    intro: draft.intro.trim(),
+    ...cardTextsOf(draft, (value) => value.trim()),
     avatarUrl: draft.avatarUrl ? draft.avatarUrl : null,
     links: draft.links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
     visibility: { ...draft.visibility },
@@ -247,18 +218,12 @@ export function inputOf(draft: CardDraft): CardInput {
 }
 
 /** Who the preview shows the card to. */
-export type Audience = 'public' | 'exchanged' | 'owner'
+export type Audience = CardViewer
 
 export const AUDIENCE_LABELS: Record<Audience, string> = {
   public: '陌生人看到的',
   exchanged: '交换名片后看到的',
   owner: '我自己看到的',
-}
-
-function visibleTo(visibility: FieldVisibility, audience: Audience): boolean {
-  if (audience === 'owner') return true
-  if (audience === 'exchanged') return visibility !== 'hidden'
-  return visibility === 'public'
 }
 
 /**
@@ -270,15 +235,11 @@ export function previewFace(draft: CardDraft, options: { id: string; verified: b
   const { audience } = options
   const text = (field: Exclude<VisibilityField, 'links'>): string | null => {
     const value = field === 'avatarUrl' ? draft.avatarUrl : draft[field]
-    return visibleTo(draft.visibility[field], audience) && shown(value) ? shown(value) : null
+    return shownTo(draft.visibility[field], audience) && shown(value) ? shown(value) : null
   }
-  const exchangeOnly: VisibilityField[] =
-    audience === 'public'
-      ? VISIBILITY_FIELDS.filter((f) => {
-          if (draft.visibility[f] !== 'exchanged') return false
-          return f === 'links' ? draft.links.some((l) => shown(l.url)) : shown(f === 'avatarUrl' ? draft.avatarUrl : draft[f]) !== ''
-        })
-      : []
+  const exchangeOnly = exchangeOnlyFields(draft.visibility, audience, (f) =>
+    f === 'links' ? draft.links.some((l) => shown(l.url)) : shown(f === 'avatarUrl' ? draft.avatarUrl : draft[f]) !== '',
+  )
   return {
     id: options.id,
     name: draft.name.trim(),
@@ -291,7 +252,7 @@ export function previewFace(draft: CardDraft, options: { id: string; verified: b
     wechatId: text('wechatId'),
     address: text('address'),
     intro: text('intro'),
-    links: visibleTo(draft.visibility.links, audience) ? draft.links.filter((l) => shown(l.url)) : [],
+    links: shownTo(draft.visibility.links, audience) ? draft.links.filter((l) => shown(l.url)) : [],
     exchangeOnly,
   }
 }

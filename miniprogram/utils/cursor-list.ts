@@ -23,6 +23,11 @@ export interface CursorPage<R> {
   nextCursor: string | null
 }
 
+/** The paging input of a list call: the first page without a cursor. */
+export function pageInput(cursor: string | null, limit: number): { cursor?: string; limit: number } {
+  return cursor ? { cursor, limit } : { limit }
+}
+
 export function emptyList<R>(): CursorList<R> {
   return { items: [], nextCursor: null, loadingMore: false, moreError: '' }
 }

@@ -1,7 +1,7 @@
 /**
  * Saving a text file in the mini-program's own storage (wx.env.USER_DATA_PATH)
- * and offering it to a chat with wx.shareFileMessage, the way the consent
- * receipt page does it (pages/privacy/receipt.ts keeps its own copy).
+ * and offering it to a chat with wx.shareFileMessage (the consent receipt, the
+ * personal-data export), or copying the text instead.
  */
 
 /** Where a file of this name lives in the mini-program's own storage. */
@@ -9,18 +9,22 @@ export function userFilePath(fileName: string): string {
   return `${wx.env.USER_DATA_PATH.replace(/\/+$/, '')}/${fileName}`
 }
 
-/** Writes `text` as UTF-8 and resolves with the file's path; rejects with the base library's errMsg. */
-export function writeTextFile(fileName: string, text: string): Promise<string> {
+/** Writes `data` (text, or an image as base64) and resolves with the file's path; rejects with the base library's errMsg. */
+export function writeUserFile(fileName: string, data: string, encoding: 'utf8' | 'base64'): Promise<string> {
   const filePath = userFilePath(fileName)
   return new Promise<string>((resolve, reject) => {
     wx.getFileSystemManager().writeFile({
       filePath,
-      data: text,
-      encoding: 'utf8',
+      data,
+      encoding,
       success: () => resolve(filePath),
       fail: (error: { errMsg: string }) => reject(new Error(error.errMsg)),
     })
   })
+}
+
+export function writeTextFile(fileName: string, text: string): Promise<string> {
+  return writeUserFile(fileName, text, 'utf8')
 }
 
 /** sent; cancelled by the user; failed; or unsupported (this WeChat cannot send files from a mini-program). */

@@ -105,3 +105,25 @@ export function placeIssues<K extends string>(error: unknown, known: readonly K[
   }
   return { fields, other }
 }
+
+/** A refused save as a form shows it. */
+export interface FormRefusal<K extends string> {
+  refusal: Refusal
+  /** Each known field's issue beside it ('' for the others). */
+  errors: Record<K, string>
+  /** Issues without a field of their own. */
+  otherIssues: string[]
+}
+
+export function formRefusalOf<K extends string>(error: unknown, known: readonly K[], noErrors: Readonly<Record<K, string>>): FormRefusal<K> {
+  const { fields, other } = placeIssues(error, known)
+  return { refusal: refusalOf(error), errors: { ...noErrors, ...fields }, otherIssues: other }
+}
+
+/** Refusals that registering (or accepting the current terms) resolves. */
+const REGISTER_CODES: readonly string[] = ['ACCOUNT_REQUIRED', 'TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
+
+/** The card pages offer 注册 instead of an error for these. */
+export function isRegisterRefusal(error: unknown): boolean {
+  return error instanceof ApiCallError && REGISTER_CODES.includes(error.code)
+}

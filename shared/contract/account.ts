@@ -45,6 +45,12 @@ export type AccountView = z.infer<typeof accountView>
 /** A new nickname held for review: only its owner sees it until approved (null when none). */
 const pendingNickname = z.nullable(z.object({ nickname: z.string(), moderation: moderationView }))
 
+/**
+ * A new avatar waiting for its image check (or a reviewer): only its owner sees
+ * it until it passes; others keep seeing `account.avatarUrl` (null when none).
+ */
+const pendingAvatar = z.nullable(z.object({ avatarUrl: z.string(), moderation: moderationView }))
+
 export const banView = z.object({
   feature: z.enum(FEATURES),
   /** 发布内容, 评论 … */
@@ -156,6 +162,7 @@ export const account = {
       /** Signing in woke a dormant account. */
       woke: z.boolean(),
       pendingNickname,
+      pendingAvatar,
     }),
     errors: ['ACCOUNT_UNAVAILABLE'],
     terms: 'exempt',
@@ -164,11 +171,11 @@ export const account = {
     summary: '查看我的资料',
     access: 'signedIn',
     input: z.strictObject({}),
-    output: z.object({ account: accountView, pending: z.array(z.enum(PENDING_STEPS)), pendingNickname }),
+    output: z.object({ account: accountView, pending: z.array(z.enum(PENDING_STEPS)), pendingNickname, pendingAvatar }),
     errors: [],
   }),
   updateProfile: action({
-    summary: '修改昵称或头像',
+    summary: '修改昵称或头像（新昵称、新头像通过审核后才对他人可见）',
     access: 'signedIn',
     input: z
       .strictObject({ nickname: z.optional(nickname), avatarUrl: z.optional(z.nullable(avatarUrl)) })
@@ -176,6 +183,7 @@ export const account = {
     output: z.object({
       account: accountView,
       pendingNickname,
+      pendingAvatar,
     }),
     errors: ['CONTENT_REFUSED'],
   }),

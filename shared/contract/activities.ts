@@ -8,37 +8,12 @@
  * ones with the moderation status.
  */
 import * as z from 'zod/mini'
+import { ACTIVITY_LIMITS, ACTIVITY_PHASES } from '../activities'
 import { isMainlandMobile, normalizePhone } from '../rules/phone'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
 import { id, isoDateTime, nextCursor, pageInput } from './common'
 import { imageFileId, moderationView } from './content'
 import { action } from './define'
-
-export const ACTIVITY_TITLE_MAX = 40
-export const ACTIVITY_DESCRIPTION_MAX = 2000
-export const ACTIVITY_PLACE_MAX = 100
-export const ACTIVITY_CAPACITY_MAX = 10000
-
-/** The mini-program page of one activity (`?id=`); inbox notices about an activity link here. */
-export const ACTIVITY_DETAIL_PAGE = '/packageActivities/pages/detail/index'
-
-/**
- * Where an activity stands for someone who might sign up (derived from the
- * time, the seats and the organizer's cancellation):
- * open → signing up possible; full → no seat left; closed → the deadline passed;
- * ongoing → started, not yet ended; ended; cancelled by the organizer.
- */
-export const ACTIVITY_PHASES = ['open', 'full', 'closed', 'ongoing', 'ended', 'cancelled'] as const
-export type ActivityPhase = (typeof ACTIVITY_PHASES)[number]
-
-export const ACTIVITY_PHASE_LABELS: Record<ActivityPhase, string> = {
-  open: '报名中',
-  full: '名额已满',
-  closed: '报名已截止',
-  ongoing: '进行中',
-  ended: '已结束',
-  cancelled: '已取消',
-}
 
 function text(label: string, max: number, options: { multiline: boolean }) {
   return z.string().check(
@@ -50,12 +25,12 @@ function text(label: string, max: number, options: { multiline: boolean }) {
   )
 }
 
-export const activityTitle = text('活动标题', ACTIVITY_TITLE_MAX, { multiline: false })
-export const activityDescription = text('活动介绍', ACTIVITY_DESCRIPTION_MAX, { multiline: true })
-export const activityPlace = text('活动地点', ACTIVITY_PLACE_MAX, { multiline: false })
+export const activityTitle = text('活动标题', ACTIVITY_LIMITS.title, { multiline: false })
+export const activityDescription = text('活动介绍', ACTIVITY_LIMITS.description, { multiline: true })
+export const activityPlace = text('活动地点', ACTIVITY_LIMITS.place, { multiline: false })
 export const activityCapacity = z
   .number()
-  .check(z.int('名额须为整数'), z.minimum(1, '名额至少为 1'), z.maximum(ACTIVITY_CAPACITY_MAX, `名额最多 ${ACTIVITY_CAPACITY_MAX}`))
+  .check(z.int('名额须为整数'), z.minimum(1, '名额至少为 1'), z.maximum(ACTIVITY_LIMITS.capacity, `名额最多 ${ACTIVITY_LIMITS.capacity}`))
 
 /** Input times: ISO 8601 with `Z` or an offset (2030-05-01T19:00:00+08:00). */
 export const activityTime = z.iso.datetime({ offset: true, error: '请填写有效的时间' })

@@ -24,55 +24,24 @@
  *   (another device): reload and retry.
  */
 import * as z from 'zod/mini'
+import { ARTICLE_LIMITS, ARTICLE_STATUSES, normalizeArticleBody } from '../articles'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
 import { id, isoDateTime, nextCursor, pageInput } from './common'
 import { imageFileId, moderationView } from './content'
 import { action } from './define'
 
-export const ARTICLE_TITLE_MAX = 60
-export const ARTICLE_BODY_MAX = 10000
-/** Feed items show the beginning of the body. */
-export const ARTICLE_EXCERPT_LENGTH = 100
-
-export const ARTICLE_STATUSES = ['draft', 'published'] as const
-export type ArticleStatus = (typeof ARTICLE_STATUSES)[number]
-
-export const ARTICLE_STATUS_LABELS: Record<ArticleStatus, string> = {
-  draft: '草稿',
-  published: '已发布',
-}
-
-/** Line endings unified, line ends trimmed, at most one blank line between paragraphs. */
-export function normalizeArticleBody(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.replace(/[ \t\u3000]+$/u, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-}
-
-/** The paragraphs of a (normalized) body: its non-empty lines. */
-export function paragraphsOf(body: string): string[] {
-  return body
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-}
-
 export const articleTitle = z.string().check(
   z.trim(),
   z.refine((s) => s.length > 0, '标题不能为空'),
-  z.refine((s) => visibleLength(s) <= ARTICLE_TITLE_MAX, `标题最多 ${ARTICLE_TITLE_MAX} 个字`),
+  z.refine((s) => visibleLength(s) <= ARTICLE_LIMITS.title, `标题最多 ${ARTICLE_LIMITS.title} 个字`),
   z.refine((s) => !hasInvisibleCharacters(s), '标题不能包含换行或不可见字符'),
 )
 
 /** May be empty in a draft; publishing needs some text. */
 export const articleBody = z.string().check(
-  z.maxLength(ARTICLE_BODY_MAX * 4, `正文最多 ${ARTICLE_BODY_MAX} 个字`),
+  z.maxLength(ARTICLE_LIMITS.body * 4, `正文最多 ${ARTICLE_LIMITS.body} 个字`),
   z.overwrite(normalizeArticleBody),
-  z.refine((s) => visibleLength(s) <= ARTICLE_BODY_MAX, `正文最多 ${ARTICLE_BODY_MAX} 个字`),
+  z.refine((s) => visibleLength(s) <= ARTICLE_LIMITS.body, `正文最多 ${ARTICLE_LIMITS.body} 个字`),
   z.refine((s) => !hasInvisibleCharacters(s.replace(/[\n\t]/g, '')), '正文不能包含不可见字符'),
 )
 
@@ -89,7 +58,7 @@ export type ArticleAuthorView = z.infer<typeof articleAuthorView>
 export const articleSummaryView = z.object({
   id: z.string(),
   title: z.string(),
-  /** The first ARTICLE_EXCERPT_LENGTH characters of the body, paragraphs joined by a space. */
+  /** The first ARTICLE_EXCERPT_LENGTH (shared/articles.ts) characters of the body, paragraphs joined by a space. */
   excerpt: z.string(),
   cover: z.nullable(z.string()),
   author: articleAuthorView,

@@ -13,32 +13,35 @@
  */
 import * as z from 'zod/mini'
 import {
+  ADDRESS_MAX,
   CARD_HIDDEN_REASONS,
   CARD_LIMIT,
+  COMPANY_MAX,
+  EMAIL_MAX,
+  EXCHANGE_MESSAGE_MAX,
   EXCHANGE_STATUSES,
   FIELD_VISIBILITIES,
   HOLDER_LIMIT,
+  INTRO_MAX,
   isCardCode,
+  LINK_LABEL_MAX,
   LINK_LIMIT,
+  LINK_URL_MAX,
+  NAME_MAX,
+  NOTE_MAX,
+  PHONE_MAX,
+  SEARCH_MAX,
   TAG_LIMIT,
+  TAG_MAX,
+  TITLE_MAX,
   VISIBILITY_FIELDS,
+  WECHAT_ID_MAX,
 } from '../cards'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
 import { avatarUrl } from './account'
 import { id, isoDateTime, nextCursor, pageInput } from './common'
 import { moderationView } from './content'
 import { action } from './define'
-
-export const NAME_MAX = 20
-export const TITLE_MAX = 30
-export const COMPANY_MAX = 50
-export const ADDRESS_MAX = 100
-export const INTRO_MAX = 500
-export const LINK_LABEL_MAX = 20
-export const NOTE_MAX = 500
-export const TAG_MAX = 10
-export const EXCHANGE_MESSAGE_MAX = 100
-export const SEARCH_MAX = 50
 
 /** A card id (10-character card code). */
 export const cardId = z.string().check(z.refine(isCardCode, '名片编号格式不正确'))
@@ -60,42 +63,30 @@ export const cardName = singleLine('姓名', NAME_MAX).check(z.refine((s) => s.l
 /** Mainland mobile or landline, or an international number: digits with optional +, spaces, dashes; 7–15 digits. */
 export const phone = z.string().check(
   z.trim(),
-  z.maxLength(24, '电话号码过长'),
+  z.maxLength(PHONE_MAX, '电话号码过长'),
   z.refine((s) => s === '' || (/^\+?[0-9][0-9 -]*[0-9]$/.test(s) && (s.match(/[0-9]/g)?.length ?? 0) >= 7 && (s.match(/[0-9]/g)?.length ?? 0) <= 15), '请填写正确的电话号码'),
 )
 
 export const email = z.string().check(
   z.trim(),
-  z.maxLength(100, '邮箱过长'),
+  z.maxLength(EMAIL_MAX, '邮箱过长'),
   z.refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), '请填写正确的邮箱'),
 )
 
-/** WeChat ids: 6–20 letters, digits, - or _, starting with a letter. */
+/** WeChat ids: 6–WECHAT_ID_MAX letters, digits, - or _, starting with a letter. */
+const WECHAT_ID_PATTERN = new RegExp(`^[a-zA-Z][-_a-zA-Z0-9]{5,${WECHAT_ID_MAX - 1}}$`)
 export const wechatId = z.string().check(
   z.trim(),
-  z.refine((s) => s === '' || /^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/.test(s), '微信号为 6–20 位字母、数字、-或_，以字母开头'),
+  z.refine((s) => s === '' || WECHAT_ID_PATTERN.test(s), `微信号为 6–${WECHAT_ID_MAX} 位字母、数字、-或_，以字母开头`),
 )
 
 export const cardLink = z.strictObject({
   label: singleLine('链接名称', LINK_LABEL_MAX).check(z.refine((s) => s.length > 0, '请填写链接名称')),
-  url: z.string().check(z.trim(), z.maxLength(300, '链接过长'), z.refine((s) => /^https:\/\/[^\s/$.?#][^\s]*$/.test(s), '链接必须以 https:// 开头')),
+  url: z.string().check(z.trim(), z.maxLength(LINK_URL_MAX, '链接过长'), z.refine((s) => /^https:\/\/[^\s/$.?#][^\s]*$/.test(s), '链接必须以 https:// 开头')),
 })
 export type CardLink = z.infer<typeof cardLink>
 
 export const fieldVisibility = z.enum(FIELD_VISIBILITIES)
-
-/** Omitted fields keep their default (shared/cards.ts DEFAULT_VISIBILITY). */
-export const visibilityInput = z.strictObject({
-  title: z.optional(fieldVisibility),
-  company: z.optional(fieldVisibility),
-  phone: z.optional(fieldVisibility),
-  email: z.optional(fieldVisibility),
-  wechatId: z.optional(fieldVisibility),
-  address: z.optional(fieldVisibility),
-  intro: z.optional(fieldVisibility),
-  avatarUrl: z.optional(fieldVisibility),
-  links: z.optional(fieldVisibility),
-})
 
 export const visibilityView = z.object({
   title: fieldVisibility,
@@ -109,6 +100,12 @@ export const visibilityView = z.object({
   links: fieldVisibility,
 })
 export type VisibilityView = z.infer<typeof visibilityView>
+
+/** Omitted fields keep their default (shared/cards.ts DEFAULT_VISIBILITY). */
+export const visibilityInput = z.partial(z.strictObject(visibilityView.shape))
+
+/** A link as shown: the input (cardLink) after its checks. */
+const linkView = z.object({ label: z.string(), url: z.string() })
 
 /**
  * The whole card as the editor sends it (create and update replace every
@@ -143,7 +140,7 @@ export const ownCardView = z.object({
   address: z.string(),
   intro: z.string(),
   avatarUrl: z.nullable(z.string()),
-  links: z.array(z.object({ label: z.string(), url: z.string() })),
+  links: z.array(linkView),
   visibility: visibilityView,
   /** From my real-name verification; not editable. */
   verified: z.boolean(),
@@ -171,21 +168,14 @@ export const cardFace = z.object({
   wechatId: z.nullable(z.string()),
   address: z.nullable(z.string()),
   intro: z.nullable(z.string()),
-  links: z.array(z.object({ label: z.string(), url: z.string() })),
+  links: z.array(linkView),
   /** Filled fields the viewer would see after exchanging cards (to say「交换名片后可见」). */
   exchangeOnly: z.array(z.enum(VISIBILITY_FIELDS)),
 })
 export type CardFace = z.infer<typeof cardFace>
 
 /** A one-line summary (visitor lists, exchange requests): public fields only. */
-export const cardSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  verified: z.boolean(),
-  avatarUrl: z.nullable(z.string()),
-  title: z.nullable(z.string()),
-  company: z.nullable(z.string()),
-})
+export const cardSummary = z.pick(cardFace, { id: true, name: true, verified: true, avatarUrl: true, title: true, company: true })
 export type CardSummary = z.infer<typeof cardSummary>
 
 export const VIEWER_RELATIONS = ['owner', 'exchanged', 'member', 'visitor'] as const
@@ -220,6 +210,13 @@ export const holderItem = z.object({
 export type HolderItem = z.infer<typeof holderItem>
 
 export const tag = singleLine('标签', TAG_MAX).check(z.refine((s) => s.length > 0, '标签不能为空'))
+
+/** My note and tags on a saved card; an omitted one is left as it is (empty on a first save). */
+const holderNoteInput = z.strictObject({
+  cardId,
+  note: z.optional(text('备注', NOTE_MAX)),
+  tags: z.optional(z.array(tag).check(z.maxLength(TAG_LIMIT, `最多 ${TAG_LIMIT} 个标签`))),
+})
 
 export const visitorView = z.object({
   /** The visit record (for list keys). */
@@ -341,14 +338,14 @@ export const cards = {
   holderSave: action({
     summary: `保存名片到我的名片夹（最多 ${HOLDER_LIMIT} 张）`,
     access: 'signedIn',
-    input: z.strictObject({ cardId, note: z.optional(text('备注', NOTE_MAX)), tags: z.optional(z.array(tag).check(z.maxLength(TAG_LIMIT, `最多 ${TAG_LIMIT} 个标签`))) }),
+    input: holderNoteInput,
     output: z.object({ item: holderItem }),
     errors: ['CARD_HIDDEN', 'HOLDER_FULL'],
   }),
   holderUpdate: action({
     summary: '修改名片夹中名片的备注和标签',
     access: 'signedIn',
-    input: z.strictObject({ cardId, note: z.optional(text('备注', NOTE_MAX)), tags: z.optional(z.array(tag).check(z.maxLength(TAG_LIMIT, `最多 ${TAG_LIMIT} 个标签`))) }),
+    input: holderNoteInput,
     output: z.object({ item: holderItem }),
     errors: [],
   }),

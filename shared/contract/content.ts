@@ -1,12 +1,12 @@
 /**
- * What every published thing (card, activity, article, nickname) shares: where
+ * What every published thing (card, activity, article, nickname, avatar) shares: where
  * it stands in moderation. Text that the gate refuses outright is never stored
  * (the call fails with CONTENT_REFUSED and field issues); what is stored is
  * published, held for a person or for the image check, or taken down.
  */
 import * as z from 'zod/mini'
 
-export const CONTENT_KINDS = ['card', 'activity', 'article', 'nickname'] as const
+export const CONTENT_KINDS = ['card', 'activity', 'article', 'nickname', 'avatar'] as const
 export type ContentKind = (typeof CONTENT_KINDS)[number]
 
 export const MODERATION_STATES = ['published', 'pendingReview', 'pendingImages', 'rejected'] as const

@@ -24,6 +24,7 @@ export const CONTENT_KIND_LABELS: Record<ContentKind, string> = {
   activity: '活动',
   article: '文章',
   nickname: '昵称',
+  avatar: '头像',
 }
 
 /** Where a finding came from: our scanner, WeChat's text check, or WeChat's image check. */
@@ -82,7 +83,7 @@ export const decisionView = z.object({
   id: z.string(),
   kind: z.enum(CONTENT_KINDS),
   kindLabel: z.string(),
-  /** The document the decision is about (a card, activity, article, or the account for a nickname). */
+  /** The document the decision is about (a card, activity, article, or the account for a nickname or avatar). */
   targetId: z.string(),
   state: z.enum(DECISION_STATES),
   stateLabel: z.string(),

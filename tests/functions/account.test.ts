@@ -107,15 +107,19 @@ describe('account.updateProfile', () => {
     await acceptCurrentTerms(cloud, 'u-edit')
   })
 
-  it('changes the nickname (trimmed) and the avatar', async () => {
-    const updated = ok<{ account: LoginData['account'] }>(
+  it('changes the nickname (trimmed) at once and the avatar once its image check passes', async () => {
+    const updated = ok<{ account: LoginData['account']; pendingAvatar: { avatarUrl: string } | null }>(
       await call('u-edit', 'updateProfile', { nickname: '  张三 🎉 ', avatarUrl: 'cloud://env-1/avatars/a.png' }),
     )
     expect(updated.account.nickname).toBe('张三 🎉')
-    expect(updated.account.avatarUrl).toBe('cloud://env-1/avatars/a.png')
-    const profile = ok<{ account: LoginData['account'] }>(await call('u-edit', 'getProfile', {}))
+    // The avatar is a public image: others see none until the check passes, its owner sees it pending.
+    expect(updated.account.avatarUrl).toBeNull()
+    expect(updated.pendingAvatar?.avatarUrl).toBe('cloud://env-1/avatars/a.png')
+    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    const profile = ok<{ account: LoginData['account']; pendingAvatar: unknown }>(await call('u-edit', 'getProfile', {}))
     expect(profile.account.nickname).toBe('张三 🎉')
     expect(profile.account.avatarUrl).toBe('cloud://env-1/avatars/a.png')
+    expect(profile.pendingAvatar).toBeNull()
   })
 
   it('clears the avatar with null', async () => {

@@ -4,9 +4,9 @@
  * lists, exchanged-only fields, ending an exchange, races and bans.
  */
 import { holder as holderStore } from '../../cloudfunctions/_core/cards/store'
-import { acceptCurrentTerms, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, SAMPLE_CARD, startTestCloud, type TestCloud } from '../../local/testing'
 import type { CardFace, ExchangeView, HolderItem } from '../../shared/contract/cards'
-import { accountIdOf, cardsAs, createCard, publisher, SAMPLE } from './cards-helpers'
+import { accountIdOf, cardsAs, createCard, publisher } from './cards-helpers'
 import { DAY, errorOf, ok } from './helpers'
 import { makeStaff } from './lifecycle-helpers'
 
@@ -116,8 +116,8 @@ describe('exchanging cards', () => {
   it('request → both sides list it → accept: both see exchanged-only fields and both holders get the card', async () => {
     const alice = await publisher(cloud, 'x-alice')
     const bob = await publisher(cloud, 'x-bob')
-    const aCard = await createCard(alice, { ...SAMPLE, name: '艾丽丝' })
-    const bCard = await createCard(bob, { ...SAMPLE, name: '鲍勃', phone: '13900000002' })
+    const aCard = await createCard(alice, { ...SAMPLE_CARD, name: '艾丽丝' })
+    const bCard = await createCard(bob, { ...SAMPLE_CARD, name: '鲍勃', phone: '13900000002' })
 
     const asked = ok<{ exchange: ExchangeView }>(await alice('exchangeRequest', { myCardId: aCard.id, theirCardId: bCard.id, message: '很高兴认识你' })).exchange
     expect(asked).toMatchObject({ status: 'pending', outgoing: true, myCardId: aCard.id, message: '很高兴认识你' })

@@ -10,10 +10,10 @@ import { visits as visitStore, visitCounts } from '../../cloudfunctions/_core/ca
 import { sandboxWxacode, wechatWxacode } from '../../cloudfunctions/_core/ports/wxacode'
 import { DEMO_CARD_ID } from '../../local/seed-cards'
 import { seedDemoData } from '../../local/seed'
-import { acceptCurrentTerms, grantConsents, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, grantConsents, SAMPLE_CARD, startTestCloud, type TestCloud } from '../../local/testing'
 import { CARD_PAGE, decodeCardScene, encodeCardScene, SCENE_MAX } from '../../shared/cards'
 import type { CardFace, VisitorView } from '../../shared/contract/cards'
-import { cardsAs, createCard, publisher, SAMPLE } from './cards-helpers'
+import { cardsAs, createCard, publisher } from './cards-helpers'
 import { DAY, errorOf, ok } from './helpers'
 
 let cloud: TestCloud
@@ -98,7 +98,7 @@ describe('the QR code', () => {
 describe('the landing page', () => {
   it('shows visitors without an account only the public fields, counted anonymously and told so', async () => {
     const owner = await publisher(cloud, 'l-anon-owner')
-    const card = await createCard(owner, { ...SAMPLE, visibility: { phone: 'public', intro: 'hidden' } })
+    const card = await createCard(owner, { ...SAMPLE_CARD, visibility: { phone: 'public', intro: 'hidden' } })
     const landed = ok<Landing>(await view('l-anon-visitor', card.id))
     expect(landed.relation).toBe('visitor')
     expect(landed.card).toMatchObject({ name: '王小明', verified: true, title: '产品经理', company: '乐聊科技', phone: '13812345678', email: null, wechatId: null, address: null, intro: null })

@@ -5,10 +5,10 @@
  */
 import { accounts } from '../../cloudfunctions/_core/accounts'
 import { cards as cardStore } from '../../cloudfunctions/_core/cards/store'
-import { acceptCurrentTerms, grantConsents, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, grantConsents, SAMPLE_CARD, startTestCloud, type TestCloud } from '../../local/testing'
 import { CARD_LIMIT, DEFAULT_VISIBILITY } from '../../shared/cards'
 import type { CardFace, OwnCardView } from '../../shared/contract/cards'
-import { accountIdOf, cardsAs, createCard, publisher, SAMPLE, type Call } from './cards-helpers'
+import { accountIdOf, cardsAs, createCard, publisher, type Call } from './cards-helpers'
 import { DAY, errorOf, ok, publish } from './helpers'
 import { makeStaff } from './lifecycle-helpers'
 
@@ -87,16 +87,16 @@ describe('creating and editing my cards', () => {
     const paths = (bad.issues ?? []).map((i) => i.path)
     expect(paths).toEqual(expect.arrayContaining(['name', 'phone', 'email', 'wechatId', 'links.0.url', 'avatarUrl']))
     for (const issue of bad.issues ?? []) expect(issue.message).toMatch(/[\u4e00-\u9fff]/)
-    expect(errorOf(await call('create', { ...SAMPLE, links: Array.from({ length: 6 }, () => ({ label: 'a', url: 'https://a.cn' })) })).code).toBe('INVALID_INPUT')
+    expect(errorOf(await call('create', { ...SAMPLE_CARD, links: Array.from({ length: 6 }, () => ({ label: 'a', url: 'https://a.cn' })) })).code).toBe('INVALID_INPUT')
     expect(await cardStore(cloud.store).count({ ownerOpenid: 'c-invalid' })).toBe(0)
   })
 
   it('cannot set the verified badge through input; it follows the owner’s verification', async () => {
     const call = await publisher(cloud, 'c-badge')
-    const refused = errorOf(await call('create', { ...SAMPLE, verified: false }))
+    const refused = errorOf(await call('create', { ...SAMPLE_CARD, verified: false }))
     expect(refused.code).toBe('INVALID_INPUT')
     const card = await createCard(call)
-    expect(errorOf(await call('update', { cardId: card.id, card: { ...SAMPLE, verified: true } })).code).toBe('INVALID_INPUT')
+    expect(errorOf(await call('update', { cardId: card.id, card: { ...SAMPLE_CARD, verified: true } })).code).toBe('INVALID_INPUT')
     // Verification ends (e.g. the face consent withdrawn): the badge goes with it, and so does publishing.
     ok(await cloud.call('consent', { action: 'withdraw', input: { purpose: 'face' } }, 'c-badge'))
     const after = await mine(call)
@@ -104,7 +104,7 @@ describe('creating and editing my cards', () => {
     expect(after.cards[0]?.verified).toBe(false)
     await acceptCurrentTerms(cloud, 'c-badge-viewer')
     expect(ok<Landing>(await view('c-badge-viewer', card.id)).card.verified).toBe(false)
-    expect(errorOf(await call('update', { cardId: card.id, card: SAMPLE })).code).toBe('VERIFICATION_REQUIRED')
+    expect(errorOf(await call('update', { cardId: card.id, card: SAMPLE_CARD })).code).toBe('VERIFICATION_REQUIRED')
   })
 
   it('keeps at most CARD_LIMIT cards, also when the last slots are claimed concurrently', async () => {
@@ -155,13 +155,13 @@ describe('creating and editing my cards', () => {
 describe('who may publish a card', () => {
   it('refuses without an account, before the terms, and without verification', async () => {
     const stranger = cardsAs(cloud, 'c-nobody')
-    expect(errorOf(await stranger('create', SAMPLE)).code).toBe('ACCOUNT_REQUIRED')
+    expect(errorOf(await stranger('create', SAMPLE_CARD)).code).toBe('ACCOUNT_REQUIRED')
     ok(await cloud.call('account', { action: 'login', input: {} }, 'c-noterms'))
     // Signed-in card actions wait for the agreement and the policy (creating waits for verification first).
     expect(errorOf(await cardsAs(cloud, 'c-noterms')('mine')).code).toBe('TERMS_NOT_ACCEPTED')
     expect(errorOf(await cardsAs(cloud, 'c-noterms')('holderList', {})).code).toBe('TERMS_NOT_ACCEPTED')
     await acceptCurrentTerms(cloud, 'c-unverified')
-    const unverified = errorOf(await cardsAs(cloud, 'c-unverified')('create', SAMPLE))
+    const unverified = errorOf(await cardsAs(cloud, 'c-unverified')('create', SAMPLE_CARD))
     expect(unverified.code).toBe('VERIFICATION_REQUIRED')
     expect(await cardStore(cloud.store).count({ ownerOpenid: 'c-unverified' })).toBe(0)
   })
@@ -170,10 +170,10 @@ describe('who may publish a card', () => {
     const call = await publisher(cloud, 'c-banned')
     const card = await createCard(call)
     await restrict('c-banned', ['publish'])
-    const refused = errorOf(await call('create', SAMPLE))
+    const refused = errorOf(await call('create', SAMPLE_CARD))
     expect(refused.code).toBe('FEATURE_RESTRICTED')
     expect(refused.message).toContain('发布广告名片')
-    expect(errorOf(await call('update', { cardId: card.id, card: SAMPLE })).code).toBe('FEATURE_RESTRICTED')
+    expect(errorOf(await call('update', { cardId: card.id, card: SAMPLE_CARD })).code).toBe('FEATURE_RESTRICTED')
     // Removing my own card is always possible.
     ok(await call('remove', { cardId: card.id }))
   })
@@ -182,7 +182,7 @@ describe('who may publish a card', () => {
 describe('field visibility', () => {
   it('shows public fields to strangers, exchanged-only fields after an exchange, everything to the owner, hidden fields to nobody else', async () => {
     const owner = await publisher(cloud, 'c-vis-owner')
-    const card = await createCard(owner, { ...SAMPLE, visibility: { intro: 'hidden', company: 'exchanged' } })
+    const card = await createCard(owner, { ...SAMPLE_CARD, visibility: { intro: 'hidden', company: 'exchanged' } })
     const friend = await publisher(cloud, 'c-vis-friend')
     const friendCard = await createCard(friend, { name: '李朋友' })
     await acceptCurrentTerms(cloud, 'c-vis-stranger')
@@ -239,33 +239,52 @@ describe('moderation of cards', () => {
   it('refuses risky text with the field, stores nothing; holds review text for the owner only; publishes clean text', async () => {
     const call = await publisher(cloud, 'c-mod')
     await acceptCurrentTerms(cloud, 'c-mod-viewer')
-    const refused = errorOf(await call('create', { ...SAMPLE, intro: '这里有沙箱违规的内容' }))
+    const refused = errorOf(await call('create', { ...SAMPLE_CARD, intro: '这里有沙箱违规的内容' }))
     expect(refused.code).toBe('CONTENT_REFUSED')
     expect(refused.issues?.map((i) => i.path)).toEqual(['intro'])
     expect(await cardStore(cloud.store).count({ ownerOpenid: 'c-mod' })).toBe(0)
 
-    const held = await createCard(call, { ...SAMPLE, company: '沙箱待审公司' })
+    const held = await createCard(call, { ...SAMPLE_CARD, company: '沙箱待审公司' })
     expect(held).toMatchObject({ moderation: { state: 'pendingReview' }, shownToOthers: false, hiddenReason: 'moderation' })
     expect(held.moderation.label).toContain('审核中')
     expect(errorOf(await view('c-mod-viewer', held.id)).code).toBe('CARD_HIDDEN')
     expect(ok<Landing>(await view('c-mod', held.id)).own?.moderation.state).toBe('pendingReview')
 
     // Link labels are text too; phone numbers in the phone field are the point of a card.
-    expect(errorOf(await call('update', { cardId: held.id, card: { ...SAMPLE, links: [{ label: '沙箱违规', url: 'https://a.cn' }] } })).issues?.[0]?.path).toBe(
+    expect(errorOf(await call('update', { cardId: held.id, card: { ...SAMPLE_CARD, links: [{ label: '沙箱违规', url: 'https://a.cn' }] } })).issues?.[0]?.path).toBe(
       'links.0.label',
     )
-    const clean = ok<{ card: OwnCardView }>(await call('update', { cardId: held.id, card: SAMPLE })).card
+    const clean = ok<{ card: OwnCardView }>(await call('update', { cardId: held.id, card: SAMPLE_CARD })).card
     expect(clean.moderation.state).toBe('published')
     expect(ok<Landing>(await view('c-mod-viewer', held.id)).card.phone).toBeNull()
   })
 
   it('holds a card with an uploaded avatar until the image check (pendingImages), https avatars are not held', async () => {
     const call = await publisher(cloud, 'c-mod-img')
-    const withUpload = await createCard(call, { ...SAMPLE, avatarUrl: 'cloud://env-1.abc/avatars/x.png' })
+    const withUpload = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'cloud://env-1.abc/avatars/x.png' })
     expect(withUpload.moderation.state).toBe('pendingImages')
     expect(withUpload.shownToOthers).toBe(false)
-    const withHttps = await createCard(call, { ...SAMPLE, avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/x/132' })
+    const withHttps = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/x/132' })
     expect(withHttps.moderation.state).toBe('published')
+  })
+
+  it('keeps a card published through an edit that leaves its checked avatar as it was (the pass carries over)', async () => {
+    const call = await publisher(cloud, 'c-mod-keep')
+    const avatarUrl = 'cloud://env-1.abc/avatars/keep.png'
+    const card = await createCard(call, { ...SAMPLE_CARD, avatarUrl })
+    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    expect(ok<{ card: OwnCardView }>(await call('get', { cardId: card.id })).card.moderation.state).toBe('published')
+    const sent = cloud.openApi.media.length
+
+    const edited = ok<{ card: OwnCardView }>(await call('update', { cardId: card.id, card: { ...SAMPLE_CARD, avatarUrl, title: '产品总监' } })).card
+    expect(edited).toMatchObject({ title: '产品总监', moderation: { state: 'published' }, shownToOthers: true })
+    expect(cloud.openApi.media.length).toBe(sent)
+    expect(ok<Landing>(await view('c-mod-keep-viewer', card.id)).card.title).toBe('产品总监')
+
+    // A new avatar is checked (and hides the card until it passes).
+    const replaced = ok<{ card: OwnCardView }>(await call('update', { cardId: card.id, card: { ...SAMPLE_CARD, avatarUrl: 'cloud://env-1.abc/avatars/new.png' } })).card
+    expect(replaced.moderation.state).toBe('pendingImages')
+    expect(cloud.openApi.media.length).toBe(sent + 1)
   })
 })
 
@@ -287,7 +306,7 @@ describe('ownership', () => {
     expect(errorOf(await other('visitors', { cardId: card.id })).code).toBe('NOT_FOUND')
     expect(errorOf(await other('visitStats', { cardId: card.id })).code).toBe('NOT_FOUND')
     // The body cannot name another owner: input is strict, identity comes from the WeChat context.
-    expect(errorOf(await other('create', { ...SAMPLE, ownerOpenid: 'c-own-a' })).code).toBe('INVALID_INPUT')
+    expect(errorOf(await other('create', { ...SAMPLE_CARD, ownerOpenid: 'c-own-a' })).code).toBe('INVALID_INPUT')
     expect((await cardStore(cloud.store).byId(card.id))?.name).toBe('王小明')
   })
 })
@@ -325,7 +344,7 @@ describe('updated terms', () => {
     const now = cloud.clock.now()
     await publish(cloud, ADMIN, { docId: 'user-agreement', version: '2', announcedAt: now, effectiveAt: new Date(now.getTime() + 7 * DAY) })
     cloud.clock.advance(7 * DAY)
-    expect(errorOf(await call('create', SAMPLE)).code).toBe('TERMS_UPDATED')
+    expect(errorOf(await call('create', SAMPLE_CARD)).code).toBe('TERMS_UPDATED')
     expect(errorOf(await call('mine')).code).toBe('TERMS_UPDATED')
   })
 })

@@ -9,7 +9,7 @@ import { erasureRules, erasureSubject } from '../../cloudfunctions/_core/erasure
 import { decisions } from '../../cloudfunctions/_core/moderation/decisions'
 import { createLexiconCache, LEXICON_RECHECK_MS, lexicons } from '../../cloudfunctions/_core/moderation/lexicon-store'
 import { mediaChecks } from '../../cloudfunctions/_core/moderation/media'
-import { syncTarget, type NicknameAccount } from '../../cloudfunctions/_core/moderation/targets'
+import { syncTarget, type ProfileAccount } from '../../cloudfunctions/_core/moderation/targets'
 import { startTestCloud, type TestCloud } from '../../local/testing'
 import type { ExportDocument } from '../../shared/contract/account'
 import type { ModerationView } from '../../shared/contract/content'
@@ -156,7 +156,7 @@ describe('nicknames pass the gate (account.updateProfile)', () => {
     await signUp(cloud, 'mod-nick-clean')
     const reply = ok<ProfileReply>(await rename('mod-nick-clean', '李小聊'))
     expect(reply).toMatchObject({ account: { nickname: '李小聊' }, pendingNickname: null })
-    expect((await stored(cloud, 'mod-nick-clean')) as NicknameAccount).toMatchObject({ nickname: '李小聊', pendingNickname: null, nicknameModeration: { state: 'published' } })
+    expect((await stored(cloud, 'mod-nick-clean')) as ProfileAccount).toMatchObject({ nickname: '李小聊', pendingNickname: null, nicknameModeration: { state: 'published' } })
   })
 
   it('refuses a risky nickname on the nickname field and changes nothing', async () => {
@@ -184,17 +184,17 @@ describe('nicknames pass the gate (account.updateProfile)', () => {
     // Going back to the public nickname withdraws the held one.
     const back = ok<ProfileReply>(await rename(person, original))
     expect(back).toMatchObject({ account: { nickname: original }, pendingNickname: null })
-    expect((await stored(cloud, person)) as NicknameAccount).toMatchObject({ pendingNickname: null, nicknameModeration: null })
+    expect((await stored(cloud, person)) as ProfileAccount).toMatchObject({ pendingNickname: null, nicknameModeration: null })
   })
 
   it('makes a held nickname public only when its own decision is approved; a rejection keeps the old one and tells the owner', async () => {
     const person = 'mod-nick-review'
     const original = (await signUp(cloud, person)).nickname
     ok(await rename(person, '沙箱待审甲'))
-    const first = ((await stored(cloud, person)) as NicknameAccount).nicknameModeration?.decisionId ?? ''
+    const first = ((await stored(cloud, person)) as ProfileAccount).nicknameModeration?.decisionId ?? ''
     cloud.clock.advance(1000)
     ok(await rename(person, '沙箱待审乙'))
-    const second = ((await stored(cloud, person)) as NicknameAccount).nicknameModeration?.decisionId ?? ''
+    const second = ((await stored(cloud, person)) as ProfileAccount).nicknameModeration?.decisionId ?? ''
 
     // What the coming review action does: settle a decision, then write it onto its target.
     const settle = async (id: string, state: 'published' | 'rejected', reasons: string[]) => {
@@ -204,17 +204,132 @@ describe('nicknames pass the gate (account.updateProfile)', () => {
       return syncTarget(handlerCtx(), decision)
     }
     expect(await settle(first, 'published', [])).toBe('stale')
-    expect((await stored(cloud, person)) as NicknameAccount).toMatchObject({ nickname: original, pendingNickname: '沙箱待审乙' })
+    expect((await stored(cloud, person)) as ProfileAccount).toMatchObject({ nickname: original, pendingNickname: '沙箱待审乙' })
 
     expect(await settle(second, 'rejected', ['昵称含有广告信息'])).toBe('applied')
-    expect((await stored(cloud, person)) as NicknameAccount).toMatchObject({ nickname: original, pendingNickname: null, nicknameModeration: { state: 'rejected', decisionId: second } })
+    expect((await stored(cloud, person)) as ProfileAccount).toMatchObject({ nickname: original, pendingNickname: null, nicknameModeration: { state: 'rejected', decisionId: second } })
     const notices = (await inbox(cloud, person)).filter((m) => m.type === 'moderationDecision')
     expect(notices.map((m) => [m.title, m.body])).toEqual([['新昵称未通过审核', '你提交的新昵称未通过审核，仍使用原来的昵称。原因：昵称含有广告信息']])
 
     ok(await rename(person, '沙箱待审丙'))
-    const third = ((await stored(cloud, person)) as NicknameAccount).nicknameModeration?.decisionId ?? ''
+    const third = ((await stored(cloud, person)) as ProfileAccount).nicknameModeration?.decisionId ?? ''
     expect(await settle(third, 'published', [])).toBe('applied')
-    expect((await stored(cloud, person)) as NicknameAccount).toMatchObject({ nickname: '沙箱待审丙', pendingNickname: null })
+    expect((await stored(cloud, person)) as ProfileAccount).toMatchObject({ nickname: '沙箱待审丙', pendingNickname: null })
+  })
+})
+
+describe('avatars pass the image check (account.updateProfile)', () => {
+  interface AvatarReply {
+    account: { avatarUrl: string | null }
+    pendingAvatar: { avatarUrl: string; moderation: ModerationView } | null
+  }
+  const UPLOADED = 'cloud://env-1.6c65/avatars/a1/1.png'
+  const setAvatar = (openid: string, avatarUrl: string | null) => account(openid, 'updateProfile', { avatarUrl })
+  const sweep = async () => ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+  const held = async (openid: string) => (await stored(cloud, openid)) as ProfileAccount
+
+  it('holds a new avatar for its image check: only its owner sees it, then it becomes public when it passes', async () => {
+    const person = 'mod-avatar-ok'
+    await signUp(cloud, person)
+    const sent = cloud.openApi.media.length
+    const reply = ok<AvatarReply>(await setAvatar(person, UPLOADED))
+    expect(reply.account.avatarUrl).toBeNull()
+    expect(reply.pendingAvatar).toEqual({
+      avatarUrl: UPLOADED,
+      moderation: { state: 'pendingImages', label: '审核中：图片安全检查进行中，通过前只有你能看到', reasons: [] },
+    })
+    expect(cloud.openApi.media.slice(sent).map((m) => ({ openid: m.openid, scene: m.scene }))).toEqual([{ openid: person, scene: 1 }])
+    // The owner keeps seeing it as pending wherever the profile comes back; others see no avatar.
+    expect(ok<AvatarReply>(await account(person, 'getProfile')).pendingAvatar?.avatarUrl).toBe(UPLOADED)
+    expect(ok<AvatarReply>(await account(person, 'login')).pendingAvatar?.avatarUrl).toBe(UPLOADED)
+    expect(await held(person)).toMatchObject({ avatarUrl: null, pendingAvatarUrl: UPLOADED, avatarModeration: { state: 'pendingImages' } })
+
+    await sweep()
+    expect(await held(person)).toMatchObject({ avatarUrl: UPLOADED, pendingAvatarUrl: null, avatarModeration: { state: 'published' } })
+    expect(ok<AvatarReply>(await account(person, 'getProfile'))).toMatchObject({ account: { avatarUrl: UPLOADED }, pendingAvatar: null })
+    const queue = ok<{ decisions: DecisionView[] }>(await moderation(REVIEWER, 'decisions', { kind: 'avatar', limit: 5 }))
+    expect(queue.decisions[0]).toMatchObject({ kind: 'avatar', kindLabel: '头像', state: 'published', images: { total: 1, passed: 1 } })
+  })
+
+  it('drops a risky avatar: the old one stays public and the owner is told in the inbox', async () => {
+    const person = 'mod-avatar-risky'
+    await signUp(cloud, person)
+    ok(await setAvatar(person, UPLOADED))
+    await sweep()
+    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a2/沙箱违规图.png'))
+    await sweep()
+    expect(await held(person)).toMatchObject({ avatarUrl: UPLOADED, pendingAvatarUrl: null, avatarModeration: { state: 'rejected' } })
+    expect(ok<AvatarReply>(await account(person, 'getProfile'))).toMatchObject({ account: { avatarUrl: UPLOADED }, pendingAvatar: null })
+    const notices = (await inbox(cloud, person)).filter((m) => m.type === 'moderationDecision')
+    expect(notices.map((m) => [m.title, m.body])).toEqual([
+      ['新头像未通过审核', '你提交的新头像未通过审核，其他人看到的仍是原来的头像。原因：新头像含有「色情」类违规内容，不会展示给他人。可以换一张重新提交。'],
+    ])
+  })
+
+  it('keeps an avatar WeChat wants people to look at pending, with the reason for its owner', async () => {
+    const person = 'mod-avatar-review'
+    await signUp(cloud, person)
+    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a3/沙箱待审图.png'))
+    await sweep()
+    const reply = ok<AvatarReply>(await account(person, 'getProfile'))
+    expect(reply.account.avatarUrl).toBeNull()
+    expect(reply.pendingAvatar?.moderation).toEqual({
+      state: 'pendingReview',
+      label: '审核中：需要人工复审，通过前只有你能看到',
+      reasons: ['新头像可能含有「其他」类内容，需人工复审'],
+    })
+  })
+
+  it('checks an https avatar too, sending its URL as it is', async () => {
+    const person = 'mod-avatar-https'
+    await signUp(cloud, person)
+    const url = 'https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132'
+    const reply = ok<AvatarReply>(await setAvatar(person, url))
+    expect(reply).toMatchObject({ account: { avatarUrl: null }, pendingAvatar: { avatarUrl: url, moderation: { state: 'pendingImages' } } })
+    expect(cloud.openApi.media.at(-1)).toMatchObject({ openid: person, scene: 1, mediaType: 2, mediaUrl: url })
+    await sweep()
+    expect((await held(person)).avatarUrl).toBe(url)
+  })
+
+  it('lets the newer change win: a verdict on an avatar replaced meanwhile changes nothing', async () => {
+    const person = 'mod-avatar-newer'
+    await signUp(cloud, person)
+    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a4/沙箱违规图.png'))
+    cloud.clock.advance(1000)
+    const second = 'cloud://env-1.6c65/avatars/a4/second.png'
+    ok(await setAvatar(person, second))
+    await sweep()
+    expect(await held(person)).toMatchObject({ avatarUrl: second, pendingAvatarUrl: null, avatarModeration: { state: 'published' } })
+    expect((await inbox(cloud, person)).filter((m) => m.type === 'moderationDecision')).toEqual([])
+  })
+
+  it('withdraws a held avatar without a check when going back to the public one or removing the avatar', async () => {
+    const person = 'mod-avatar-back'
+    await signUp(cloud, person)
+    ok(await setAvatar(person, UPLOADED))
+    await sweep()
+    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a5/沙箱待审图.png'))
+    const sent = cloud.openApi.media.length
+    expect(ok<AvatarReply>(await setAvatar(person, UPLOADED))).toMatchObject({ account: { avatarUrl: UPLOADED }, pendingAvatar: null })
+    expect(await held(person)).toMatchObject({ avatarUrl: UPLOADED, pendingAvatarUrl: null, avatarModeration: null })
+    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a5/沙箱待审图.png'))
+    expect(ok<AvatarReply>(await setAvatar(person, null))).toMatchObject({ account: { avatarUrl: null }, pendingAvatar: null })
+    expect(cloud.openApi.media.length).toBe(sent + 1)
+    // The withdrawn avatar's verdict, when it comes, finds nothing to change.
+    await sweep()
+    expect(await held(person)).toMatchObject({ avatarUrl: null, pendingAvatarUrl: null, avatarModeration: null })
+  })
+
+  it('checks nickname and avatar separately when both change at once', async () => {
+    const person = 'mod-avatar-both'
+    await signUp(cloud, person)
+    const reply = ok<AvatarReply & ProfileReply>(await account(person, 'updateProfile', { nickname: '双改小王', avatarUrl: UPLOADED }))
+    expect(reply).toMatchObject({ account: { nickname: '双改小王', avatarUrl: null }, pendingNickname: null, pendingAvatar: { avatarUrl: UPLOADED } })
+    const mine = await decisions(cloud.store).find({ authorOpenid: person }, { orderBy: [['createdAt', 'asc']], limit: 5 })
+    expect(mine.map((d) => [d.kind, d.state]).sort()).toEqual([
+      ['avatar', 'pendingImages'],
+      ['nickname', 'published'],
+    ])
   })
 })
 
@@ -275,6 +390,7 @@ describe("the person's data", () => {
     const person = 'mod-data-user'
     const me = await signUp(cloud, person)
     ok(await rename(person, '沙箱待审数据'))
+    ok(await account(person, 'updateProfile', { avatarUrl: 'cloud://env/avatars/held.png' }))
     await mediaChecks(cloud.store).add({
       _id: 'trace-data-1',
       decisionId: 'd-x',
@@ -291,15 +407,28 @@ describe("the person's data", () => {
     })
     const { document } = ok<{ document: ExportDocument }>(await account(person, 'exportData'))
     const section = (domain: string) => document.sections.find((s) => s.domain === domain)
-    expect(section('moderation')?.records).toEqual([expect.objectContaining({ kind: 'nickname', state: 'pendingReview', reasons: ['可能含有「其他」类内容，需人工复审'] })])
+    expect(section('moderation')?.records).toHaveLength(2)
+    expect(section('moderation')?.records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'nickname', state: 'pendingReview', reasons: ['可能含有「其他」类内容，需人工复审'] }),
+        expect.objectContaining({ kind: 'avatar', kindLabel: '头像', state: 'pendingImages' }),
+      ]),
+    )
     expect(section('pendingNickname')?.records).toEqual([{ nickname: '沙箱待审数据', state: 'pendingReview', reasons: ['可能含有「其他」类内容，需人工复审'] }])
-    expect(section('moderationImages')?.records).toEqual([expect.objectContaining({ fileId: 'cloud://env/cards/a.png', status: 'pending' })])
+    expect(section('pendingAvatar')?.records).toEqual([{ avatarUrl: 'cloud://env/avatars/held.png', state: 'pendingImages', reasons: [] }])
+    expect(section('moderationImages')?.records).toHaveLength(2)
+    expect(section('moderationImages')?.records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ fileId: 'cloud://env/cards/a.png', status: 'pending' }),
+        expect.objectContaining({ fileId: 'cloud://env/avatars/held.png', kind: 'avatar', status: 'pending' }),
+      ]),
+    )
     expect(JSON.stringify(document)).not.toContain(person)
 
     const subject = erasureSubject(cloud.config, me)
     for (const rule of erasureRules().filter((r) => r.collection.startsWith('moderation_'))) await rule.erase(handlerCtx(), subject)
     expect(await decisions(cloud.store).count({ authorOpenid: person })).toBe(0)
-    expect(await decisions(cloud.store).count({ authorOpenid: subject.pseudonym })).toBe(1)
+    expect(await decisions(cloud.store).count({ authorOpenid: subject.pseudonym })).toBe(2)
     expect(await mediaChecks(cloud.store).count({ authorOpenid: person })).toBe(0)
   })
 })

@@ -9,8 +9,8 @@
 import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, makeAdmin, type Backend } from './backend'
-import { change, openLoaded, publishActivity, sentInputs, tap, textsOf, type, type Page } from './content-helpers'
-import { load, textOf, waitFor } from './helpers'
+import { openLoaded, publishActivity, sentInputs } from './content-helpers'
+import { change, load, modalAnswer, tap, textOf, textsOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -28,13 +28,9 @@ let attendee = ''
 
 const navigateTo = jest.fn((_options: { url: string }) => undefined)
 const switchTab = jest.fn((_options: { url: string }) => undefined)
-const showModal = jest.fn(async (_options: { title: string; content: string; confirmText?: string }) => ({
-  confirm: true,
-  cancel: false,
-  errMsg: 'showModal:ok',
-}))
+const showModal = jest.fn(async (_options: { title: string; content: string; confirmText?: string }) => modalAnswer(true))
 const declineOnce = (): void => {
-  showModal.mockImplementationOnce(async () => ({ confirm: false, cancel: true, errMsg: 'showModal:ok' }))
+  showModal.mockImplementationOnce(async () => modalAnswer(false))
 }
 
 const pageId = load('packageActivities/pages/detail/index')

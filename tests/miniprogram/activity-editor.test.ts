@@ -9,8 +9,8 @@ import simulate from 'miniprogram-simulate'
 import type { AppConfig } from '../../miniprogram/config'
 import { verifiedPublisher } from '../../local/testing'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { beijingParts, change, openLoaded, publishActivity, sentInputs, tap, type, type Page } from './content-helpers'
-import { load, textOf, waitFor } from './helpers'
+import { beijingParts, openLoaded, publishActivity, sentInputs } from './content-helpers'
+import { change, load, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }

@@ -8,8 +8,8 @@ import simulate from 'miniprogram-simulate'
 import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { openLoaded, openPage, publishActivity, sentInputs, tap, textsOf, type Page } from './content-helpers'
-import { load, textOf, waitFor } from './helpers'
+import { openLoaded, openPage, publishActivity, sentInputs } from './content-helpers'
+import { load, tap, textOf, textsOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }

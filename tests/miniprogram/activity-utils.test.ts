@@ -1,20 +1,12 @@
 /**
- * The pure helpers behind the activity pages: limits equal to the contract's
- * (the mini-program cannot import them without bundling zod), Beijing times
- * for the pickers, only the changes for activities.update, the sign-up phone
- * preview, the cursor list and the refusal explanations.
+ * The pure helpers behind the activity pages: Beijing times for the pickers,
+ * only the changes for activities.update, the sign-up phone preview, the
+ * cursor list and the refusal explanations.
  */
 import fc from 'fast-check'
-import {
-  ACTIVITY_CAPACITY_MAX,
-  ACTIVITY_DESCRIPTION_MAX,
-  ACTIVITY_PLACE_MAX,
-  ACTIVITY_TITLE_MAX,
-  type ActivityDetail,
-} from '../../shared/contract/activities'
+import type { ActivityDetail } from '../../shared/contract/activities'
 import { ApiCallError } from '../../miniprogram/api/errors'
 import {
-  ACTIVITY_LIMITS,
   activityProblems,
   formOf,
   organizerSees,
@@ -53,15 +45,6 @@ function stored(overrides: Partial<ActivityDetail> = {}): ActivityDetail {
     ...overrides,
   }
 }
-
-test('the limits are the contract’s', () => {
-  expect(ACTIVITY_LIMITS).toEqual({
-    title: ACTIVITY_TITLE_MAX,
-    description: ACTIVITY_DESCRIPTION_MAX,
-    place: ACTIVITY_PLACE_MAX,
-    capacity: ACTIVITY_CAPACITY_MAX,
-  })
-})
 
 test('pickers work in Beijing time whatever the phone’s zone, and round-trip', () => {
   expect(isoFromBeijing('2030-05-01', '19:00')).toBe('2030-05-01T19:00:00+08:00')

@@ -7,8 +7,8 @@
 import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, refusalOf, type Backend } from './backend'
-import { openLoaded, publishArticle, sentInputs, tap, textsOf, type Page } from './content-helpers'
-import { load, textOf, waitFor } from './helpers'
+import { openLoaded, publishArticle, sentInputs } from './content-helpers'
+import { load, modalAnswer, tap, textOf, textsOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -24,13 +24,9 @@ let backend: Backend
 
 const navigateTo = jest.fn((_options: { url: string }) => undefined)
 const redirectTo = jest.fn((_options: { url: string }) => undefined)
-const showModal = jest.fn(async (_options: { title: string; content: string; confirmText?: string }) => ({
-  confirm: true,
-  cancel: false,
-  errMsg: 'showModal:ok',
-}))
+const showModal = jest.fn(async (_options: { title: string; content: string; confirmText?: string }) => modalAnswer(true))
 const declineOnce = (): void => {
-  showModal.mockImplementationOnce(async () => ({ confirm: false, cancel: true, errMsg: 'showModal:ok' }))
+  showModal.mockImplementationOnce(async () => modalAnswer(false))
 }
 
 const pageId = load('packageArticles/pages/detail/index')

@@ -6,13 +6,13 @@
  * is shown the way to verification; a restricted author is told until when
  * and why; editing a published article re-submits it.
  */
-import { normalizeArticleBody } from '../../shared/contract/articles'
+import { normalizeArticleBody } from '../../shared/articles'
 import { visibleLength } from '../../shared/rules/text'
 import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, makeAdmin, type Backend } from './backend'
-import { openLoaded, sentInputs, tap, textsOf, type, type Page } from './content-helpers'
-import { load, textOf, waitFor } from './helpers'
+import { openLoaded, sentInputs } from './content-helpers'
+import { load, tap, textOf, textsOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }

@@ -1,24 +1,23 @@
 /**
- * The pure helpers behind the article pages: limits and labels equal to the
- * contract's, and the body counted exactly as the server counts it (the
- * contract's normalization, repeated because the contract module brings zod).
+ * The pure helpers behind the article pages: the body normalized (as the
+ * contract stores it, shared/articles.ts) and counted as people count, and
+ * the checks before sending.
  */
 import fc from 'fast-check'
-import { ARTICLE_BODY_MAX, ARTICLE_STATUS_LABELS, ARTICLE_TITLE_MAX, normalizeArticleBody } from '../../shared/contract/articles'
+import { normalizeArticleBody, paragraphsOf } from '../../shared/articles'
 import { visibleLength } from '../../shared/rules/text'
-import { ARTICLE_LIMITS, articleProblems, bodyCount, myStatusOf, normalizeBody, STATUS_LABELS } from '../../miniprogram/utils/articles'
+import { articleProblems, bodyCount, myStatusOf } from '../../miniprogram/utils/articles'
 
-test('limits and status labels are the contract’s', () => {
-  expect(ARTICLE_LIMITS).toEqual({ title: ARTICLE_TITLE_MAX, body: ARTICLE_BODY_MAX })
-  expect(STATUS_LABELS).toEqual(ARTICLE_STATUS_LABELS)
-})
-
-test('the body is normalized and counted as the server does', () => {
+test('the body: line endings unified, line ends trimmed, at most one blank line, counted after that', () => {
+  expect(normalizeArticleBody('  第一段 😀 \t\r\n\r\n\r\n\n第二段\u3000\r第三段\n\n')).toBe('第一段 😀\n\n第二段\n第三段')
+  expect(bodyCount('  第一段 😀 \t\r\n\r\n\r\n\n第二段\u3000\r第三段\n\n')).toBe(visibleLength('第一段 😀\n\n第二段\n第三段'))
   const pieces = fc.constantFrom('字', 'a', ' ', '\t', '\u3000', '\n', '\r', '\r\n', '😀', '。')
   fc.assert(
     fc.property(fc.array(pieces, { maxLength: 60 }).map((parts) => parts.join('')), (text) => {
-      expect(normalizeBody(text)).toBe(normalizeArticleBody(text))
-      expect(bodyCount(text)).toBe(visibleLength(normalizeArticleBody(text)))
+      const body = normalizeArticleBody(text)
+      expect(normalizeArticleBody(body)).toBe(body)
+      expect(body).not.toMatch(/\r|\n{3}|[ \t\u3000]\n|^\s|\s$/u)
+      expect(paragraphsOf(body).join('').replace(/\s/gu, '')).toBe(text.replace(/\s/gu, ''))
     }),
   )
 })

@@ -8,9 +8,10 @@
 import simulate from 'miniprogram-simulate'
 import type { AppConfig } from '../../miniprogram/config'
 import { CARD_LIMIT } from '../../shared/cards'
+import { grantConsents, SAMPLE_CARD, verifiedPublisher } from '../../local/testing'
 import { callAs, connectBackend, DAY, makeAdmin, type Backend } from './backend'
-import { cardOwner, grantConsents, member, modalAnswer, open, SAMPLE, tap, type, verifiedPublisher, type Page } from './card-helpers'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { cardOwner, member } from './card-helpers'
+import { attrOf, load, modalAnswer, render, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -52,7 +53,7 @@ beforeEach(() => {
 })
 
 async function openEditor(cardId?: string): Promise<Page> {
-  const page = open(pageId, cardId ? { cardId } : {})
+  const page = render(pageId, cardId ? { cardId } : {})
   await waitFor('the editor to load', () => page.data.status !== 'loading')
   expect(page.data.status).toBe('ready')
   return page
@@ -172,7 +173,7 @@ test('editing a card: the form starts from the card, and saving replaces it', as
   expect(called('update')).toBe(true)
   expect(called('create')).toBe(false)
   const { card: stored } = await callAs(backend.cloud, openid, 'cards', 'get', { cardId: card.id })
-  expect(stored).toMatchObject({ company: '乐聊新公司', links: [], name: '王小明', phone: SAMPLE.phone })
+  expect(stored).toMatchObject({ company: '乐聊新公司', links: [], name: '王小明', phone: SAMPLE_CARD.phone })
 
   // A bad e-mail: the server's reason beside the field (its path is card.email for an update).
   await type(page, '#input-email', 'not-an-email')

@@ -9,8 +9,7 @@ import simulate from 'miniprogram-simulate'
 import type { AppConfig } from '../../miniprogram/config'
 import { CARD_PAGE } from '../../shared/cards'
 import { acceptCurrentTerms, connectBackend, type Backend } from './backend'
-import { open } from './card-helpers'
-import { attrOf, load, MINIPROGRAM_ROOT, textOf, waitFor } from './helpers'
+import { attrOf, load, MINIPROGRAM_ROOT, render, textOf, waitFor } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -52,7 +51,7 @@ test('app.json: the landing page in the main package, the others in the cards su
 })
 
 test('首页 links to 我的名片 and 名片夹', async () => {
-  const page = open(homeId)
+  const page = render(homeId)
   expect(textOf(page, '#open-cards')).toContain('我的名片')
   expect(attrOf(page, '#open-cards', 'aria-role')).toBe('link')
   page.querySelector('#open-cards')?.dispatchEvent('tap')
@@ -64,7 +63,7 @@ test('首页 links to 我的名片 and 名片夹', async () => {
 test('我的 has a 我的名片 menu item', async () => {
   backend.signIn('entries-me')
   await acceptCurrentTerms(backend.cloud, 'entries-me')
-  const page = open(meId)
+  const page = render(meId)
   await waitFor('我的 to load', () => page.data.status === 'ready')
   expect(textOf(page, '#open-cards')).toContain('我的名片')
   expect(attrOf(page, '#open-cards', 'aria-role')).toBe('link')

@@ -6,9 +6,10 @@
  */
 import type { AppConfig } from '../../miniprogram/config'
 import type { OwnCardView } from '../../shared/contract/cards'
+import { grantConsents, SAMPLE_CARD, verifiedPublisher } from '../../local/testing'
 import { callAs, connectBackend, type Backend } from './backend'
-import { cardOwner, grantConsents, member, modalAnswer, open, SAMPLE, tap, type, verifiedPublisher, type Page } from './card-helpers'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { cardOwner, member } from './card-helpers'
+import { attrOf, load, modalAnswer, render, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -33,9 +34,9 @@ beforeAll(async () => {
   backend = await connectBackend()
   Object.assign(wx, { navigateTo, showModal })
   const inputs = [
-    { ...SAMPLE, name: '张设计', title: '设计师', company: '青山设计' },
-    { ...SAMPLE, name: '李律师', title: '律师', company: '明理律所' },
-    { ...SAMPLE, name: '王工程', title: '工程师', company: '青山科技' },
+    { ...SAMPLE_CARD, name: '张设计', title: '设计师', company: '青山设计' },
+    { ...SAMPLE_CARD, name: '李律师', title: '律师', company: '明理律所' },
+    { ...SAMPLE_CARD, name: '王工程', title: '工程师', company: '青山科技' },
   ]
   for (const [index, input] of inputs.entries()) {
     const id = `holder-person-${index}`
@@ -57,7 +58,7 @@ beforeEach(() => {
 })
 
 async function openHolder(): Promise<Page> {
-  const page = open(pageId)
+  const page = render(pageId)
   await waitFor('the holder to load', () => page.data.status !== 'loading')
   expect(page.data.status).toBe('ready')
   return page
@@ -100,7 +101,7 @@ test('saved cards newest first, searched by what I can see, and cleared', async 
   expect(textOf(page, `#item-name-${first}`)).toBe('王工程')
   expect(attrOf(page, `#item-${first} .holder__item-main`, 'aria-label')).toBe('王工程，已实名，工程师 · 青山科技')
   // Strangers do not get the phone: nor does the holder.
-  expect(JSON.stringify(page.data)).not.toContain(SAMPLE.phone)
+  expect(JSON.stringify(page.data)).not.toContain(SAMPLE_CARD.phone)
 
   await search(page, '青山')
   expect(names(page)).toEqual(['王工程', '张设计'])
@@ -108,7 +109,7 @@ test('saved cards newest first, searched by what I can see, and cleared', async 
   await search(page, '律师')
   expect(names(page)).toEqual(['李律师'])
   // The phone number is not visible to me, so it does not match.
-  await search(page, SAMPLE.phone ?? '')
+  await search(page, SAMPLE_CARD.phone ?? '')
   expect(names(page)).toEqual([])
   expect(textOf(page, '#holder-empty')).toBe('没有找到匹配的名片，换个关键词试试。')
   await tap(page, '#clear-search', () => page.data.listStatus === 'ready' && page.data.items.length === 3)
@@ -183,7 +184,7 @@ test('removing asks first; cancelled keeps the card, confirmed removes it', asyn
 test('a saved card that was hidden since stays in the list, marked, with my note', async () => {
   await member(backend.cloud, openid)
   const owner = `${openid}-hides`
-  const card = await cardOwner(backend.cloud, owner, { input: { ...SAMPLE, name: '韩隐藏' } })
+  const card = await cardOwner(backend.cloud, owner, { input: { ...SAMPLE_CARD, name: '韩隐藏' } })
   await callAs(backend.cloud, openid, 'cards', 'holderSave', { cardId: card.id, note: '老同学' })
   await callAs(backend.cloud, owner, 'consent', 'withdraw', { purpose: 'publicCard' })
   const page = await openHolder()
@@ -214,7 +215,7 @@ test('more than a page of saved cards loads the rest on request', async () => {
 })
 
 test('exchange requests: the count on the tab, accept (both cards saved, exchanged fields visible), decline, and withdraw my own', async () => {
-  const mine = await cardOwner(backend.cloud, openid, { input: { ...SAMPLE, name: '我自己' } })
+  const mine = await cardOwner(backend.cloud, openid, { input: { ...SAMPLE_CARD, name: '我自己' } })
   const [a, b, c] = people
   if (!a || !b || !c) throw new Error('setup')
   await callAs(backend.cloud, a.openid, 'cards', 'exchangeRequest', { myCardId: a.card.id, theirCardId: mine.id, message: '展会上见过' })
@@ -237,10 +238,10 @@ test('exchange requests: the count on the tab, accept (both cards saved, exchang
   expect(textOf(page, '#holder-message')).toContain('已交换名片')
   // Each side now has the other's card, with the exchanged-only fields.
   const { items } = await callAs(backend.cloud, openid, 'cards', 'holderList', {})
-  expect(items.find((i) => i.cardId === a.card.id)).toMatchObject({ exchanged: true, card: { phone: SAMPLE.phone } })
+  expect(items.find((i) => i.cardId === a.card.id)).toMatchObject({ exchanged: true, card: { phone: SAMPLE_CARD.phone } })
   const theirs = await callAs(backend.cloud, a.openid, 'cards', 'view', { cardId: mine.id })
   expect(theirs.relation).toBe('exchanged')
-  expect(theirs.card.phone).toBe(SAMPLE.phone)
+  expect(theirs.card.phone).toBe(SAMPLE_CARD.phone)
 
   page.setData({ message: '' })
   await tap(page, `#decline-${fromB}`, () => page.data.busy === '' && page.data.message !== '')

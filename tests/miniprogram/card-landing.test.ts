@@ -9,9 +9,10 @@ import type { AppConfig } from '../../miniprogram/config'
 import { VISIT_NOTICES } from '../../cloudfunctions/_core/cards/visits'
 import { encodeCardScene } from '../../shared/cards'
 import type { OwnCardView } from '../../shared/contract/cards'
+import { SAMPLE_CARD } from '../../local/testing'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { cardOwner, exchange, member, modalAnswer, open, SAMPLE, tap, type Page } from './card-helpers'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { cardOwner, exchange, member } from './card-helpers'
+import { attrOf, load, modalAnswer, render, tap, textOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -40,7 +41,7 @@ const pageId = load('pages/card/index')
 beforeAll(async () => {
   backend = await connectBackend()
   card = await cardOwner(backend.cloud, OWNER)
-  hiddenCard = await cardOwner(backend.cloud, HIDDEN_OWNER, { publicCard: false, input: { ...SAMPLE, name: '李不公开' } })
+  hiddenCard = await cardOwner(backend.cloud, HIDDEN_OWNER, { publicCard: false, input: { ...SAMPLE_CARD, name: '李不公开' } })
   Object.assign(wx, { navigateTo, switchTab, addPhoneContact, showModal, setNavigationBarTitle })
 })
 
@@ -59,7 +60,7 @@ beforeEach(() => {
 
 /** The page opened with a shared link (?id=…), once loaded. */
 async function openById(cardId: string): Promise<Page> {
-  const page = open(pageId)
+  const page = render(pageId)
   ;(page.instance as unknown as { onLoad(query: Record<string, string>): void }).onLoad({ id: cardId })
   await waitFor('the card to load', () => page.data.status !== 'loading')
   return page
@@ -77,7 +78,7 @@ function cardView(page: Page): Page {
 }
 
 test('a QR code’s scene (c%3D<id>, as WeChat passes it) opens the card for a visitor without an account: public fields only, the visit counted anonymously', async () => {
-  const page = open(pageId, { scene: encodeURIComponent(encodeCardScene(card.id)) })
+  const page = render(pageId, { scene: encodeURIComponent(encodeCardScene(card.id)) })
   await waitFor('the card to load', () => page.data.status !== 'loading')
   expect(page.data.status).toBe('ready')
   expect(page.data.cardId).toBe(card.id)
@@ -103,7 +104,7 @@ test('a QR code’s scene (c%3D<id>, as WeChat passes it) opens the card for a v
 })
 
 test('the scene also works raw (c=<id>), a shared link’s ?id= works, and anything else is a clear empty state', async () => {
-  const raw = open(pageId, { scene: encodeCardScene(card.id) })
+  const raw = render(pageId, { scene: encodeCardScene(card.id) })
   await waitFor('the card to load', () => raw.data.status !== 'loading')
   expect(raw.data.status).toBe('ready')
   expect(textOf(cardView(raw), '#cv-name')).toBe('王小明')
@@ -112,7 +113,7 @@ test('the scene also works raw (c=<id>), a shared link’s ?id= works, and anyth
   expect(linked.data.status).toBe('ready')
   expect(textOf(cardView(linked), '#cv-name')).toBe('王小明')
 
-  const bad = open(pageId, { scene: encodeURIComponent('x=abc') })
+  const bad = render(pageId, { scene: encodeURIComponent('x=abc') })
   await simulate.sleep(10)
   expect(bad.data.status).toBe('empty')
   expect(textOf(bad, '#page-state')).toContain('没有找到这张名片')
@@ -170,7 +171,7 @@ test('a registered stranger saves the card to the holder; the visit is recorded 
 })
 
 test('an exchanged contact sees the「交换名片后可见」fields too', async () => {
-  const mine = await cardOwner(backend.cloud, viewer, { input: { ...SAMPLE, name: '赵交换', phone: '13900001111' } })
+  const mine = await cardOwner(backend.cloud, viewer, { input: { ...SAMPLE_CARD, name: '赵交换', phone: '13900001111' } })
   await exchange(backend.cloud, { openid: viewer, cardId: mine.id }, { openid: OWNER, cardId: card.id })
 
   const page = await openById(card.id)
@@ -197,7 +198,7 @@ test('exchanging: without a card of my own the page offers to create one; with o
   // Now with a card of my own (made elsewhere).
   const other = `${viewer}-b`
   backend.signIn(other)
-  const mine = await cardOwner(backend.cloud, other, { input: { ...SAMPLE, name: '钱交换' } })
+  const mine = await cardOwner(backend.cloud, other, { input: { ...SAMPLE_CARD, name: '钱交换' } })
   const second = await openById(card.id)
   await tap(second, '#exchange-button', () => second.data.busy === '' && second.data.exchange !== null)
   expect(textOf(second, '#exchange-status')).toBe('已发出交换请求，等待对方回应')
@@ -217,7 +218,7 @@ test('exchanging: without a card of my own the page offers to create one; with o
 })
 
 test('exchanging with a card but without「公开展示我的名片」offers to grant it, then the exchange goes through', async () => {
-  await cardOwner(backend.cloud, viewer, { publicCard: false, input: { ...SAMPLE, name: '孙未同意' } })
+  await cardOwner(backend.cloud, viewer, { publicCard: false, input: { ...SAMPLE_CARD, name: '孙未同意' } })
   const page = await openById(card.id)
   await tap(page, '#exchange-button', () => page.data.busy === '' && page.data.needConsent)
   expect(textOf(page, '#consent-offer')).toContain('同意「公开展示我的名片」')
@@ -235,7 +236,7 @@ test('exchanging with a card but without「公开展示我的名片」offers to 
 })
 
 test('declining the consent question changes nothing', async () => {
-  await cardOwner(backend.cloud, viewer, { publicCard: false, input: { ...SAMPLE, name: '周再想想' } })
+  await cardOwner(backend.cloud, viewer, { publicCard: false, input: { ...SAMPLE_CARD, name: '周再想想' } })
   const page = await openById(card.id)
   await tap(page, '#exchange-button', () => page.data.busy === '' && page.data.needConsent)
   showModal.mockImplementationOnce(async () => modalAnswer(false))

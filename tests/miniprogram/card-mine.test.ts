@@ -6,9 +6,10 @@
  */
 import type { AppConfig } from '../../miniprogram/config'
 import { CARD_LIMIT } from '../../shared/cards'
+import { grantConsents, SAMPLE_CARD, verifiedPublisher } from '../../local/testing'
 import { callAs, connectBackend, type Backend } from './backend'
-import { cardOwner, grantConsents, member, modalAnswer, open, SAMPLE, tap, verifiedPublisher, type Page } from './card-helpers'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { cardOwner, member } from './card-helpers'
+import { attrOf, load, modalAnswer, render, tap, textOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -43,7 +44,7 @@ beforeEach(() => {
 })
 
 async function openMine(): Promise<Page> {
-  const page = open(pageId)
+  const page = render(pageId)
   await waitFor('my cards to load', () => page.data.status !== 'loading')
   expect(page.data.status).toBe('ready')
   return page
@@ -79,7 +80,7 @@ test('before verification and the public-display consent, the page says what is 
 
 test('the default card first; switching the default reorders the list and the backend agrees', async () => {
   const first = await cardOwner(backend.cloud, openid)
-  const { card: second } = await callAs(backend.cloud, openid, 'cards', 'create', { ...SAMPLE, name: '王小明（兼职）', company: '乐聊咨询' })
+  const { card: second } = await callAs(backend.cloud, openid, 'cards', 'create', { ...SAMPLE_CARD, name: '王小明（兼职）', company: '乐聊咨询' })
   const page = await openMine()
   expect(listedIds(page)).toEqual([first.id, second.id])
   expect(textOf(page, `#default-${first.id}`)).toBe('默认')
@@ -99,7 +100,7 @@ test('the default card first; switching the default reorders the list and the ba
 
 test('deleting asks first; cancelled keeps the card, confirmed deletes it and the other becomes default', async () => {
   const first = await cardOwner(backend.cloud, openid)
-  const { card: second } = await callAs(backend.cloud, openid, 'cards', 'create', { ...SAMPLE, name: '第二张' })
+  const { card: second } = await callAs(backend.cloud, openid, 'cards', 'create', { ...SAMPLE_CARD, name: '第二张' })
   const page = await openMine()
 
   confirmAnswer = false
@@ -148,7 +149,7 @@ test('the QR code is the backend’s image of the card’s scene, shown in a she
 })
 
 test('a card held for review shows its state, reason and that others cannot see it', async () => {
-  await cardOwner(backend.cloud, openid, { input: { ...SAMPLE, intro: '沙箱待审的简介' } })
+  await cardOwner(backend.cloud, openid, { input: { ...SAMPLE_CARD, intro: '沙箱待审的简介' } })
   const page = await openMine()
   const [row] = page.data.cards as Array<{ id: string }>
   const id = row?.id ?? ''

@@ -4,28 +4,17 @@
  * visitors chart and the poster's layout and drawing.
  */
 import 'miniprogram-simulate'
-import * as contract from '../../shared/contract/cards'
 import { DEFAULT_VISIBILITY, encodeCardScene } from '../../shared/cards'
 import { drawPoster, posterLayout, POSTER_WIDTH, textWidth, wrapText, type Poster2D } from '../../miniprogram/utils/card-poster'
 import {
-  ADDRESS_MAX,
   cardIdFromQuery,
   cardViewModel,
-  COMPANY_MAX,
   emptyDraft,
-  EXCHANGE_MESSAGE_MAX,
   fieldKeyOf,
   inputOf,
-  INTRO_MAX,
-  LINK_LABEL_MAX,
-  NAME_MAX,
-  NOTE_MAX,
   parseTags,
   phoneContactOf,
   previewFace,
-  SEARCH_MAX,
-  TAG_MAX,
-  TITLE_MAX,
   type CardDraft,
 } from '../../miniprogram/utils/cards'
 import { dayLabelOf, visitChart } from '../../miniprogram/utils/visit-chart'
@@ -45,21 +34,6 @@ function draft(patch: Partial<CardDraft> = {}): CardDraft {
     ...patch,
   }
 }
-
-test('the limits the pages use are the contract’s', () => {
-  expect({ NAME_MAX, TITLE_MAX, COMPANY_MAX, ADDRESS_MAX, INTRO_MAX, LINK_LABEL_MAX, NOTE_MAX, TAG_MAX, EXCHANGE_MESSAGE_MAX, SEARCH_MAX }).toEqual({
-    NAME_MAX: contract.NAME_MAX,
-    TITLE_MAX: contract.TITLE_MAX,
-    COMPANY_MAX: contract.COMPANY_MAX,
-    ADDRESS_MAX: contract.ADDRESS_MAX,
-    INTRO_MAX: contract.INTRO_MAX,
-    LINK_LABEL_MAX: contract.LINK_LABEL_MAX,
-    NOTE_MAX: contract.NOTE_MAX,
-    TAG_MAX: contract.TAG_MAX,
-    EXCHANGE_MESSAGE_MAX: contract.EXCHANGE_MESSAGE_MAX,
-    SEARCH_MAX: contract.SEARCH_MAX,
-  })
-})
 
 test('the card a page opens: the QR scene (encoded by WeChat or raw) first, then ?id=, nothing else', () => {
   const scene = encodeCardScene(ID)

@@ -5,9 +5,10 @@
  * setting, and the empty states.
  */
 import type { AppConfig } from '../../miniprogram/config'
+import { grantConsents, SAMPLE_CARD } from '../../local/testing'
 import { callAs, connectBackend, DAY, type Backend } from './backend'
-import { cardOwner, grantConsents, member, open, SAMPLE, tap, type Page } from './card-helpers'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { cardOwner, member } from './card-helpers'
+import { attrOf, load, render, tap, textOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -39,7 +40,7 @@ beforeEach(() => {
 })
 
 async function openVisitors(cardId?: string): Promise<Page> {
-  const page = open(pageId, cardId ? { cardId } : {})
+  const page = render(pageId, cardId ? { cardId } : {})
   await waitFor('the visitors to load', () => page.data.status !== 'loading')
   expect(page.data.status).toBe('ready')
   return page
@@ -60,7 +61,7 @@ test('visitors and the chart: recorded visitors (one with their card), anonymous
   const sharer = `${openid}-sharer`
   const plain = `${openid}-plain`
   const noConsent = `${openid}-no-consent`
-  const sharerCard = await cardOwner(backend.cloud, sharer, { input: { ...SAMPLE, name: '附名片的人', title: '销售总监', company: '远方贸易' } })
+  const sharerCard = await cardOwner(backend.cloud, sharer, { input: { ...SAMPLE_CARD, name: '附名片的人', title: '销售总监', company: '远方贸易' } })
   await grantConsents(backend.cloud, sharer, ['personalization'])
   await callAs(backend.cloud, sharer, 'cards', 'updateVisitSettings', { shareCardOnVisit: true })
   await member(backend.cloud, plain, { personalization: true })
@@ -115,7 +116,7 @@ test('visitors and the chart: recorded visitors (one with their card), anonymous
 
 test('one card or all: the chart and list follow the chosen card', async () => {
   const first = await cardOwner(backend.cloud, openid)
-  const { card: second } = await callAs(backend.cloud, openid, 'cards', 'create', { ...SAMPLE, name: '第二张名片' })
+  const { card: second } = await callAs(backend.cloud, openid, 'cards', 'create', { ...SAMPLE_CARD, name: '第二张名片' })
   await visit(`${openid}-anon-1`, first.id)
   await visit(`${openid}-anon-2`, second.id)
   await visit(`${openid}-anon-3`, second.id)

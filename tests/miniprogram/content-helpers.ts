@@ -1,16 +1,13 @@
 /**
- * Shared by the activity-* and article-* page tests: driving a rendered page
- * (taps, typing, pickers), the calls a page made (read off the callFunction
- * stub), and activities and articles made straight through the backend.
+ * Shared by the activity-* and article-* page tests: opening a page with its
+ * query, the calls a page made (read off the callFunction stub), and
+ * activities and articles made straight through the backend.
  */
-import simulate from 'miniprogram-simulate'
 import type { ActivityDetail, PublishInput } from '../../shared/contract/activities'
 import type { MyArticleView } from '../../shared/contract/articles'
 import type { TestCloud } from '../../local/testing'
 import { callAs, type Backend } from './backend'
-import { waitFor } from './helpers'
-
-export type Page = ReturnType<typeof simulate.render>
+import { render, waitFor, type Page } from './helpers'
 
 /**
  * Opens a page as WeChat does: the query as properties (for the names that can
@@ -18,8 +15,7 @@ export type Page = ReturnType<typeof simulate.render>
  */
 export function openPage(pageId: string, query: Record<string, string> = {}): Page {
   const { id: _id, ...properties } = query
-  const page = simulate.render(pageId, properties)
-  page.attach(document.createElement('parent-wrapper'))
+  const page = render(pageId, properties)
   const instance = page.instance as { onLoad?: (query: Record<string, string>) => void }
   instance.onLoad?.(query)
   return page
@@ -29,30 +25,6 @@ export async function openLoaded(pageId: string, query: Record<string, string> =
   const page = openPage(pageId, query)
   await waitFor('the page to load', () => page.data.status !== 'loading')
   return page
-}
-
-/** Taps `selector` and waits until `settled` holds. */
-export async function tap(page: Page, selector: string, settled: () => boolean = () => true): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('tap')
-  await simulate.sleep(0)
-  await waitFor(`${selector} to finish`, settled)
-}
-
-export async function type(page: Page, selector: string, value: string): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('input', { detail: { value } })
-  await simulate.sleep(0)
-}
-
-/** A picker's or a switch's change. */
-export async function change(page: Page, selector: string, value: string | boolean): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('change', { detail: { value } })
-  await simulate.sleep(0)
 }
 
 /** The inputs the page sent to `fn.action`, in order. */
@@ -95,9 +67,4 @@ export async function publishActivity(
 export async function publishArticle(cloud: TestCloud, author: string, title: string, body = '第一段。\n\n第二段。'): Promise<MyArticleView> {
   const { article } = await callAs(cloud, author, 'articles', 'create', { title, body })
   return (await callAs(cloud, author, 'articles', 'publish', { id: article.id })).article
-}
-
-/** The texts of the elements matching `selector` inside `root`. */
-export function textsOf(page: Page, selector: string): string[] {
-  return page.querySelectorAll(selector).map((node) => (node.dom?.textContent ?? '').trim())
 }

@@ -10,7 +10,7 @@ import { ERROR_MESSAGES } from '../../shared/errors'
 import { NETWORK_ERROR_MESSAGE } from '../../miniprogram/api'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, makeAdmin, type Backend } from './backend'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { attrOf, change, fileSharingMocks, load, render, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -25,17 +25,7 @@ const EMPTY_LOG_TEXT = '暂无工作人员查看或处理过你的信息'
 let backend: Backend
 let openid = ''
 
-interface WriteFileOptions {
-  filePath: string
-  data: string
-  encoding?: string
-  success?: () => void
-  fail?: (error: { errMsg: string }) => void
-}
-
-const setClipboardData = jest.fn((options: { data: string; success?: () => void }) => options.success?.())
-const writeFile = jest.fn((options: WriteFileOptions) => options.success?.())
-const shareFileMessage = jest.fn((options: { filePath: string; fileName?: string; success?: () => void }) => options.success?.())
+const { setClipboardData, writeFile, shareFileMessage, install: installFileSharing } = fileSharingMocks()
 const navigateTo = jest.fn((_options: { url: string }) => undefined)
 const switchTab = jest.fn((_options: { url: string }) => undefined)
 
@@ -44,7 +34,8 @@ const pageId = load('packageAccount/pages/data/index')
 beforeAll(async () => {
   backend = await connectBackend()
   await makeAdmin(backend.cloud, ADMIN)
-  Object.assign(wx, { setClipboardData, shareFileMessage, getFileSystemManager: () => ({ writeFile }), navigateTo, switchTab })
+  installFileSharing()
+  Object.assign(wx, { navigateTo, switchTab })
 })
 
 afterAll(async () => {
@@ -61,28 +52,12 @@ beforeEach(async () => {
   for (const mock of [setClipboardData, writeFile, shareFileMessage, navigateTo, switchTab, backend.callFunction]) mock.mockClear()
 })
 
-type Page = ReturnType<typeof simulate.render>
-
-function openPage(): Page {
-  const page = simulate.render(pageId)
-  page.attach(document.createElement('parent-wrapper'))
-  return page
-}
-
 /** The page once its first load and the profile and identity cards have settled. */
 async function openReadyPage(): Promise<Page> {
-  const page = openPage()
+  const page = render(pageId)
   await waitFor('the page to load', () => page.data.status !== 'loading' && page.data.profileStatus !== 'loading' && page.data.identityStatus !== 'loading')
   expect(page.data.status).toBe('ready')
   return page
-}
-
-async function tap(page: Page, selector: string, settled: () => boolean): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('tap')
-  await simulate.sleep(0)
-  await waitFor(`${selector} to finish`, settled)
 }
 
 async function accountId(): Promise<string> {
@@ -101,16 +76,6 @@ async function exportThePageReceived(): Promise<ExportDocument> {
   const reply = (await backend.callFunction.mock.results[index]?.value) as { result: { ok: boolean; data: { document: ExportDocument } } }
   expect(reply.result.ok).toBe(true)
   return reply.result.data.document
-}
-
-async function pickField(page: Page, index: number): Promise<void> {
-  page.querySelector('#correction-field')?.dispatchEvent('change', { detail: { value: String(index) } })
-  await simulate.sleep(0)
-}
-
-async function typeNote(page: Page, value: string): Promise<void> {
-  page.querySelector('#correction-note')?.dispatchEvent('input', { detail: { value } })
-  await simulate.sleep(0)
 }
 
 test('before anything happened: no staff access, no requests, the unverified note, and the way to the other pages', async () => {
@@ -219,15 +184,15 @@ test('a correction request is checked, sent and listed; a second for the same fi
   // Checked before sending.
   await tap(page, '#correction-submit', () => page.querySelector('#correction-field-error') !== undefined)
   expect(textOf(page, '#correction-field-error')).toBe('请选择要更正的信息')
-  await pickField(page, 0)
+  await change(page, '#correction-field', '0')
   expect(textOf(page, '#correction-field-value')).toBe('真实姓名')
-  await typeNote(page, ' 错了 ')
+  await type(page, '#correction-note', ' 错了 ')
   expect(textOf(page, '#correction-counter')).toBe('2/300')
   await tap(page, '#correction-submit', () => page.querySelector('#correction-note-error') !== undefined)
   expect(textOf(page, '#correction-note-error')).toContain('至少5个字')
   expect((await callAs(backend.cloud, openid, 'account', 'corrections', {})).requests).toEqual([])
 
-  await typeNote(page, '名字中间的字应为“晓”，不是“小”')
+  await type(page, '#correction-note', '名字中间的字应为“晓”，不是“小”')
   await tap(page, '#correction-submit', () => page.querySelector('#correction-notice') !== undefined)
   const [sent] = (await callAs(backend.cloud, openid, 'account', 'corrections', {})).requests
   if (!sent) throw new Error('the request did not reach the backend')
@@ -239,7 +204,7 @@ test('a correction request is checked, sent and listed; a second for the same fi
   // The same field again: the page says it is waiting and does not send.
   expect(textOf(page, '#correction-pending')).toContain('「真实姓名」已有一条处理中的更正申请')
   expect(attrOf(page, '#correction-submit', 'disabled')).toBe('true')
-  await typeNote(page, '再说明一次名字的问题')
+  await type(page, '#correction-note', '再说明一次名字的问题')
   page.querySelector('#correction-submit')?.dispatchEvent('tap')
   await simulate.sleep(20)
   expect((await callAs(backend.cloud, openid, 'account', 'corrections', {})).requests).toHaveLength(1)
@@ -247,9 +212,9 @@ test('a correction request is checked, sent and listed; a second for the same fi
 
   // A request sent from elsewhere: the backend refuses the page's, the page says so and lists the waiting one.
   const { request: elsewhere } = await callAs(backend.cloud, openid, 'account', 'requestCorrection', { field: 'idNumber', note: '身份证号最后一位应为X' })
-  await pickField(page, 1)
+  await change(page, '#correction-field', '1')
   expect(page.querySelector('#correction-pending')).toBeUndefined()
-  await typeNote(page, '身份证号有一位数字记错了')
+  await type(page, '#correction-note', '身份证号有一位数字记错了')
   await tap(page, '#correction-submit', () => page.querySelector(`#correction-${elsewhere.id}`) !== undefined)
   expect(textOf(page, '#correction-message')).toBe(ERROR_MESSAGES.CORRECTION_PENDING)
   expect(textOf(page, '#correction-pending')).toContain('「身份证号」已有一条处理中的更正申请')
@@ -264,7 +229,7 @@ test('a correction request is checked, sent and listed; a second for the same fi
   expect(textOf(reopened, `#correction-status-${elsewhere.id}`)).toBe('未予更正')
   expect(textOf(reopened, `#correction-resolution-${elsewhere.id}`)).toContain('处理说明：照片模糊，无法核对号码')
   // Resolved, the field can be asked about again.
-  await pickField(reopened, 0)
+  await change(reopened, '#correction-field', '0')
   expect(reopened.querySelector('#correction-pending')).toBeUndefined()
   expect(attrOf(reopened, '#correction-submit', 'disabled')).toBe('false')
 })
@@ -305,7 +270,7 @@ test('the access log shows each staff look by role, action, Beijing time and rea
 
 test('when the first load fails the page shows the error state, and retry loads it', async () => {
   backend.setNetworkDown(true)
-  const page = openPage()
+  const page = render(pageId)
   await waitFor('the error state', () => page.data.status === 'error')
   expect(page.dom?.textContent).toContain(NETWORK_ERROR_MESSAGE)
 

@@ -45,6 +45,11 @@ export function textOf(root: Queryable, selector: string): string | null {
   return found?.dom ? (found.dom.textContent ?? '').trim() : null
 }
 
+/** The texts of the elements matching `selector` on the page. */
+export function textsOf(page: Page, selector: string): string[] {
+  return page.querySelectorAll(selector).map((node) => (node.dom?.textContent ?? '').trim())
+}
+
 interface Inspectable {
   querySelector(selector: string): { toJSON(): { attrs: Array<{ name: string; value: unknown }> } } | undefined
 }
@@ -58,4 +63,77 @@ export function attrOf(root: Inspectable, selector: string, name: string): strin
   const camel = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
   const attr = root.querySelector(selector)?.toJSON().attrs.find((a) => a.name === camel || a.name === name)
   return attr === undefined ? null : String(attr.value)
+}
+
+// ---- Driving a rendered page ------------------------------------------------------------
+
+export type Page = ReturnType<typeof simulate.render>
+
+/** Renders a registered page with `properties` (the query, for the names that can be properties) and attaches it. */
+export function render(pageId: string, properties?: Record<string, unknown>): Page {
+  const page = simulate.render(pageId, properties)
+  page.attach(document.createElement('parent-wrapper'))
+  return page
+}
+
+/** Taps `selector` and waits until `settled` holds. */
+export async function tap(page: Page, selector: string, settled: () => boolean = () => true, what = `${selector} to finish`): Promise<void> {
+  const target = page.querySelector(selector)
+  if (!target) throw new Error(`${selector} is not on the page`)
+  target.dispatchEvent('tap')
+  await simulate.sleep(0)
+  await waitFor(what, settled)
+}
+
+/** Types into an input or textarea (the `input` event with its value). */
+export async function type(page: Page, selector: string, value: string): Promise<void> {
+  const target = page.querySelector(selector)
+  if (!target) throw new Error(`${selector} is not on the page`)
+  target.dispatchEvent('input', { detail: { value } })
+  await simulate.sleep(0)
+}
+
+/** A picker's or a switch's change. */
+export async function change(page: Page, selector: string, value: string | boolean): Promise<void> {
+  const target = page.querySelector(selector)
+  if (!target) throw new Error(`${selector} is not on the page`)
+  target.dispatchEvent('change', { detail: { value } })
+  await simulate.sleep(0)
+}
+
+// ---- wx APIs the tests answer ---------------------------------------------------------
+
+export interface ModalAnswer {
+  confirm: boolean
+  cancel: boolean
+  errMsg: string
+}
+
+/** A modal answer as wx.showModal resolves it. */
+export function modalAnswer(confirm: boolean): ModalAnswer {
+  return { confirm, cancel: !confirm, errMsg: 'showModal:ok' }
+}
+
+export interface WriteFileOptions {
+  filePath: string
+  data: string
+  encoding?: string
+  success?: () => void
+  fail?: (error: { errMsg: string }) => void
+}
+
+/**
+ * The clipboard, file writing and wx.shareFileMessage as mocks that succeed;
+ * `install()` puts them on wx (in beforeAll).
+ */
+export function fileSharingMocks() {
+  const setClipboardData = jest.fn((options: { data: string; success?: () => void; fail?: () => void }) => options.success?.())
+  const writeFile = jest.fn((options: WriteFileOptions) => options.success?.())
+  const shareFileMessage = jest.fn((options: { filePath: string; fileName?: string; success?: () => void; fail?: (error: { errMsg: string }) => void }) =>
+    options.success?.(),
+  )
+  const install = (): void => {
+    Object.assign(wx, { setClipboardData, shareFileMessage, getFileSystemManager: () => ({ writeFile }) })
+  }
+  return { setClipboardData, writeFile, shareFileMessage, install }
 }

@@ -321,20 +321,61 @@ test('in development a picked avatar is not stored as a temporary path', async (
   expect((await profileFromBackend()).avatarUrl).toBeNull()
 })
 
-test('a picked avatar is uploaded to cloud storage and its fileID stored', async () => {
-  await registered()
-  const page = await openReadyPage()
-  const uploadFile = jest.fn(async (param: { cloudPath: string; filePath: string }) => ({
+/** Uploads as the cloud would, under the name the page chose; `rename` lets a test pick the sandbox's verdict. */
+function cloudUpload(rename: (cloudPath: string) => string = (cloudPath) => cloudPath) {
+  return jest.fn(async (param: { cloudPath: string; filePath: string }) => ({
     errMsg: 'cloud.uploadFile:ok',
-    fileID: `cloud://test-env.bucket/${param.cloudPath}`,
+    fileID: `cloud://test-env.bucket/${rename(param.cloudPath)}`,
     statusCode: 200,
   }))
+}
+
+/** The moderation function's sweep: delivers the sandbox's image verdicts, as WeChat's push would. */
+async function deliverImageVerdicts(): Promise<void> {
+  const reply = await backend.cloud.gateway.fireTimer('moderation', 'sweepMediaChecks')
+  if (!reply.ok) throw new Error(`sweepMediaChecks failed: ${reply.error.code}`)
+}
+
+test('a picked avatar is uploaded to cloud storage, shown to me as under review, and public once its image check passes', async () => {
+  await registered()
+  const page = await openReadyPage()
+  const uploadFile = cloudUpload()
   Object.assign(wx.cloud, { uploadFile })
 
   page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar.png' } })
-  await waitFor('the avatar to be saved', () => page.data.notice === '已保存')
+  await waitFor('the avatar to be submitted', () => page.data.notice !== '')
 
-  const stored = (await profileFromBackend()).avatarUrl
-  expect(stored).toMatch(/^cloud:\/\/test-env\.bucket\/avatars\/[0-9a-f]+\/\d+\.png$/)
-  expect(page.data.profile.avatarUrl).toBe(stored)
+  expect(textOf(page, '#notice')).toBe('已提交，新头像审核通过后生效')
+  expect(textOf(page, '#pending-avatar')).toContain('新头像审核中…')
+  const pending = page.data.pendingAvatarUrl
+  expect(pending).toMatch(/^cloud:\/\/test-env\.bucket\/avatars\/[0-9a-f]+\/\d+\.png$/)
+  expect(attrOf(page, '.pending-avatar__image', 'src')).toBe(pending)
+  // Others keep seeing no avatar until the check passes.
+  expect(page.data.profile.avatarUrl).toBe('')
+  expect((await profileFromBackend()).avatarUrl).toBeNull()
+
+  await deliverImageVerdicts()
+  const again = await openReadyPage()
+  expect(again.data.profile.avatarUrl).toBe(pending)
+  expect(attrOf(again, '.profile__avatar-image', 'src')).toBe(pending)
+  expect(again.querySelector('#pending-avatar')).toBeUndefined()
+  expect((await profileFromBackend()).avatarUrl).toBe(pending)
+})
+
+test('an avatar the image check finds risky is dropped: the old one stays and I am told in the inbox', async () => {
+  await registered()
+  const page = await openReadyPage()
+  Object.assign(wx.cloud, { uploadFile: cloudUpload((cloudPath) => cloudPath.replace(/\.png$/, '-沙箱违规图.png')) })
+
+  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar.png' } })
+  await waitFor('the avatar to be submitted', () => page.data.notice !== '')
+  expect(textOf(page, '#pending-avatar')).toContain('新头像审核中…')
+
+  await deliverImageVerdicts()
+  const again = await openReadyPage()
+  expect(again.querySelector('#pending-avatar')).toBeUndefined()
+  expect(again.data.profile.avatarUrl).toBe('')
+  expect((await profileFromBackend()).avatarUrl).toBeNull()
+  const notices = await inboxMessages(backend.cloud.store).find({ recipient: openid, type: 'moderationDecision' }, { limit: 10 })
+  expect(notices.map((m) => m.title)).toEqual(['新头像未通过审核'])
 })

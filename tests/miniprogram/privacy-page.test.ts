@@ -7,7 +7,7 @@ import simulate from 'miniprogram-simulate'
 import { PURPOSES, PURPOSE_IDS, PURPOSE_STATE_LABELS, type PurposeId } from '../../shared/consent'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, birthDateYearsAgo, callAs, connectBackend, type Backend } from './backend'
-import { load, textOf, waitFor } from './helpers'
+import { load, modalAnswer, render, tap, textOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -17,11 +17,7 @@ jest.mock('../../miniprogram/config', () => {
 let backend: Backend
 let openid = ''
 let confirmAnswer = true
-const showModal = jest.fn(async (_options: { title: string; content: string; confirmText?: string }) => ({
-  confirm: confirmAnswer,
-  cancel: !confirmAnswer,
-  errMsg: 'showModal:ok',
-}))
+const showModal = jest.fn(async (_options: { title: string; content: string; confirmText?: string }) => modalAnswer(confirmAnswer))
 const navigateTo = jest.fn((_options: { url: string }) => undefined)
 
 const pageId = load('pages/privacy/index')
@@ -46,22 +42,11 @@ beforeEach(async () => {
   confirmAnswer = true
 })
 
-type Page = ReturnType<typeof simulate.render>
-
 async function openPage(): Promise<Page> {
-  const page = simulate.render(pageId)
-  page.attach(document.createElement('parent-wrapper'))
+  const page = render(pageId)
   await waitFor('the settings to load', () => page.data.status !== 'loading')
   expect(page.data.status).toBe('ready')
   return page
-}
-
-async function tap(page: Page, selector: string, settled: () => boolean): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('tap')
-  await simulate.sleep(0)
-  await waitFor(`${selector} to finish`, settled)
 }
 
 async function stateOnServer(purpose: PurposeId): Promise<string> {

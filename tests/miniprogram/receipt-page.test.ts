@@ -8,7 +8,7 @@ import type { ConsentReceipt } from '../../shared/contract/consent'
 import { ERROR_MESSAGES } from '../../shared/errors'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { load, textOf, waitFor } from './helpers'
+import { fileSharingMocks, load, render, textOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -18,17 +18,7 @@ jest.mock('../../miniprogram/config', () => {
 const USER = 'receipt-user'
 let backend: Backend
 
-interface WriteFileOptions {
-  filePath: string
-  data: string
-  encoding?: string
-  success?: () => void
-  fail?: (error: { errMsg: string }) => void
-}
-
-const setClipboardData = jest.fn((options: { data: string; success?: () => void }) => options.success?.())
-const writeFile = jest.fn((options: WriteFileOptions) => options.success?.())
-const shareFileMessage = jest.fn((options: { filePath: string; fileName?: string; success?: () => void }) => options.success?.())
+const { setClipboardData, writeFile, shareFileMessage, install: installFileSharing } = fileSharingMocks()
 
 const pageId = load('pages/privacy/receipt')
 
@@ -36,7 +26,7 @@ beforeAll(async () => {
   backend = await connectBackend()
   await acceptCurrentTerms(backend.cloud, USER)
   backend.signIn(USER)
-  Object.assign(wx, { setClipboardData, shareFileMessage, getFileSystemManager: () => ({ writeFile }) })
+  installFileSharing()
 })
 
 afterAll(async () => {
@@ -49,11 +39,8 @@ beforeEach(() => {
   shareFileMessage.mockClear()
 })
 
-type Page = ReturnType<typeof simulate.render>
-
 async function openPage(query: { recordId?: string; all?: string }): Promise<Page> {
-  const page = simulate.render(pageId, query)
-  page.attach(document.createElement('parent-wrapper'))
+  const page = render(pageId, query)
   await waitFor('the receipt to load', () => page.data.status !== 'loading')
   return page
 }

@@ -11,7 +11,7 @@ import type { ImpersonationReportDoc } from '../../cloudfunctions/_core/identity
 import { ID_NUMBER_PROBLEMS, checkCharacter } from '../../shared/rules/id-number'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { attrOf, load, textOf, waitFor } from './helpers'
+import { attrOf, load, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -81,28 +81,12 @@ async function verifiedAs(user: string, name: string, idNumber: string): Promise
   expect(result.outcome).toBe('passed')
 }
 
-type Page = ReturnType<typeof simulate.render>
-
 async function openPage(query: Record<string, string> = {}, prepare?: (page: Page) => void): Promise<Page> {
   const page = simulate.render(pageId, query)
   prepare?.(page)
   page.attach(document.createElement('parent-wrapper'))
   await waitFor('the page to load', () => page.data.status !== 'loading')
   return page
-}
-
-async function type(page: Page, selector: string, value: string): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('input', { detail: { value } })
-  await simulate.sleep(0)
-}
-
-async function tap(page: Page, selector: string): Promise<void> {
-  const target = page.querySelector(selector)
-  if (!target) throw new Error(`${selector} is not on the page`)
-  target.dispatchEvent('tap')
-  await simulate.sleep(0)
 }
 
 function identityCalls(action: string): number {

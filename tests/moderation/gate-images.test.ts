@@ -236,3 +236,152 @@ describe("WeChat's verdict push", () => {
     expect(await cardModeration(id)).toMatchObject({ state: 'pendingReview' })
   })
 })
+
+describe('unchanged images of an edit are not checked again', () => {
+  const COVER = 'cloud://env-1.6c65/cards/cover-kept.png'
+  const OTHER = 'cloud://env-1.6c65/cards/cover-new.png'
+
+  it("carries over a pass for the same file on the same target: published at once, nothing sent, the pass recorded for the next edit", async () => {
+    const id = 'card-reuse'
+    const first = await publishCard({ name: '王小明' }, [COVER], { id })
+    await sweep()
+    expect(await cardModeration(id)).toMatchObject({ state: 'published', decisionId: first.moderation.decisionId })
+    const [passed] = await checksOf(first.moderation.decisionId)
+
+    wechat = countingOpenApi(cloud.openApi)
+    cloud.clock.advance(1000)
+    const second = await publishCard({ name: '王小明', intro: '改了简介' }, [COVER], { id })
+    expect(second.moderation).toMatchObject({ state: 'published', reasons: [] })
+    expect(wechat.calls.mediaCheckAsync).toEqual([])
+    expect(await decisionOf(cloud, second.moderation.decisionId)).toMatchObject({
+      state: 'published',
+      images: { total: 1, pending: 0, passed: 1, review: 0, risky: 0 },
+      settledAt: cloud.clock.now(),
+    })
+    expect(await checksOf(second.moderation.decisionId)).toEqual([
+      expect.objectContaining({ fileId: COVER, index: 0, status: 'pass', via: 'reuse', reusedFrom: passed?._id, label: 100, settledAt: cloud.clock.now() }),
+    ])
+
+    // The next edit finds the carried pass; a new image beside it is the only one sent.
+    cloud.clock.advance(1000)
+    const third = await publishCard({ name: '王小明', intro: '又改了简介' }, [OTHER, COVER], { id })
+    expect(third.moderation.state).toBe('pendingImages')
+    expect(wechat.calls.mediaCheckAsync.map((c) => c.mediaUrl)).toEqual([`${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent(OTHER)}`])
+    expect(await decisionOf(cloud, third.moderation.decisionId)).toMatchObject({ images: { total: 2, pending: 1, passed: 1 } })
+    expect((await checksOf(third.moderation.decisionId)).map((c) => [c.index, c.fileId, c.via])).toEqual([
+      [0, OTHER, null],
+      [1, COVER, 'reuse'],
+    ])
+    await sweep()
+    expect(await cardModeration(id)).toMatchObject({ state: 'published', decisionId: third.moderation.decisionId })
+  })
+
+  it('keeps the text check and a hold for review: only the image verdict carries over', async () => {
+    const id = 'card-reuse-text'
+    await publishCard({ name: '王小明' }, [COVER], { id })
+    await sweep()
+    wechat = countingOpenApi(cloud.openApi)
+    cloud.clock.advance(1000)
+    const held = await publishCard({ name: '王小明', intro: '沙箱待审' }, [COVER], { id })
+    expect(held.moderation).toMatchObject({ state: 'pendingReview', reasons: ['可能含有「其他」类内容，需人工复审'] })
+    expect(wechat.calls.mediaCheckAsync).toEqual([])
+    expect(wechat.calls.msgSecCheck.length).toBeGreaterThan(0)
+  })
+
+  it('sends the image again when its verdict in the current decision is still pending', async () => {
+    const id = 'card-reuse-pending'
+    await publishCard({ name: '王小明' }, [COVER], { id })
+    cloud.clock.advance(1000)
+    await publishCard({ name: '王小明', intro: '等不及了' }, [COVER], { id })
+    expect(wechat.calls.mediaCheckAsync).toHaveLength(2)
+    await sweep()
+  })
+
+  it('sends the image again when it needed review, or when its pass belongs to another target', async () => {
+    const reviewed = 'card-reuse-review'
+    await publishCard({ name: '王小明' }, [REVIEW], { id: reviewed })
+    await sweep()
+    wechat = countingOpenApi(cloud.openApi)
+    cloud.clock.advance(1000)
+    await publishCard({ name: '王小明', intro: '再试一次' }, [REVIEW], { id: reviewed })
+    expect(wechat.calls.mediaCheckAsync).toHaveLength(1)
+
+    const shared = 'cloud://env-1.6c65/cards/shared.png'
+    await publishCard({ name: '王小明' }, [shared], { id: 'card-reuse-a' })
+    await sweep()
+    wechat = countingOpenApi(cloud.openApi)
+    const other = await publishCard({ name: '王小明' }, [shared], { id: 'card-reuse-b' })
+    expect(other.moderation.state).toBe('pendingImages')
+    expect(wechat.calls.mediaCheckAsync).toHaveLength(1)
+    await sweep()
+  })
+
+  it('only looks at the decision the target shows now: a pass of an earlier version does not carry over', async () => {
+    const id = 'card-reuse-older'
+    await publishCard({ name: '王小明' }, [COVER], { id })
+    await sweep()
+    cloud.clock.advance(1000)
+    await publishCard({ name: '王小明' }, [OTHER], { id })
+    await sweep()
+    wechat = countingOpenApi(cloud.openApi)
+    cloud.clock.advance(1000)
+    const back = await publishCard({ name: '王小明' }, [COVER], { id })
+    expect(back.moderation.state).toBe('pendingImages')
+    expect(wechat.calls.mediaCheckAsync.map((c) => c.mediaUrl)).toEqual([`${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent(COVER)}`])
+    await sweep()
+  })
+
+  it("does not carry over another kind's or another author's pass on the same target id", async () => {
+    const id = 'card-reuse-kind'
+    await publishCard({ name: '王小明' }, [COVER], { id })
+    await sweep()
+    // The same id as an activity's: the activity has its own decisions.
+    const ctx = await handlerContext(cloud, AUTHOR, wechat.api)
+    wechat = countingOpenApi(cloud.openApi)
+    const activity = await moderate({ ...ctx, openApi: wechat.api }, { kind: 'activity', targetId: id, texts: { title: '活动' }, images: [COVER] })
+    expect(activity.state).toBe('pendingImages')
+    expect(wechat.calls.mediaCheckAsync).toHaveLength(1)
+
+    const someoneElse = 'img-other-author'
+    await acceptCurrentTerms(cloud, someoneElse)
+    const theirs = await moderate(await handlerContext(cloud, someoneElse, wechat.api), { kind: 'card', targetId: id, texts: { name: '冒名' }, images: [COVER] })
+    expect(theirs.state).toBe('pendingImages')
+    expect(wechat.calls.mediaCheckAsync).toHaveLength(2)
+    await sweep()
+  })
+
+  it('always checks an https image afresh: what its URL serves may have changed', async () => {
+    const url = 'https://thirdwx.qlogo.cn/mmopen/reuse/132'
+    const ctx = await handlerContext(cloud, AUTHOR, wechat.api)
+    const target = await cloud.store.collection<LooseDoc>('accounts').findOne({ openid: AUTHOR })
+    const accountId = target?._id ?? ''
+    const first = await moderate(ctx, { kind: 'avatar', targetId: accountId, texts: {}, images: [url] })
+    await cloud.store.collection<LooseDoc>('accounts').update(accountId, { avatarModeration: first, pendingAvatarUrl: url })
+    await sweep()
+    expect((await cloud.store.collection<LooseDoc>('accounts').byId(accountId))?.avatarUrl).toBe(url)
+    wechat = countingOpenApi(cloud.openApi)
+    await moderate({ ...ctx, openApi: wechat.api }, { kind: 'avatar', targetId: accountId, texts: {}, images: [url] })
+    // Sent as it is: WeChat downloads an https image itself.
+    expect(wechat.calls.mediaCheckAsync).toEqual([{ openid: AUTHOR, scene: 1, mediaType: 2, mediaUrl: url }])
+    await sweep()
+  })
+})
+
+describe('a verdict that comes before the domain stored its decision', () => {
+  it('waits while the target still shows an earlier decision, and is written once the domain catches up', async () => {
+    const id = 'card-behind'
+    const first = await publishCard({ name: '王小明' }, [], { id })
+    expect(first.moderation.state).toBe('published')
+    cloud.clock.advance(1000)
+    // The edit's decision exists, its verdict arrives, the edit is not stored yet.
+    const second = await publishCard({ name: '王小明' }, [OK], { id, store: false })
+    await sweep()
+    expect(await decisionOf(cloud, second.moderation.decisionId)).toMatchObject({ state: 'published', targetSyncedAt: null })
+    expect(await cardModeration(id)).toEqual(first.moderation)
+    await cards().update(id, { moderation: second.moderation })
+    cloud.clock.advance(60_000)
+    await sweep()
+    expect(await cardModeration(id)).toMatchObject({ state: 'published', decisionId: second.moderation.decisionId })
+    expect(await decisionOf(cloud, second.moderation.decisionId)).toMatchObject({ targetSyncedAt: cloud.clock.now() })
+  })
+})

@@ -4,7 +4,7 @@
  * a run (a retried cancel, an erasure finished by its next run) never sends
  * the same notice twice.
  */
-import { ACTIVITY_DETAIL_PAGE } from '../../../shared/contract/activities'
+import { ACTIVITY_DETAIL_PAGE } from '../../../shared/activities'
 import { beijingDateTime } from '../clock'
 import type { Context } from '../context'
 import { notifyMissing } from '../inbox'

@@ -9,7 +9,7 @@
  * `pending` from its insertion until its seat is claimed, then `held`; only
  * held sign-ups count anywhere (lists, attendee list, "signed up").
  */
-import type { ActivityPhase } from '../../../shared/contract/activities'
+import type { ActivityPhase } from '../../../shared/activities'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
 import { fail } from '../errors'
@@ -28,6 +28,13 @@ export interface ActivityDoc extends Doc {
   capacity: number
   /** Seats held by sign-ups; never above `capacity` (conditional increments only). */
   taken: number
+  /**
+   * The start of the last run that changed `taken` or the held sign-ups (a
+   * claim, a release, a cancellation about to remove its sign-up). Absent on
+   * activities whose seats never changed since it was introduced. `repairSeats`
+   * recounts only once this is SEATS_QUIET_MS old (seats.ts).
+   */
+  seatsChangedAt?: Date
   coverImage: string | null
   status: ActivityStatus
   cancelledAt: Date | null

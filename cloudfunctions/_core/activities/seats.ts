@@ -17,15 +17,36 @@
  * steps, what remains errs on the safe side: a pending document (ignored by
  * readers, replaced by the person's next attempt once stale) or a seat counted
  * without a sign-up (one seat fewer, never one too many).
+ *
+ * The `repairSeats` timer gives such seats back and removes stale pending
+ * documents. Without transactions, recounting `taken` from the held sign-ups
+ * is safe only when no run that changes seats can still be under way: every
+ * claim and release stamps the activity's `seatsChangedAt` with its run's
+ * start, and a cancellation stamps it before removing its sign-up. A recount
+ * waits until the stamp is SEATS_QUIET_MS old — twice the longest a function
+ * may run, so every run that stamped or was overtaken by the last stamp has
+ * ended — and writes on the condition that `taken` and the stamp are still
+ * what it read: any claim or release in between (each stamps anew) makes it
+ * write nothing, and the next run looks again.
  */
 import type { Context } from '../context'
 import { fail, isDuplicateKey } from '../errors'
+import { walk } from '../paging'
 import { activitiesOf, signUpsOf, type ActivityDoc, type SignUpDoc } from './records'
 
 /** A pending sign-up older than this was left by an attempt that died; the person's next attempt replaces it. */
 export const STALE_PENDING_MS = 2 * 60 * 1000
 /** Claims retried after the capacity changed under us; bounded, since only edits change the capacity. */
 const CLAIM_ATTEMPTS = 5
+/**
+ * How long an activity's seats must have been left alone before they are
+ * recounted: at least twice the longest run of a function (CloudBase stops a
+ * run at its timeout, at most 900 s), since a run stamps its start time and the
+ * last stamp written may be of a run older than another that is still going.
+ */
+export const SEATS_QUIET_MS = 40 * 60 * 1000
+/** Activities whose seats went quiet this recently are recounted once more (three runs of the 10-minute timer). */
+export const RECOUNT_WINDOW_MS = 30 * 60 * 1000
 
 /** Why someone cannot sign up now, or null. */
 export function signUpRefusal(a: ActivityDoc, now: Date): { code: 'SIGNUP_CLOSED' | 'ACTIVITY_FULL'; message: string } | null {
@@ -49,7 +70,7 @@ async function claimSeat(ctx: Context, read: ActivityDoc): Promise<boolean> {
     refuseIfClosed(current, ctx.now)
     const claimed = await activitiesOf(ctx.db).updateWhere(
       { _id: current._id, status: 'scheduled', capacity: current.capacity, taken: _.lt(current.capacity) },
-      { taken: _.inc(1) },
+      { taken: _.inc(1), seatsChangedAt: ctx.now },
     )
     if (claimed === 1) return true
     // Full, cancelled or resized meanwhile: look again and say which.
@@ -61,7 +82,7 @@ async function claimSeat(ctx: Context, read: ActivityDoc): Promise<boolean> {
 }
 
 export async function releaseSeat(ctx: Context, activityId: string): Promise<void> {
-  await activitiesOf(ctx.db).updateWhere({ _id: activityId, taken: ctx.db.cmd.gt(0) }, { taken: ctx.db.cmd.inc(-1) })
+  await activitiesOf(ctx.db).updateWhere({ _id: activityId, taken: ctx.db.cmd.gt(0) }, { taken: ctx.db.cmd.inc(-1), seatsChangedAt: ctx.now })
 }
 
 /** Inserts the pending sign-up; a person's second attempt is refused here, before any seat is touched. */
@@ -126,8 +147,89 @@ async function compensate(ctx: Context, activityId: string, signUpId: string, cl
  * Returns false when there was no held sign-up.
  */
 export async function giveUpSeat(ctx: Context, activityId: string, openid: string): Promise<boolean> {
+  // Stamped before the sign-up goes: a recount never sees it gone while its seat is still counted.
+  await activitiesOf(ctx.db).update(activityId, { seatsChangedAt: ctx.now })
   const removed = await signUpsOf(ctx.db).removeWhere({ activityId, openid, seat: 'held' })
   if (removed === 0) return false
   await releaseSeat(ctx, activityId)
   return true
+}
+
+export type RecountOutcome = 'recounted' | 'unchanged' | 'busy' | 'raced'
+
+/**
+ * Sets `taken` to the held sign-ups of the activity as `seen` (read before
+ * counting), when its seats have been quiet long enough and nothing changed
+ * them since it was read. An activity never stamped (stored before stamps
+ * existed) is stamped now and recounted once that stamp is quiet.
+ */
+export async function recountSeats(ctx: Context, seen: ActivityDoc): Promise<RecountOutcome> {
+  const _ = ctx.db.cmd
+  const activities = activitiesOf(ctx.db)
+  if (!seen.seatsChangedAt) {
+    await activities.updateWhere({ _id: seen._id, seatsChangedAt: _.exists(false) }, { seatsChangedAt: ctx.now })
+    return 'busy'
+  }
+  if (ctx.now.getTime() - seen.seatsChangedAt.getTime() < SEATS_QUIET_MS) return 'busy'
+  const held = await signUpsOf(ctx.db).count({ activityId: seen._id, seat: 'held' })
+  if (held === seen.taken) return 'unchanged'
+  if (held > seen.taken) ctx.log.error('more held sign-ups than seats counted', { requestId: ctx.requestId, activityId: seen._id, held, taken: seen.taken })
+  const written = await activities.updateWhere({ _id: seen._id, taken: seen.taken, seatsChangedAt: seen.seatsChangedAt }, { taken: held })
+  if (written !== 1) return 'raced'
+  ctx.log.info('seats recounted', { requestId: ctx.requestId, activityId: seen._id, from: seen.taken, to: held })
+  return 'recounted'
+}
+
+export interface RepairReport {
+  /** Activities whose `taken` was corrected. */
+  recounted: number
+  /** Stale pending sign-ups removed. */
+  removed: number
+  /** Activities left for a later run (seats changed too recently, or while recounting). */
+  deferred: number
+}
+
+/**
+ * The activities function's `repairSeats` timer (every 10 minutes): activities
+ * with pending sign-ups older than STALE_PENDING_MS (a run died between its
+ * steps), and activities still ahead whose seats went quiet within the last
+ * RECOUNT_WINDOW_MS (a cancellation may have died between removing its
+ * sign-up and releasing the seat), are recounted; then the stale pending
+ * sign-ups are removed — only after a recount, so that an activity whose
+ * seats are busy is found again by the next run.
+ */
+export async function repairSeats(ctx: Context): Promise<RepairReport> {
+  const _ = ctx.db.cmd
+  const report: RepairReport = { recounted: 0, removed: 0, deferred: 0 }
+  const onError = (doc: { _id: string }, error: unknown): void =>
+    ctx.log.error('repairSeats step failed', { requestId: ctx.requestId, id: doc._id, error: String(error) })
+  const stale = new Date(ctx.now.getTime() - STALE_PENDING_MS)
+  const withStale = new Set<string>()
+  await walk(ctx.db, signUpsOf(ctx.db), { seat: 'pending', createdAt: _.lt(stale) }, 'createdAt', async (signUp) => void withStale.add(signUp.activityId), { onError })
+
+  const recount = async (activity: ActivityDoc): Promise<boolean> => {
+    const outcome = await recountSeats(ctx, activity)
+    if (outcome === 'recounted') report.recounted++
+    if (outcome === 'busy' || outcome === 'raced') report.deferred++
+    return outcome === 'recounted' || outcome === 'unchanged'
+  }
+
+  for (const activityId of withStale) {
+    try {
+      const activity = await activitiesOf(ctx.db).byId(activityId)
+      // Sign-ups of an activity that is gone hold no seat anywhere.
+      if (activity && !(await recount(activity))) continue
+      report.removed += await signUpsOf(ctx.db).removeWhere({ activityId, seat: 'pending', createdAt: _.lt(stale) })
+    } catch (error) {
+      onError({ _id: activityId }, error)
+    }
+  }
+
+  const quietSince = new Date(ctx.now.getTime() - SEATS_QUIET_MS)
+  const window = { seatsChangedAt: _.and(_.gte(new Date(quietSince.getTime() - RECOUNT_WINDOW_MS)), _.lt(quietSince)), startAt: _.gt(ctx.now) }
+  await walk(ctx.db, activitiesOf(ctx.db), window, 'seatsChangedAt', async (activity) => {
+    if (!withStale.has(activity._id)) await recount(activity)
+  }, { onError })
+  ctx.log.info('repairSeats done', { requestId: ctx.requestId, ...report })
+  return report
 }

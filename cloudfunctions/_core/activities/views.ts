@@ -1,5 +1,6 @@
 /** How activities look to the people who read them: the organizer, visitors, attendees. */
-import { ACTIVITY_PHASE_LABELS, type ActivityDetail, type ActivitySummary } from '../../../shared/contract/activities'
+import { ACTIVITY_PHASE_LABELS } from '../../../shared/activities'
+import type { ActivityDetail, ActivitySummary } from '../../../shared/contract/activities'
 import { accounts, type AccountDoc } from '../accounts'
 import type { Context } from '../context'
 import { fail } from '../errors'

@@ -20,7 +20,7 @@
  * `purgeReads`). So counting needs no consent: no reading history exists.
  */
 import { randomBytes } from 'node:crypto'
-import type { ArticleStatus } from '../../../shared/contract/articles'
+import type { ArticleStatus } from '../../../shared/articles'
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
 import type { Collection, Doc, Store } from '../db'

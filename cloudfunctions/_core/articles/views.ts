@@ -1,12 +1,6 @@
 /** Article documents as the contract shows them, and their authors. */
-import {
-  ARTICLE_EXCERPT_LENGTH,
-  paragraphsOf,
-  type ArticleAuthorView,
-  type ArticleDetailView,
-  type ArticleSummaryView,
-  type MyArticleView,
-} from '../../../shared/contract/articles'
+import { ARTICLE_EXCERPT_LENGTH, paragraphsOf } from '../../../shared/articles'
+import type { ArticleAuthorView, ArticleDetailView, ArticleSummaryView, MyArticleView } from '../../../shared/contract/articles'
 import type { AccountDoc } from '../accounts'
 import { viewOfModeration } from '../moderation/gate'
 import type { ArticleDoc, ArticleListDoc } from './records'

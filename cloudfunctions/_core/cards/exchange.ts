@@ -104,21 +104,21 @@ export async function requestExchange(ctx: AccountContext, myCardId: string, the
   if (!shownTheirs || shownTheirs.hidden !== null) fail('CARD_HIDDEN')
 
   const id = exchangeIdOf(myCardId, theirCardId)
+  /** A request from me, new or in place of an earlier declined, withdrawn or ended one. */
+  const request: Omit<ExchangeDoc, '_id' | 'updatedAt'> = {
+    fromOpenid: ctx.openid,
+    fromCardId: myCardId,
+    toOpenid: theirs.ownerOpenid,
+    toCardId: theirCardId,
+    status: 'pending',
+    message,
+    createdAt: ctx.now,
+    decidedAt: null,
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await exchanges(ctx.db).byId(id)
     if (!existing) {
-      const doc: ExchangeDoc = {
-        _id: id,
-        fromOpenid: ctx.openid,
-        fromCardId: myCardId,
-        toOpenid: theirs.ownerOpenid,
-        toCardId: theirCardId,
-        status: 'pending',
-        message,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-        decidedAt: null,
-      }
+      const doc: ExchangeDoc = { _id: id, ...request, updatedAt: ctx.now }
       try {
         await exchanges(ctx.db).add(doc)
         await tellAddressee(ctx, doc, mine)
@@ -137,16 +137,7 @@ export async function requestExchange(ctx: AccountContext, myCardId: string, the
       return viewOf(ctx, accepted)
     }
     // Declined, withdrawn or ended before: a new request from me.
-    const renewed = await move(ctx, existing, existing.status, {
-      fromOpenid: ctx.openid,
-      fromCardId: myCardId,
-      toOpenid: theirs.ownerOpenid,
-      toCardId: theirCardId,
-      status: 'pending',
-      message,
-      createdAt: ctx.now,
-      decidedAt: null,
-    })
+    const renewed = await move(ctx, existing, existing.status, request)
     await tellAddressee(ctx, renewed, mine)
     return viewOf(ctx, renewed)
   }

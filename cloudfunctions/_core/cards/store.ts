@@ -4,7 +4,7 @@
  * exchanges have two parties, `fromOpenid` and `toOpenid`.
  */
 import { randomBytes } from 'node:crypto'
-import { CARD_CODE_ALPHABET, CARD_CODE_LENGTH, type ExchangeStatus, type FieldVisibility, type VisibilityField } from '../../../shared/cards'
+import { CARD_CODE_ALPHABET, CARD_CODE_LENGTH, type CardTexts, type ExchangeStatus, type FieldVisibility, type VisibilityField } from '../../../shared/cards'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
 import type { ContentModeration } from '../moderation/gate'
@@ -14,7 +14,7 @@ export interface CardLinkDoc {
   url: string
 }
 
-export interface CardDoc extends Doc {
+export interface CardDoc extends Doc, CardTexts {
   ownerOpenid: string
   /**
    * One of the owner's CARD_LIMIT slots, `${ownerOpenid}:${slot}` under a unique
@@ -29,14 +29,6 @@ export interface CardDoc extends Doc {
    * index works as a plain unique index in the cloud too).
    */
   defaultKey: string
-  name: string
-  title: string
-  company: string
-  phone: string
-  email: string
-  wechatId: string
-  address: string
-  intro: string
   avatarUrl: string | null
   links: CardLinkDoc[]
   visibility: Record<VisibilityField, FieldVisibility>

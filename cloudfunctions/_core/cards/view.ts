@@ -6,9 +6,12 @@
  */
 import {
   CARD_HIDDEN_REASON_LABELS,
+  cardTextsOf,
   DEFAULT_VISIBILITY,
-  VISIBILITY_FIELDS,
+  exchangeOnlyFields,
+  shownTo,
   type CardHiddenReason,
+  type CardViewer,
   type FieldVisibility,
   type VisibilityField,
 } from '../../../shared/cards'
@@ -25,10 +28,9 @@ import { cards, type CardDoc } from './store'
 /** How the viewer stands to the card. */
 export type Relation = 'owner' | 'exchanged' | 'member' | 'visitor'
 
-function sees(visibility: FieldVisibility, relation: Relation): boolean {
-  if (relation === 'owner') return true
-  if (visibility === 'public') return true
-  return visibility === 'exchanged' && relation === 'exchanged'
+/** Members and visitors are the public of shared/cards.ts's visibility rules. */
+function viewerOf(relation: Relation): CardViewer {
+  return relation === 'owner' || relation === 'exchanged' ? relation : 'public'
 }
 
 function filled(card: CardDoc, field: VisibilityField): boolean {
@@ -50,15 +52,16 @@ function textOf(card: CardDoc, field: Exclude<VisibilityField, 'links' | 'avatar
 /** The card as a viewer of `relation` sees it: what they may not see is null ([] for links). */
 export function faceOf(card: CardDoc, relation: Relation, verified: boolean): CardFace {
   const visibility = visibilityOf(card)
+  const viewer = viewerOf(relation)
   const show = (field: Exclude<VisibilityField, 'links' | 'avatarUrl'>): string | null => {
     const value = textOf(card, field)
-    return value.length > 0 && sees(visibility[field], relation) ? value : null
+    return value.length > 0 && shownTo(visibility[field], viewer) ? value : null
   }
   return {
     id: card._id,
     name: card.name,
     verified,
-    avatarUrl: card.avatarUrl && sees(visibility.avatarUrl, relation) ? card.avatarUrl : null,
+    avatarUrl: card.avatarUrl && shownTo(visibility.avatarUrl, viewer) ? card.avatarUrl : null,
     title: show('title'),
     company: show('company'),
     phone: show('phone'),
@@ -66,11 +69,8 @@ export function faceOf(card: CardDoc, relation: Relation, verified: boolean): Ca
     wechatId: show('wechatId'),
     address: show('address'),
     intro: show('intro'),
-    links: sees(visibility.links, relation) ? (card.links ?? []).map(({ label, url }) => ({ label, url })) : [],
-    exchangeOnly:
-      relation === 'owner' || relation === 'exchanged'
-        ? []
-        : VISIBILITY_FIELDS.filter((field) => visibility[field] === 'exchanged' && filled(card, field)),
+    links: shownTo(visibility.links, viewer) ? (card.links ?? []).map(({ label, url }) => ({ label, url })) : [],
+    exchangeOnly: exchangeOnlyFields(visibility, viewer, (field) => filled(card, field)),
   }
 }
 
@@ -162,14 +162,7 @@ export function ownViewOf(card: CardDoc, verified: boolean, hidden: CardHiddenRe
   return {
     id: card._id,
     isDefault: card.isDefault,
-    name: card.name,
-    title: card.title,
-    company: card.company,
-    phone: card.phone,
-    email: card.email,
-    wechatId: card.wechatId,
-    address: card.address,
-    intro: card.intro,
+    ...cardTextsOf(card),
     avatarUrl: card.avatarUrl,
     links: card.links.map(({ label, url }) => ({ label, url })),
     visibility: visibilityOf(card),

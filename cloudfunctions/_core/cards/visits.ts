@@ -8,6 +8,10 @@
  * (consent/effects.ts). Owners see recorded visitors with nickname and avatar,
  * and the visitor's default card only when the visitor chose to share it
  * (`card_settings.shareCardOnVisit`, off by default).
+ *
+ * Kept no longer than needed (the cards function's daily `purgeVisits` timer):
+ * named visit records for VISIT_RETENTION_DAYS Beijing days, the daily counts
+ * for the STATS_DAYS the chart shows.
  */
 import type { VisitorView } from '../../../shared/contract/cards'
 import { accounts, type AccountDoc } from '../accounts'
@@ -19,6 +23,8 @@ import { beijingDay, cards, cardSettings, visitCountIdOf, visitCounts, visits, t
 import { consentGranted, displayOf, summaryOf, type Relation } from './view'
 
 export const STATS_DAYS = 30
+/** Beijing days (today included) a named visit record is kept; the owner's visitor list goes back this far. */
+export const VISIT_RETENTION_DAYS = 180
 
 export const VISIT_NOTICES = {
   own: '这是你自己的名片，查看不会计入访问。',
@@ -173,4 +179,17 @@ export async function saveSettings(ctx: AccountContext, shareCardOnVisit: boolea
     if (!isDuplicateKey(error)) throw error
     await store.updateWhere({ ownerOpenid: ctx.openid }, { shareCardOnVisit, updatedAt: ctx.now })
   }
+}
+
+/** The `purgeVisits` timer: named visits older than VISIT_RETENTION_DAYS, daily counts older than the chart's STATS_DAYS. */
+export async function purgeVisits(ctx: Context): Promise<{ visits: number; counts: number }> {
+  const _ = ctx.db.cmd
+  const [keepVisitsFrom] = lastDays(ctx.now, VISIT_RETENTION_DAYS)
+  const [keepCountsFrom] = lastDays(ctx.now, STATS_DAYS)
+  const removed = {
+    visits: keepVisitsFrom ? await visits(ctx.db).removeWhere({ day: _.lt(keepVisitsFrom) }) : 0,
+    counts: keepCountsFrom ? await visitCounts(ctx.db).removeWhere({ day: _.lt(keepCountsFrom) }) : 0,
+  }
+  ctx.log.info('card visits purged', { requestId: ctx.requestId, ...removed })
+  return removed
 }

@@ -67,7 +67,7 @@ export function decisions(db: Store) {
 }
 
 /** msgSecCheck / mediaCheckAsync scenes: 1 资料 (profile-like), 3 论坛 (posts). */
-export const SCENES: Record<ContentKind, SecurityScene> = { card: 1, nickname: 1, activity: 3, article: 3 }
+export const SCENES: Record<ContentKind, SecurityScene> = { card: 1, nickname: 1, avatar: 1, activity: 3, article: 3 }
 
 /** WeChat's labels (msgSecCheck and mediaCheckAsync v2) in words for authors. */
 const WECHAT_LABEL_NAMES: Record<number, string> = {

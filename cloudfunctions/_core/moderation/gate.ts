@@ -5,8 +5,10 @@
  *  2. WeChat's msgSecCheck v2 through the OpenApi port: the fields in one call
  *     when they fit (the usual case), each field on its own only to say which
  *     field WeChat objected to; a failed call holds the content for people;
- *  3. images (cloud:// file ids) to mediaCheckAsync v2, holding the content
- *     until the verdicts arrive (media.ts).
+ *  3. images (cloud:// file ids, or an avatar's https URL) to mediaCheckAsync
+ *     v2, holding the content until the verdicts arrive (media.ts); a cloud://
+ *     file that already passed for the same target in the decision it shows
+ *     now is not sent again — its pass carries over.
  * Every decision is stored with its reasons (`moderation_decisions`).
  *
  * Outcomes: refuse → nothing is stored but the decision, the call fails with
@@ -35,7 +37,7 @@ import {
   type ModerationDecisionDoc,
 } from './decisions'
 import { currentScanner } from './lexicon-store'
-import { submitImages } from './media'
+import { recordReusedPasses, reusablePasses, submitImages, type DecisionImage } from './media'
 
 export type { ContentModeration, DecisionSource, ModerationDecisionDoc } from './decisions'
 export { decisions, SCENES } from './decisions'
@@ -50,7 +52,7 @@ export interface ModerationRequest {
    * the point of a business card, not a leak.
    */
   texts: Record<string, string>
-  /** cloud:// file ids shown publicly. */
+  /** cloud:// file ids (or https image URLs, which are always checked afresh) shown publicly. */
   images?: readonly string[]
   /**
    * Hold for people whatever the checks say, with this reason for the author
@@ -129,8 +131,15 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
 
   const verdict = strictest(sources.map((s) => s.verdict))
   // Refused text is not stored, so its images are not checked.
-  const images = verdict === 'refuse' ? [] : [...new Set(request.images ?? [])]
-  const tally: ImageTally = { total: images.length, pending: images.length, passed: 0, review: 0, risky: 0 }
+  const images: DecisionImage[] = (verdict === 'refuse' ? [] : [...new Set(request.images ?? [])]).map((fileId, index) => ({ index, fileId }))
+  // Unchanged images of an edit keep the pass they have.
+  const passes = await reusablePasses(ctx, request.kind, request.targetId, images.map((i) => i.fileId))
+  const reused = images.flatMap((image) => {
+    const from = passes.get(image.fileId)
+    return from ? [{ ...image, from }] : []
+  })
+  const toSend = images.filter((image) => !passes.has(image.fileId))
+  const tally: ImageTally = { total: images.length, pending: toSend.length, passed: reused.length, review: 0, risky: 0 }
   const state = stateFromFindings({ verdict, images: tally })
   const doc: Omit<ModerationDecisionDoc, '_id'> = {
     kind: request.kind,
@@ -144,7 +153,7 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
     lexiconVersion: lexicon.version,
     createdAt: ctx.now,
     updatedAt: ctx.now,
-    settledAt: images.length > 0 ? null : ctx.now,
+    settledAt: toSend.length > 0 ? null : ctx.now,
     // The domain writes this first state itself, from what moderate() returns.
     targetSyncedAt: ctx.now,
   }
@@ -156,8 +165,9 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
       .map((s) => ({ path: s.field, message: s.reasons[0] ?? '内容未通过安全审核' }))
     fail('CONTENT_REFUSED', `内容未通过安全审核：${issues.map((i) => i.message).join('；')}`, issues)
   }
-  if (images.length > 0) {
-    const after = await submitImages(ctx, { ...doc, _id: decisionId }, images)
+  if (reused.length > 0) await recordReusedPasses(ctx, { ...doc, _id: decisionId }, reused)
+  if (toSend.length > 0) {
+    const after = await submitImages(ctx, { ...doc, _id: decisionId }, toSend)
     if (after.state !== 'refused') return { state: after.state, decisionId, reasons: after.reasons, decidedAt: ctx.now }
   }
   return { state, decisionId, reasons: doc.reasons, decidedAt: ctx.now }

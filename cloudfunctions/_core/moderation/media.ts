@@ -1,7 +1,12 @@
 /**
  * Images: each one goes to WeChat's mediaCheckAsync v2 and is recorded in
  * `moderation_media_checks` under its trace id; the content waits
- * (pendingImages) until the verdicts arrive.
+ * (pendingImages) until the verdicts arrive. A cloud:// file goes as a
+ * temporary URL; an https image (an avatar's URL) goes as it is.
+ *
+ * An edit does not send again a cloud:// file that already passed for the same
+ * target in the decision the target shows now (`reusablePasses`): that pass is
+ * recorded for the new decision too (via `reuse`), so the next edit finds it.
  *
  * Verdicts arrive as the `wxa_media_check` message push — in production WeChat
  * pushes it to the moderation function (configured for message push in the
@@ -15,12 +20,12 @@
 import * as z from 'zod/mini'
 import type { ContentKind } from '../../../shared/contract/content'
 import type { AccountContext, Context } from '../context'
-import type { Doc, Patch, Store } from '../db'
+import { PAGE_MAX, type Doc, type Patch, type Store } from '../db'
 import { pushRoute } from '../define'
 import { walk } from '../paging'
 import { sandboxMediaVerdict, type MediaVerdict } from '../ports/openapi'
 import { decisions, reasonsOf, SCENES, stateFromFindings, wechatLabelName, type DecisionSource, type ModerationDecisionDoc } from './decisions'
-import { syncTarget } from './targets'
+import { currentDecisionId, syncTarget } from './targets'
 import { COLLECTIONS } from '../collections'
 
 /** One image sent for checking; `_id` is WeChat's trace id, which the verdict push names. */
@@ -35,9 +40,18 @@ export interface MediaCheckDoc extends Doc {
   status: 'pending' | MediaVerdict
   /** WeChat's label of the verdict; 0 when the sweep gave up waiting. */
   label: number | null
-  via: 'push' | 'timeout' | null
+  /** `reuse`: the pass of the same file in the target's previous decision, not sent again. */
+  via: 'push' | 'timeout' | 'reuse' | null
+  /** For `reuse`: the check (trace id) whose pass this is. */
+  reusedFrom?: string
   createdAt: Date
   settledAt: Date | null
+}
+
+/** One image of a decision, by its position among the decision's images. */
+export interface DecisionImage {
+  index: number
+  fileId: string
 }
 
 export function mediaChecks(db: Store) {
@@ -49,10 +63,12 @@ export const MEDIA_VERDICT_TIMEOUT_MS = 60 * 60 * 1000
 /** A decision whose target never appeared (the domain's write failed) stops being retried after a day. */
 export const TARGET_SYNC_GIVE_UP_MS = 24 * 3600 * 1000
 
-function imageSource(index: number, verdict: MediaVerdict | 'unsent', label: number, via: 'push' | 'timeout' | 'submit'): DecisionSource {
-  const nth = `第 ${index + 1} 张图片`
+function imageSource(kind: ContentKind, index: number, verdict: MediaVerdict | 'unsent', label: number, via: 'push' | 'timeout' | 'submit'): DecisionSource {
+  // An avatar is the decision's only image, and was never shown to others.
+  const nth = kind === 'avatar' ? '新头像' : `第 ${index + 1} 张图片`
+  const hidden = kind === 'avatar' ? '不会展示给他人' : '已对他人隐藏'
   const field = `images.${index}`
-  if (verdict === 'risky') return { field, source: 'image', verdict: 'refuse', reasons: [`${nth}含有「${wechatLabelName(label)}」类违规内容，已对他人隐藏`], labels: [label] }
+  if (verdict === 'risky') return { field, source: 'image', verdict: 'refuse', reasons: [`${nth}含有「${wechatLabelName(label)}」类违规内容，${hidden}`], labels: [label] }
   if (via === 'timeout') return { field, source: 'image', verdict: 'review', reasons: [`${nth}的安全检查超时未返回结果，需人工复审`], labels: [] }
   if (via === 'submit') return { field, source: 'image', verdict: 'review', reasons: [`${nth}暂时无法送检，需人工复审`], labels: [] }
   return { field, source: 'image', verdict: verdict === 'pass' ? 'pass' : 'review', reasons: [`${nth}可能含有「${wechatLabelName(label)}」类内容，需人工复审`], labels: [label] }
@@ -104,15 +120,63 @@ export async function recompute(ctx: Context, decisionId: string, options: { syn
 }
 
 /**
+ * The passes the target's current decision holds for these images: only
+ * `pass` verdicts (WeChat's, or reused from one), only for the identical
+ * cloud:// file id, only of a decision about the same target by the same
+ * author. An https image is always checked again: what its URL serves may change.
+ */
+export async function reusablePasses(ctx: AccountContext, kind: ContentKind, targetId: string, images: readonly string[]): Promise<Map<string, MediaCheckDoc>> {
+  const found = new Map<string, MediaCheckDoc>()
+  const files = images.filter((image) => image.startsWith('cloud://'))
+  if (files.length === 0) return found
+  const decisionId = await currentDecisionId(ctx, kind, targetId)
+  if (!decisionId) return found
+  const current = await decisions(ctx.db).byId(decisionId)
+  if (!current || current.kind !== kind || current.targetId !== targetId || current.authorOpenid !== ctx.openid) return found
+  // More images than a page (none of the domains allows that many) are simply checked again.
+  const passed = await mediaChecks(ctx.db).find({ decisionId, status: 'pass', fileId: ctx.db.cmd.in(files) }, { limit: Math.min(files.length, PAGE_MAX) })
+  for (const check of passed) {
+    if (check.kind === kind && check.targetId === targetId && check.authorOpenid === ctx.openid && (check.via === 'push' || check.via === 'reuse')) found.set(check.fileId, check)
+  }
+  return found
+}
+
+/** Records the reused passes under the new decision (settled at once; nothing is sent). */
+export async function recordReusedPasses(ctx: Context, decision: ModerationDecisionDoc, reused: ReadonlyArray<DecisionImage & { from: MediaCheckDoc }>): Promise<void> {
+  for (const { index, fileId, from } of reused) {
+    await mediaChecks(ctx.db).add({
+      _id: `reuse-${decision._id}-${index}`,
+      decisionId: decision._id,
+      kind: decision.kind,
+      targetId: decision.targetId,
+      authorOpenid: decision.authorOpenid,
+      fileId,
+      index,
+      status: 'pass',
+      label: from.label,
+      via: 'reuse',
+      reusedFrom: from.reusedFrom ?? from._id,
+      createdAt: ctx.now,
+      settledAt: ctx.now,
+    })
+  }
+}
+
+/** A URL WeChat can download: a cloud:// file through a temporary URL, an https image as it is. */
+async function mediaUrlOf(ctx: AccountContext, image: string): Promise<string> {
+  return image.startsWith('cloud://') ? ctx.openApi.tempFileUrl(image) : image
+}
+
+/**
  * Sends the decision's images for checking. An image that cannot be sent
  * (no URL, WeChat refused the request) is held for people, never passed.
  * Returns the decision as it stands afterwards.
  */
-export async function submitImages(ctx: AccountContext, decision: ModerationDecisionDoc, images: readonly string[]): Promise<ModerationDecisionDoc> {
+export async function submitImages(ctx: AccountContext, decision: ModerationDecisionDoc, images: readonly DecisionImage[]): Promise<ModerationDecisionDoc> {
   const unsent: DecisionSource[] = []
-  for (const [index, fileId] of images.entries()) {
+  for (const { index, fileId } of images) {
     try {
-      const mediaUrl = await ctx.openApi.tempFileUrl(fileId)
+      const mediaUrl = await mediaUrlOf(ctx, fileId)
       const { traceId } = await ctx.openApi.mediaCheckAsync({ openid: decision.authorOpenid, scene: SCENES[decision.kind], mediaUrl, mediaType: 2 })
       await mediaChecks(ctx.db).add({
         _id: traceId,
@@ -130,7 +194,7 @@ export async function submitImages(ctx: AccountContext, decision: ModerationDeci
       })
     } catch (error) {
       ctx.log.error('image not sent for checking; holding for review', { requestId: ctx.requestId, decisionId: decision._id, index, error: String(error) })
-      unsent.push(imageSource(index, 'unsent', 0, 'submit'))
+      unsent.push(imageSource(decision.kind, index, 'unsent', 0, 'submit'))
     }
   }
   if (unsent.length === 0) return decision
@@ -167,7 +231,7 @@ export async function settleMediaCheck(
   const _ = ctx.db.cmd
   const counter = verdict === 'pass' ? 'images.passed' : verdict === 'review' ? 'images.review' : 'images.risky'
   const patch: Patch = { 'images.pending': _.inc(-1), [counter]: _.inc(1), updatedAt: ctx.now }
-  if (verdict !== 'pass' || via === 'timeout') patch.sources = _.push([imageSource(check.index, verdict, label, via)])
+  if (verdict !== 'pass' || via === 'timeout') patch.sources = _.push([imageSource(check.kind, check.index, verdict, label, via)])
   await decisions(ctx.db).update(check.decisionId, patch)
   await recompute(ctx, check.decisionId, { sync: true })
   return 'settled'
@@ -259,7 +323,8 @@ export async function sweepMediaChecks(ctx: Context): Promise<SweepReport> {
       await decisions(ctx.db).update(decision._id, { targetSyncedAt: ctx.now })
       return
     }
-    if ((await syncTarget(ctx, decision)) !== 'missing') report.synced++
+    const outcome = await syncTarget(ctx, decision)
+    if (outcome === 'applied' || outcome === 'stale') report.synced++
   }, { onError })
   return report
 }

@@ -9,7 +9,7 @@ import type { ModerationView } from '../../../shared/contract/content'
 import type { AccountContext } from '../context'
 import type { Patch } from '../db'
 import { moderate, viewOfModeration, type ContentModeration } from './gate'
-import type { NicknameAccount } from './targets'
+import type { ProfileAccount } from './targets'
 
 export interface PendingNickname {
   nickname: string
@@ -26,13 +26,13 @@ export interface NicknameChange {
 }
 
 /** The nickname waiting for review on this account, as its owner sees it. */
-export function pendingNicknameOf(account: NicknameAccount): PendingNickname | null {
+export function pendingNicknameOf(account: ProfileAccount): PendingNickname | null {
   if (!account.pendingNickname || !account.nicknameModeration) return null
   return { nickname: account.pendingNickname, moderation: viewOfModeration(account.nicknameModeration) }
 }
 
 export async function changeNickname(ctx: AccountContext, requested: string): Promise<NicknameChange> {
-  const account: NicknameAccount = ctx.account
+  const account: ProfileAccount = ctx.account
   // Back to the nickname already public: nothing to check, and a held one is withdrawn.
   if (requested === account.nickname) {
     return { patch: { pendingNickname: null, nicknameModeration: null }, nickname: requested, pendingNickname: null, nicknameModeration: null }

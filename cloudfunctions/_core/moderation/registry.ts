@@ -14,7 +14,7 @@ import { walk } from '../paging'
 import { COLLECTIONS } from '../collections'
 import { decisions } from './decisions'
 import { mediaChecks } from './media'
-import type { NicknameAccount } from './targets'
+import type { ProfileAccount } from './targets'
 
 async function all<T extends Doc>(ctx: Context, collection: Collection<T>, where: Record<string, unknown>): Promise<T[]> {
   const docs: T[] = []
@@ -72,13 +72,17 @@ export const MODERATION_EXPORT_RULES: readonly ExportRule[] = [
         createdAt: d.createdAt.toISOString(),
         settledAt: iso(d.settledAt),
       }))
-      const held = account as NicknameAccount
+      const held = account as ProfileAccount
       const pending = held.pendingNickname
         ? [{ nickname: held.pendingNickname, state: held.nicknameModeration?.state ?? null, reasons: held.nicknameModeration?.reasons ?? [] }]
         : []
+      const pendingAvatar = held.pendingAvatarUrl
+        ? [{ avatarUrl: held.pendingAvatarUrl, state: held.avatarModeration?.state ?? null, reasons: held.avatarModeration?.reasons ?? [] }]
+        : []
       return [
-        section('moderation', '内容审核记录', records, '每次发布或修改内容（名片、活动、文章、昵称）的审核结论和理由；内容本身见各自的部分。'),
+        section('moderation', '内容审核记录', records, '每次发布或修改内容（名片、活动、文章、昵称、头像）的审核结论和理由；内容本身见各自的部分。'),
         section('pendingNickname', '等待审核的新昵称', pending),
+        section('pendingAvatar', '等待审核的新头像', pendingAvatar),
       ]
     },
   },

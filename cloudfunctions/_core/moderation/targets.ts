@@ -1,7 +1,8 @@
 /**
  * Where a decision shows: the `moderation` field of the card, activity or
- * article it is about, or, for a nickname, the account's `nicknameModeration`
- * (with the requested nickname held in `pendingNickname` until it may be
+ * article it is about, or, for a nickname or an avatar, the account's
+ * `nicknameModeration` / `avatarModeration` (with the requested nickname or
+ * avatar held in `pendingNickname` / `pendingAvatarUrl` until it may be
  * public). A decision is written there only while that field still names it:
  * an edit made since then has its own decision, and the newer one wins.
  */
@@ -14,15 +15,32 @@ import type { Doc, Patch } from '../db'
 import { notify } from '../inbox'
 import { decisions, type ContentModeration, type ModerationDecisionDoc } from './decisions'
 
-/** The account's side of nickname moderation. */
-export interface NicknameFields {
+/** The account's side of profile moderation (nickname and avatar, each with its own decision). */
+export interface ProfileModerationFields {
   /** A nickname waiting for review: shown to its owner only; the public one stays `nickname`. */
   pendingNickname: string | null
   /** The decision on the last nickname change. */
   nicknameModeration: ContentModeration | null
+  /** An avatar waiting for its image check or review: shown to its owner only; the public one stays `avatarUrl`. */
+  pendingAvatarUrl: string | null
+  /** The decision on the last avatar change. */
+  avatarModeration: ContentModeration | null
 }
 
-export type NicknameAccount = AccountDoc & Partial<NicknameFields>
+/** Accounts stored before profile moderation read with these fields absent. */
+export type ProfileAccount = AccountDoc & Partial<ProfileModerationFields>
+
+type ProfileKind = Extract<ContentKind, 'nickname' | 'avatar'>
+
+/** For each profile kind: the public field, the field holding the requested value, and the decision's field. */
+const PROFILE_FIELDS = {
+  nickname: { shown: 'nickname', pending: 'pendingNickname', moderation: 'nicknameModeration' },
+  avatar: { shown: 'avatarUrl', pending: 'pendingAvatarUrl', moderation: 'avatarModeration' },
+} as const satisfies Record<ProfileKind, { shown: keyof AccountDoc; pending: keyof ProfileModerationFields; moderation: keyof ProfileModerationFields }>
+
+function isProfileKind(kind: ContentKind): kind is ProfileKind {
+  return kind === 'nickname' || kind === 'avatar'
+}
 
 /** The collection each kind of content lives in. */
 export const TARGET_COLLECTIONS: Record<ContentKind, string> = {
@@ -30,26 +48,51 @@ export const TARGET_COLLECTIONS: Record<ContentKind, string> = {
   activity: COLLECTIONS.activities,
   article: COLLECTIONS.articles,
   nickname: COLLECTIONS.accounts,
+  avatar: COLLECTIONS.accounts,
 }
 
 interface ModeratedDoc extends Doc {
   moderation?: ContentModeration | null
 }
 
-export type TargetOutcome = 'applied' | 'stale' | 'missing'
+/**
+ * `behind`: the target still names an earlier decision — the domain has not
+ * written this one yet (or its write failed); the media sweep tries again.
+ */
+export type TargetOutcome = 'applied' | 'stale' | 'missing' | 'behind'
 
-async function applyToNickname(ctx: Context, decision: ModerationDecisionDoc, moderation: ContentModeration): Promise<TargetOutcome> {
-  const accounts = ctx.db.collection<NicknameAccount>(COLLECTIONS.accounts)
+/** The decision the target shows now (null when it has none, or does not exist). */
+export async function currentDecisionId(ctx: Context, kind: ContentKind, targetId: string): Promise<string | null> {
+  if (isProfileKind(kind)) {
+    const account = await ctx.db.collection<ProfileAccount>(COLLECTIONS.accounts).byId(targetId)
+    return account?.[PROFILE_FIELDS[kind].moderation]?.decisionId ?? null
+  }
+  const target = await ctx.db.collection<ModeratedDoc>(TARGET_COLLECTIONS[kind]).byId(targetId)
+  return target?.moderation?.decisionId ?? null
+}
+
+/** Whether the target names a decision made before this one: then this one's write is still to come. */
+async function targetIsBehind(ctx: Context, decision: ModerationDecisionDoc, shown: string | null): Promise<boolean> {
+  if (shown === null || shown === decision._id) return false
+  const current = await decisions(ctx.db).byId(shown)
+  return current !== null && current.createdAt.getTime() < decision.createdAt.getTime()
+}
+
+async function applyToProfile(ctx: Context, kind: ProfileKind, decision: ModerationDecisionDoc, moderation: ContentModeration): Promise<TargetOutcome> {
+  const fields = PROFILE_FIELDS[kind]
+  const accounts = ctx.db.collection<ProfileAccount>(COLLECTIONS.accounts)
   const account = await accounts.byId(decision.targetId)
   if (!account) return 'missing'
-  if (account.nicknameModeration?.decisionId !== decision._id) return 'stale'
-  const patch: Patch = { nicknameModeration: ctx.db.cmd.set(moderation) }
-  if (moderation.state === 'published' && account.pendingNickname) {
-    patch.nickname = account.pendingNickname
-    patch.pendingNickname = null
+  const shown = account[fields.moderation]?.decisionId ?? null
+  if (shown !== decision._id) return (await targetIsBehind(ctx, decision, shown)) ? 'behind' : 'stale'
+  const patch: Patch = { [fields.moderation]: ctx.db.cmd.set(moderation) }
+  const pending = account[fields.pending]
+  if (moderation.state === 'published' && pending) {
+    patch[fields.shown] = pending
+    patch[fields.pending] = null
   }
-  if (moderation.state === 'rejected') patch.pendingNickname = null
-  const written = await accounts.updateWhere({ _id: account._id, 'nicknameModeration.decisionId': decision._id }, patch)
+  if (moderation.state === 'rejected') patch[fields.pending] = null
+  const written = await accounts.updateWhere({ _id: account._id, [`${fields.moderation}.decisionId`]: decision._id }, patch)
   return written > 0 ? 'applied' : 'stale'
 }
 
@@ -57,16 +100,19 @@ async function applyToNickname(ctx: Context, decision: ModerationDecisionDoc, mo
 export async function applyToTarget(ctx: Context, decision: ModerationDecisionDoc): Promise<TargetOutcome> {
   if (decision.state === 'refused') return 'stale'
   const moderation: ContentModeration = { state: decision.state, decisionId: decision._id, reasons: decision.reasons, decidedAt: ctx.now }
-  if (decision.kind === 'nickname') return applyToNickname(ctx, decision, moderation)
+  if (isProfileKind(decision.kind)) return applyToProfile(ctx, decision.kind, decision, moderation)
   const targets = ctx.db.collection<ModeratedDoc>(TARGET_COLLECTIONS[decision.kind])
   const written = await targets.updateWhere({ _id: decision.targetId, 'moderation.decisionId': decision._id }, { moderation: ctx.db.cmd.set(moderation) })
   if (written > 0) return 'applied'
-  return (await targets.byId(decision.targetId)) ? 'stale' : 'missing'
+  const target = await targets.byId(decision.targetId)
+  if (!target) return 'missing'
+  return (await targetIsBehind(ctx, decision, target.moderation?.decisionId ?? null)) ? 'behind' : 'stale'
 }
 
 function rejectionNotice(decision: ModerationDecisionDoc): { title: string; body: string } {
   const why = decision.reasons.join('；') || '未通过内容安全审核'
   if (decision.kind === 'nickname') return { title: '新昵称未通过审核', body: `你提交的新昵称未通过审核，仍使用原来的昵称。原因：${why}` }
+  if (decision.kind === 'avatar') return { title: '新头像未通过审核', body: `你提交的新头像未通过审核，其他人看到的仍是原来的头像。原因：${why}。可以换一张重新提交。` }
   const kind = CONTENT_KIND_LABELS[decision.kind]
   return { title: `${kind}未通过审核`, body: `你发布的${kind}未通过内容安全审核，已对他人隐藏。原因：${why}。修改后可以重新提交。` }
 }
@@ -74,11 +120,12 @@ function rejectionNotice(decision: ModerationDecisionDoc): { title: string; body
 /**
  * Brings the target up to the decision and records that it did. The author
  * hears of a take-down in the inbox (once per decision); content superseded by
- * a newer edit is left alone and nobody is told about it.
+ * a newer edit is left alone and nobody is told about it. A target that is
+ * missing or still behind is left for the media sweep to try again.
  */
 export async function syncTarget(ctx: Context, decision: ModerationDecisionDoc): Promise<TargetOutcome> {
   const outcome = await applyToTarget(ctx, decision)
-  if (outcome === 'missing') return outcome
+  if (outcome === 'missing' || outcome === 'behind') return outcome
   // Unless the decision changed meanwhile: then its own sync is still to come.
   await decisions(ctx.db).updateWhere({ _id: decision._id, updatedAt: decision.updatedAt }, { targetSyncedAt: ctx.now })
   if (outcome === 'applied' && decision.state === 'rejected') {

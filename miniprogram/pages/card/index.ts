@@ -32,6 +32,7 @@ import {
 } from '../../utils/cards'
 import { PRIVACY_URL, REGISTER_URL } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
+import { isRegisterRefusal } from '../../utils/refusal'
 
 type ViewOutput = OutputOf<'cards', 'view'>
 type Relation = ViewOutput['relation']
@@ -47,8 +48,6 @@ const NO_CARD_MESSAGE = '没有找到这张名片：二维码或链接可能不�
 const HIDDEN_MESSAGE = '这张名片暂不公开：名片主人可能撤回了公开展示、名片正在审核，或已删除。'
 
 /** Refusals that mean "register (or finish registering) first". */
-const REGISTER_CODES = ['ACCOUNT_REQUIRED', 'TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
-
 type Busy = '' | 'save' | 'exchange' | 'accept' | 'decline' | 'contact' | 'poster' | 'consent'
 
 interface ExchangeState {
@@ -97,10 +96,6 @@ function viewData(view: ViewOutput): Record<string, unknown> {
     visitRecorded: view.visit.recorded,
     canManageVisits: view.relation === 'member' || view.relation === 'exchanged',
   }
-}
-
-function isRegisterRefusal(error: unknown): boolean {
-  return error instanceof ApiCallError && REGISTER_CODES.includes(error.code)
 }
 
 Component({

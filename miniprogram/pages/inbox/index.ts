@@ -9,6 +9,7 @@ import type { MessageView } from '../../../shared/contract/inbox'
 import { call, messageOf } from '../../api'
 import { config } from '../../config'
 import { showUnreadBadge } from '../../utils/badge'
+import { confirmed } from '../../utils/confirm'
 import { formatDateTime } from '../../utils/format'
 import { openPath } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
@@ -158,19 +159,12 @@ Component({
 
     async onMarkAll() {
       if (this.data.unread === 0 || this.data.markingAll) return
-      let confirmed = false
-      try {
-        const answer = await wx.showModal({
-          title: '全部标为已读？',
-          content: `${this.data.unread} 条未读消息都会标为已读。`,
-          confirmText: '全部已读',
-          cancelText: '取消',
-        })
-        confirmed = answer.confirm
-      } catch {
-        confirmed = false
-      }
-      if (!confirmed) return
+      const ok = await confirmed({
+        title: '全部标为已读？',
+        content: `${this.data.unread} 条未读消息都会标为已读。`,
+        confirmText: '全部已读',
+      })
+      if (!ok) return
       this.setData({ markingAll: true })
       try {
         const { unread } = await call('inbox', 'markRead', { all: true })

@@ -3,9 +3,11 @@
  * agreement step opens registration), links to messages, privacy settings and
  * the documents, real-name verification, account security (freezing, deletion)
  * and my data, and lets me change nickname and avatar (account.updateProfile).
+ * A new nickname or avatar that waits for moderation is shown to me as such;
+ * others keep seeing the current one until it passes.
  */
 import { ACCOUNT_STATE_LABELS, PENDING_STEP_LABELS, type PendingStep } from '../../../shared/account'
-import type { InputOf } from '../../../shared/contract'
+import type { InputOf, OutputOf } from '../../../shared/contract'
 import type { AccountView } from '../../../shared/contract/account'
 import { call, fieldErrors, messageOf } from '../../api'
 import { config } from '../../config'
@@ -74,6 +76,18 @@ function profileOf(account: AccountView, pending: readonly PendingStep[]): Profi
 
 type ProfilePatch = InputOf<'account', 'updateProfile'>
 
+/** What waits for moderation, from any reply that reports it ('' when nothing does). */
+function heldForModeration(reply: Pick<OutputOf<'account', 'getProfile'>, 'pendingNickname' | 'pendingAvatar'>): { pendingNickname: string; pendingAvatarUrl: string } {
+  return { pendingNickname: reply.pendingNickname?.nickname ?? '', pendingAvatarUrl: reply.pendingAvatar?.avatarUrl ?? '' }
+}
+
+/** What the page says after a save: whether the change is public now or waits for moderation. */
+function savedNotice(patch: ProfilePatch, reply: OutputOf<'account', 'updateProfile'>): string {
+  if (patch.avatarUrl !== undefined && reply.pendingAvatar) return '已提交，新头像审核通过后生效'
+  if (patch.nickname !== undefined && reply.pendingNickname) return '已提交，新昵称审核通过后生效'
+  return '已保存'
+}
+
 Component({
   data: {
     status: 'loading' as LoadStatus,
@@ -85,6 +99,8 @@ Component({
     notice: '',
     /** A new nickname waiting for review ('' when none): others still see the old one. */
     pendingNickname: '',
+    /** A new avatar waiting for its check or review ('' when none): shown to me only; others still see the old one. */
+    pendingAvatarUrl: '',
     /** null until known (no account yet, or offline). */
     unread: null as number | null,
   },
@@ -108,7 +124,7 @@ Component({
           toData: (r) => ({
             profile: profileOf(r.account, r.pending),
             draftNickname: r.account.nickname,
-            pendingNickname: r.pendingNickname?.nickname ?? '',
+            ...heldForModeration(r),
           }),
         },
       )
@@ -119,7 +135,7 @@ Component({
     async refresh() {
       try {
         const r = await call('account', 'login', {})
-        this.setData({ profile: profileOf(r.account, r.pending), pendingNickname: r.pendingNickname?.nickname ?? '' })
+        this.setData({ profile: profileOf(r.account, r.pending), ...heldForModeration(r) })
       } catch {
         // The page keeps what it shows; a failed refresh is not worth an error state.
       }
@@ -206,14 +222,14 @@ Component({
     async save(patch: ProfilePatch) {
       this.setData({ saving: true, errors: NO_ERRORS, notice: '' })
       try {
-        const { account, pendingNickname } = await call('account', 'updateProfile', patch)
+        const reply = await call('account', 'updateProfile', patch)
         const pending = this.data.profile.pending.map((item) => item.key)
         this.setData({
           saving: false,
-          profile: profileOf(account, pending),
-          draftNickname: pendingNickname?.nickname ?? account.nickname,
-          pendingNickname: pendingNickname?.nickname ?? '',
-          notice: pendingNickname ? '已提交，新昵称审核通过后生效' : '已保存',
+          profile: profileOf(reply.account, pending),
+          draftNickname: reply.pendingNickname?.nickname ?? reply.account.nickname,
+          ...heldForModeration(reply),
+          notice: savedNotice(patch, reply),
         })
       } catch (error) {
         const fields = fieldErrors(error)

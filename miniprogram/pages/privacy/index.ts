@@ -16,6 +16,7 @@ import {
 import type { ConsentRecordView, ConsentStatus } from '../../../shared/contract/consent'
 import type { VersionMeta } from '../../../shared/contract/legal'
 import { ApiCallError, call, fieldErrors, messageOf } from '../../api'
+import { confirmed } from '../../utils/confirm'
 import { ACTION_LABELS, BASIS_LABELS, METHOD_LABELS } from '../../utils/consent-labels'
 import { GUARDIAN_FIELD_OF_PATH, guardianErrors, guardianInput, NO_GUARDIAN_ERRORS, RELATION_LABELS, type GuardianErrors } from '../../utils/guardian'
 import { formatDateTime } from '../../utils/format'
@@ -309,20 +310,14 @@ Component({
     async onWithdraw(e: PurposeEvent) {
       const row = this.rowOf(e.currentTarget.dataset.purpose)
       if (!row || this.data.busy || !row.canWithdraw) return
-      let confirmed = false
-      try {
-        const answer = await wx.showModal({
-          title: `撤回「${row.title}」？`,
-          content: PURPOSES[row.purpose].withdrawalEffect,
-          confirmText: '确认撤回',
-          confirmColor: '#b42318',
-          cancelText: '再想想',
-        })
-        confirmed = answer.confirm
-      } catch {
-        confirmed = false
-      }
-      if (!confirmed) return
+      const ok = await confirmed({
+        title: `撤回「${row.title}」？`,
+        content: PURPOSES[row.purpose].withdrawalEffect,
+        confirmText: '确认撤回',
+        cancelText: '再想想',
+        danger: true,
+      })
+      if (!ok) return
       this.setData({ busy: row.purpose, [`messages.${row.purpose}`]: '' })
       try {
         const { status, effect } = await call('consent', 'withdraw', { purpose: row.purpose })

@@ -8,6 +8,7 @@ import { GUARDIAN_RELATION_LABELS, PURPOSE_STATE_LABELS } from '../../../shared/
 import type { ConsentReceipt } from '../../../shared/contract/consent'
 import { call, messageOf } from '../../api'
 import { ACTION_LABELS, BASIS_LABELS, METHOD_LABELS } from '../../utils/consent-labels'
+import { copyText, shareFile, writeTextFile, type ShareOutcome } from '../../utils/file-share'
 import { formatDateTime } from '../../utils/format'
 import { runLoad, type LoadStatus } from '../../utils/load'
 
@@ -62,6 +63,19 @@ function viewOf(receipt: ConsentReceipt): ReceiptView {
       guardian: r.guardian ? `${GUARDIAN_RELATION_LABELS[r.guardian.relation]} ${r.guardian.maskedName}` : '',
       recordHash: r.recordHash,
     })),
+  }
+}
+
+function saveNotice(outcome: ShareOutcome, fileName: string): string {
+  switch (outcome) {
+    case 'sent':
+      return '回执文件已发送'
+    case 'cancelled':
+      return `已保存为 ${fileName}，你取消了发送`
+    case 'failed':
+      return `已保存为 ${fileName}，发送失败，请稍后重试`
+    case 'unsupported':
+      return `已保存为 ${fileName}。当前微信版本不支持发送文件，可以先复制内容保存。`
   }
 }
 
@@ -129,49 +143,25 @@ Component({
       this.setData({ showJson: !this.data.showJson })
     },
 
-    onCopy() {
-      wx.setClipboardData({
-        data: this.data.json,
-        success: () => this.setData({ notice: '已复制回执内容，可以粘贴保存' }),
-        fail: () => this.setData({ notice: '复制失败，请稍后重试' }),
-      })
+    async onCopy() {
+      const copied = await copyText(this.data.json)
+      this.setData({ notice: copied ? '已复制回执内容，可以粘贴保存' : '复制失败，请稍后重试' })
     },
 
     /** Writes the JSON to the app's own storage and offers it to a chat; without shareFileMessage the file stays saved. */
     async onSave() {
       if (this.data.saving || !this.data.json) return
       this.setData({ saving: true, notice: '' })
-      const all = !this.data.recordId
-      const fileName = fileNameOf(this.data.receipt.receiptId, all)
-      const filePath = `${wx.env.USER_DATA_PATH.replace(/\/+$/, '')}/${fileName}`
+      const fileName = fileNameOf(this.data.receipt.receiptId, !this.data.recordId)
+      let filePath: string
       try {
-        await new Promise<void>((resolve, reject) => {
-          wx.getFileSystemManager().writeFile({
-            filePath,
-            data: this.data.json,
-            encoding: 'utf8',
-            success: () => resolve(),
-            fail: (error) => reject(new Error(error.errMsg)),
-          })
-        })
+        filePath = await writeTextFile(fileName, this.data.json)
       } catch (error) {
         this.setData({ saving: false, notice: `保存失败：${messageOf(error)}` })
         return
       }
-      if (typeof wx.shareFileMessage !== 'function') {
-        this.setData({ saving: false, notice: `已保存为 ${fileName}。当前微信版本不支持发送文件，可以先复制内容保存。` })
-        return
-      }
-      wx.shareFileMessage({
-        filePath,
-        fileName,
-        success: () => this.setData({ saving: false, notice: '回执文件已发送' }),
-        fail: (error: { errMsg: string }) =>
-          this.setData({
-            saving: false,
-            notice: /cancel/.test(error.errMsg) ? `已保存为 ${fileName}，你取消了发送` : `已保存为 ${fileName}，发送失败，请稍后重试`,
-          }),
-      })
+      const outcome = await shareFile(filePath, fileName)
+      this.setData({ saving: false, notice: saveNotice(outcome, fileName) })
     },
   },
 })

@@ -15,6 +15,7 @@
 import type { AccountState, SelfServiceAction } from '../../../../shared/account'
 import type { DeletionPreviewItem, LifecycleView } from '../../../../shared/contract/account'
 import { ApiCallError, call, messageOf } from '../../../api'
+import { confirmed } from '../../../utils/confirm'
 import { formatDateTime } from '../../../utils/format'
 import { runLoad, type LoadStatus } from '../../../utils/load'
 
@@ -26,7 +27,6 @@ const HOUR_MS = 60 * MINUTE_MS
 const DAY_MS = 24 * HOUR_MS
 /** The countdowns show days and hours: a minute's tick is enough. */
 const TICK_MS = MINUTE_MS
-const DANGER_COLOR = '#b42318'
 
 /** What the verify page reports back after a passed re-check. */
 interface RecheckedResult {
@@ -197,21 +197,6 @@ function previewOf(preview: { coolingOffDays: number; erasureWorkingDays: number
   return { coolingOffDays: preview.coolingOffDays, erasureWorkingDays: preview.erasureWorkingDays, groups }
 }
 
-async function confirmed(options: { title: string; content: string; confirmText: string; danger: boolean }): Promise<boolean> {
-  try {
-    const answer = await wx.showModal({
-      title: options.title,
-      content: options.content,
-      confirmText: options.confirmText,
-      cancelText: '再想想',
-      ...(options.danger ? { confirmColor: DANGER_COLOR } : {}),
-    })
-    return answer.confirm
-  } catch {
-    return false
-  }
-}
-
 function isCode(error: unknown, code: string): boolean {
   return error instanceof ApiCallError && error.code === code
 }
@@ -337,6 +322,7 @@ Component({
         content:
           '冻结后账号立即停止使用：任何人（包括你自己）都无法用它使用乐聊名片的功能，直到你本人解冻。适合担心账号被盗时使用。冻结期间仍可在这里查看状态、解冻或申请注销。',
         confirmText: '冻结',
+        cancelText: '再想想',
         danger: true,
       })
       if (!ok) return
@@ -355,7 +341,7 @@ Component({
         title: '解除冻结？',
         content: '解冻后账号恢复正常使用。为确认是你本人操作，可能需要重新登录，已实名的账号还需要重新完成人脸核验。',
         confirmText: '解冻',
-        danger: false,
+        cancelText: '再想想',
       })
       if (!ok) return
       await this.reconfirmed('unfreeze')
@@ -451,6 +437,7 @@ Component({
         title: '确认注销账号？',
         content: `提交后进入 ${preview.coolingOffDays} 天冷静期，期间账号停止使用，可以随时撤销。冷静期满后，我们会在 ${preview.erasureWorkingDays} 个工作日内按上面的清单删除或匿名化你的个人信息，之后无法恢复。`,
         confirmText: '确认注销',
+        cancelText: '再想想',
         danger: true,
       })
       if (!ok) return

@@ -14,6 +14,7 @@
 import type { ActivityDetail } from '../../../../shared/contract/activities'
 import { ApiCallError, call, messageOf } from '../../../api'
 import {
+  activityDetailUrl,
   activityEditorUrl,
   activityViewOf,
   attendeeRowOf,
@@ -22,6 +23,7 @@ import {
   type ActivityView,
   type AttendeeRow,
 } from '../../../utils/activities'
+import { confirmed } from '../../../utils/confirm'
 import { emptyList, firstPage, loadNextPage, type CursorList } from '../../../utils/cursor-list'
 import { runLoad, type LoadStatus } from '../../../utils/load'
 import { followRefusal, NO_REFUSAL, refusalOf, type Refusal } from '../../../utils/refusal'
@@ -60,21 +62,6 @@ const EMPTY_ACTIVITY: ActivityView = {
 }
 
 type Busy = '' | 'signUp' | 'cancelSignUp' | 'cancel'
-
-async function confirm(options: { title: string; content: string; confirmText: string; cancelText: string; danger?: boolean }): Promise<boolean> {
-  try {
-    const answer = await wx.showModal({
-      title: options.title,
-      content: options.content,
-      confirmText: options.confirmText,
-      cancelText: options.cancelText,
-      ...(options.danger ? { confirmColor: '#b42318' } : {}),
-    })
-    return answer.confirm
-  } catch {
-    return false
-  }
-}
 
 Component({
   data: {
@@ -202,7 +189,7 @@ Component({
 
     async onCancelSignUp() {
       if (this.data.busy || !this.data.canCancelSignUp) return
-      const ok = await confirm({
+      const ok = await confirmed({
         title: '取消报名？',
         content: '取消后你的名额会释放给其他人；之后想参加需要重新报名，名额可能已满。',
         confirmText: '取消报名',
@@ -240,7 +227,7 @@ Component({
     async onCancelActivity() {
       if (this.data.busy || !this.data.activity.mine || !this.data.activity.editable) return
       const taken = this.data.activity.taken
-      const ok = await confirm({
+      const ok = await confirmed({
         title: '取消这个活动？',
         content: `${taken > 0 ? `已报名的 ${taken} 人会收到站内信通知。` : '目前还没有人报名。'}取消后不能恢复，也不能再修改。`,
         confirmText: '取消活动',
@@ -291,7 +278,7 @@ Component({
 
     onShareAppMessage() {
       const { activity } = this.data
-      return { title: activity.title || '乐聊名片活动', path: `/packageActivities/pages/detail/index?id=${encodeURIComponent(this.data.activityId)}` }
+      return { title: activity.title || '乐聊名片活动', path: activityDetailUrl(this.data.activityId) }
     },
   },
 })

@@ -16,13 +16,13 @@
  * theirs; VERIFICATION_REQUIRED with the way to verify; ACTIVITY_LOCKED (the
  * activity started or was cancelled) locks the form and says why.
  */
+import { ACTIVITY_LIMITS } from '../../../../shared/activities'
 import type { ActivityDetail } from '../../../../shared/contract/activities'
 import type { ModerationView } from '../../../../shared/contract/content'
 import { ApiCallError, call } from '../../../api'
 import { config } from '../../../config'
 import {
   ACTIVITY_FIELDS,
-  ACTIVITY_LIMITS,
   activityDetailUrl,
   activityProblems,
   countOf,
@@ -38,10 +38,11 @@ import {
   type ActivityForm,
 } from '../../../utils/activities'
 import { defaultMoment, sameMinute } from '../../../utils/beijing-time'
-import { pickImage, uploadCover } from '../../../utils/cover-image'
+import { chooseCover } from '../../../utils/cover-image'
 import { todayInBeijing } from '../../../utils/format'
 import { runLoad, type LoadStatus } from '../../../utils/load'
-import { followRefusal, NO_REFUSAL, placeIssues, refusalOf, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+import { followRefusal, formRefusalOf, NO_REFUSAL, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+import { verificationNeeded } from '../../../utils/verification'
 
 interface SavedView {
   state: ModerationView['state'] | ''
@@ -174,12 +175,9 @@ Component({
     },
 
     async checkVerified() {
-      try {
-        const { account } = await call('account', 'getProfile', {})
-        this.setData({ needsVerification: !account.verified })
-      } catch {
-        // Not signed in yet, or offline: publishing will say what is needed.
-      }
+      // Unknown (not signed in yet, or offline): publishing will say what is needed.
+      const needed = await verificationNeeded()
+      if (needed !== null) this.setData({ needsVerification: needed })
     },
 
     onOpenVerify() {
@@ -212,21 +210,10 @@ Component({
     async onChooseCover() {
       if (this.data.busy || this.data.locked) return
       this.setData({ 'errors.coverImage': '' })
-      let picked: { path: string; size: number } | null
-      try {
-        picked = await pickImage()
-      } catch (error) {
-        this.setData({ 'errors.coverImage': refusalOf(error).message })
-        return
-      }
-      if (!picked) return
-      this.setData({ busy: 'cover' })
-      try {
-        const fileId = await uploadCover(picked.path, 'activity-covers', config, picked.size)
-        this.setData({ busy: '', 'form.cover': fileId })
-      } catch (error) {
-        this.setData({ busy: '', 'errors.coverImage': refusalOf(error).message })
-      }
+      const chosen = await chooseCover('activity-covers', config, () => this.setData({ busy: 'cover' }))
+      if (!chosen) return
+      if ('fileId' in chosen) this.setData({ busy: '', 'form.cover': chosen.fileId })
+      else this.setData({ busy: '', 'errors.coverImage': chosen.error })
     },
 
     onRemoveCover() {
@@ -275,12 +262,11 @@ Component({
         })
         wx.setNavigationBarTitle({ title: '修改活动', fail: () => undefined })
       } catch (error) {
-        const refusal = refusalOf(error)
-        const { fields, other } = placeIssues(error, ACTIVITY_FIELDS)
+        const { refusal, errors, otherIssues } = formRefusalOf(error, ACTIVITY_FIELDS, NO_ACTIVITY_ERRORS)
         this.setData({
           busy: '',
-          errors: { ...NO_ACTIVITY_ERRORS, ...fields },
-          otherIssues: other,
+          errors,
+          otherIssues,
           refusal,
           locked: refusal.code === 'ACTIVITY_LOCKED',
           needsVerification: refusal.code === 'VERIFICATION_REQUIRED' ? false : this.data.needsVerification,

@@ -16,9 +16,10 @@ import {
   type ActivityRow,
   type SignUpRow,
 } from '../../../utils/activities'
-import { emptyList, fetchFilled, firstPage, loadNextPage, type CursorList, type CursorPage } from '../../../utils/cursor-list'
-import { runLoad, type LoadPatch, type LoadStatus } from '../../../utils/load'
-import { followRefusal, refusalOf, type RefusalAction } from '../../../utils/refusal'
+import { emptyList, fetchFilled, firstPage, loadNextPage, pageInput, type CursorList, type CursorPage } from '../../../utils/cursor-list'
+import { runLatestLoad } from '../../../utils/latest-load'
+import type { LoadStatus } from '../../../utils/load'
+import { followRefusal, type RefusalAction } from '../../../utils/refusal'
 
 /** Rows per page (the contract allows up to 50). */
 const ACTIVITY_PAGE_SIZE = 10
@@ -40,14 +41,13 @@ function emptyTextOf(tab: Tab): string {
 }
 
 async function activityPage(tab: 'upcoming' | 'mine', cursor: string | null): Promise<CursorPage<ActivityRow>> {
-  const input = cursor ? { cursor, limit: ACTIVITY_PAGE_SIZE } : { limit: ACTIVITY_PAGE_SIZE }
+  const input = pageInput(cursor, ACTIVITY_PAGE_SIZE)
   const { activities, nextCursor } = tab === 'upcoming' ? await call('activities', 'list', input) : await call('activities', 'mine', input)
   return { items: activities.map((a) => activityRowOf(a)), nextCursor }
 }
 
 async function signUpPage(cursor: string | null): Promise<CursorPage<SignUpRow>> {
-  const input = cursor ? { cursor, limit: ACTIVITY_PAGE_SIZE } : { limit: ACTIVITY_PAGE_SIZE }
-  const { signUps, nextCursor } = await call('activities', 'mySignUps', input)
+  const { signUps, nextCursor } = await call('activities', 'mySignUps', pageInput(cursor, ACTIVITY_PAGE_SIZE))
   return { items: signUps.map(signUpRowOf), nextCursor }
 }
 
@@ -101,27 +101,14 @@ Component({
     /** The first page of the current tab; `quiet` keeps what is shown until the answer arrives. */
     async load(options: { quiet?: boolean } = {}) {
       const tab = this.data.current
-      const generation = this.data.generation + 1
-      this.setData({ generation, errorAction: '', errorActionText: '' })
-      const current = () => this.data.generation === generation
-      const set = (patch: LoadPatch) => {
-        if (!current()) return
-        if (options.quiet && patch.status === 'loading') return
-        this.setData(patch)
-      }
-      await runLoad(
-        set,
+      await runLatestLoad(
+        this,
         async () => {
-          try {
-            if (tab === 'signups') return { signUps: firstPage(await fetchFilled(signUpPage)) }
-            return { activities: firstPage(await fetchFilled((cursor) => activityPage(tab, cursor))) }
-          } catch (error) {
-            const refusal = refusalOf(error)
-            if (current()) this.setData({ errorAction: refusal.action, errorActionText: refusal.actionText })
-            throw error
-          }
+          if (tab === 'signups') return { signUps: firstPage(await fetchFilled(signUpPage)) }
+          return { activities: firstPage(await fetchFilled((cursor) => activityPage(tab, cursor))) }
         },
         {
+          quiet: options.quiet,
           toData: (lists) => ({ ...lists }),
           isEmpty: (lists) => (lists.signUps ? lists.signUps.items.length === 0 : (lists.activities?.items.length ?? 0) === 0),
         },

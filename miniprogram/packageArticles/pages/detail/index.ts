@@ -12,7 +12,8 @@
  */
 import type { ArticleDetailView } from '../../../../shared/contract/articles'
 import { call } from '../../../api'
-import { ARTICLE_FEED_URL, articleEditorUrl, articleViewOf, authorFeedUrl, type ArticleView } from '../../../utils/articles'
+import { ARTICLE_FEED_URL, articleDetailUrl, articleEditorUrl, articleViewOf, authorFeedUrl, type ArticleView } from '../../../utils/articles'
+import { confirmed } from '../../../utils/confirm'
 import { runLoad, type LoadStatus } from '../../../utils/load'
 import { followRefusal, NO_REFUSAL, refusalOf, type Refusal } from '../../../utils/refusal'
 
@@ -37,21 +38,6 @@ const EMPTY_ARTICLE: ArticleView = {
 }
 
 type Busy = '' | 'publish' | 'unpublish' | 'remove'
-
-async function confirm(options: { title: string; content: string; confirmText: string }): Promise<boolean> {
-  try {
-    const answer = await wx.showModal({
-      title: options.title,
-      content: options.content,
-      confirmText: options.confirmText,
-      confirmColor: '#b42318',
-      cancelText: '取消',
-    })
-    return answer.confirm
-  } catch {
-    return false
-  }
-}
 
 Component({
   data: {
@@ -144,10 +130,11 @@ Component({
 
     async onUnpublish() {
       if (this.data.busy || !this.data.article.mine || this.data.article.status !== 'published') return
-      const ok = await confirm({
+      const ok = await confirmed({
         title: '撤回这篇文章？',
         content: '撤回后文章改回草稿，其他人将看不到它；以后可以再次发布（需要重新审核）。',
         confirmText: '撤回',
+        danger: true,
       })
       if (!ok) return
       this.setData({ busy: 'unpublish', refusal: NO_REFUSAL, notice: '' })
@@ -162,10 +149,11 @@ Component({
 
     async onRemove() {
       if (this.data.busy || !this.data.article.mine) return
-      const ok = await confirm({
+      const ok = await confirmed({
         title: '删除这篇文章？',
         content: '文章和它的阅读记录会被彻底删除，不能恢复。',
         confirmText: '删除',
+        danger: true,
       })
       if (!ok) return
       this.setData({ busy: 'remove', refusal: NO_REFUSAL, notice: '' })
@@ -187,7 +175,7 @@ Component({
     },
 
     onShareAppMessage() {
-      return { title: this.data.article.title || '乐聊名片文章', path: `/packageArticles/pages/detail/index?id=${encodeURIComponent(this.data.articleId)}` }
+      return { title: this.data.article.title || '乐聊名片文章', path: articleDetailUrl(this.data.articleId) }
     },
   },
 })

@@ -14,12 +14,12 @@
  * beside the title and body; VERIFICATION_REQUIRED with the way to verify;
  * FEATURE_RESTRICTED with until when and why.
  */
-import type { ArticleStatus, MyArticleView } from '../../../../shared/contract/articles'
+import { ARTICLE_LIMITS, type ArticleStatus } from '../../../../shared/articles'
+import type { MyArticleView } from '../../../../shared/contract/articles'
 import { ApiCallError, call } from '../../../api'
 import { config } from '../../../config'
 import {
   ARTICLE_FIELDS,
-  ARTICLE_LIMITS,
   articleDetailUrl,
   articleProblems,
   bodyCount,
@@ -28,9 +28,10 @@ import {
   NO_ARTICLE_ERRORS,
   titleCount,
 } from '../../../utils/articles'
-import { pickImage, uploadCover } from '../../../utils/cover-image'
+import { chooseCover } from '../../../utils/cover-image'
 import { runLoad, type LoadStatus } from '../../../utils/load'
-import { followRefusal, NO_REFUSAL, placeIssues, refusalOf, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+import { followRefusal, formRefusalOf, NO_REFUSAL, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+import { verificationNeeded } from '../../../utils/verification'
 
 interface SavedView {
   statusLabel: string
@@ -127,12 +128,9 @@ Component({
     },
 
     async checkVerified() {
-      try {
-        const { account } = await call('account', 'getProfile', {})
-        this.setData({ needsVerification: !account.verified })
-      } catch {
-        // Not signed in yet, or offline: saving will say what is needed.
-      }
+      // Unknown (not signed in yet, or offline): saving will say what is needed.
+      const needed = await verificationNeeded()
+      if (needed !== null) this.setData({ needsVerification: needed })
     },
 
     onOpenVerify() {
@@ -152,21 +150,10 @@ Component({
     async onChooseCover() {
       if (this.data.busy) return
       this.setData({ 'errors.cover': '' })
-      let picked: { path: string; size: number } | null
-      try {
-        picked = await pickImage()
-      } catch (error) {
-        this.setData({ 'errors.cover': refusalOf(error).message })
-        return
-      }
-      if (!picked) return
-      this.setData({ busy: 'cover' })
-      try {
-        const fileId = await uploadCover(picked.path, 'article-covers', config, picked.size)
-        this.setData({ busy: '', cover: fileId, dirty: true })
-      } catch (error) {
-        this.setData({ busy: '', 'errors.cover': refusalOf(error).message })
-      }
+      const chosen = await chooseCover('article-covers', config, () => this.setData({ busy: 'cover' }))
+      if (!chosen) return
+      if ('fileId' in chosen) this.setData({ busy: '', cover: chosen.fileId, dirty: true })
+      else this.setData({ busy: '', 'errors.cover': chosen.error })
     },
 
     onRemoveCover() {
@@ -190,12 +177,11 @@ Component({
     },
 
     refused(error: unknown, prefix = '') {
-      const refusal = refusalOf(error)
-      const { fields, other } = placeIssues(error, ARTICLE_FIELDS)
+      const { refusal, errors, otherIssues } = formRefusalOf(error, ARTICLE_FIELDS, NO_ARTICLE_ERRORS)
       this.setData({
         busy: '',
-        errors: { ...NO_ARTICLE_ERRORS, ...fields },
-        otherIssues: other,
+        errors,
+        otherIssues,
         refusal: prefix ? { ...refusal, message: `${prefix}${refusal.message}` } : refusal,
         needsVerification: refusal.code === 'VERIFICATION_REQUIRED' ? false : this.data.needsVerification,
       })

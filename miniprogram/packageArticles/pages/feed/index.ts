@@ -17,9 +17,10 @@ import {
   type FeedRow,
   type MyArticleRow,
 } from '../../../utils/articles'
-import { emptyList, fetchFilled, firstPage, loadNextPage, type CursorList, type CursorPage } from '../../../utils/cursor-list'
-import { runLoad, type LoadPatch, type LoadStatus } from '../../../utils/load'
-import { followRefusal, refusalOf, type RefusalAction } from '../../../utils/refusal'
+import { emptyList, fetchFilled, firstPage, loadNextPage, pageInput, type CursorList, type CursorPage } from '../../../utils/cursor-list'
+import { runLatestLoad } from '../../../utils/latest-load'
+import type { LoadStatus } from '../../../utils/load'
+import { followRefusal, type RefusalAction } from '../../../utils/refusal'
 
 /** Articles per page (the contract allows up to 50). */
 const ARTICLE_PAGE_SIZE = 10
@@ -37,17 +38,13 @@ function isTab(value: string): value is Tab {
 
 const AUTHOR_EMPTY = '这位作者还没有发布文章'
 
-function pageInput(cursor: string | null): { cursor?: string; limit: number } {
-  return cursor ? { cursor, limit: ARTICLE_PAGE_SIZE } : { limit: ARTICLE_PAGE_SIZE }
-}
-
 async function newestPage(cursor: string | null): Promise<CursorPage<FeedRow>> {
-  const { articles, nextCursor } = await call('articles', 'feed', pageInput(cursor))
+  const { articles, nextCursor } = await call('articles', 'feed', pageInput(cursor, ARTICLE_PAGE_SIZE))
   return { items: articles.map(feedRowOf), nextCursor }
 }
 
 async function minePage(cursor: string | null): Promise<CursorPage<MyArticleRow>> {
-  const { articles, nextCursor } = await call('articles', 'mine', pageInput(cursor))
+  const { articles, nextCursor } = await call('articles', 'mine', pageInput(cursor, ARTICLE_PAGE_SIZE))
   return { items: articles.map(myRowOf), nextCursor }
 }
 
@@ -57,7 +54,7 @@ interface AuthorHead {
 }
 
 async function authorPage(authorId: string, cursor: string | null): Promise<CursorPage<FeedRow> & { author: AuthorHead }> {
-  const { author, articles, nextCursor } = await call('articles', 'byAuthor', { authorId, ...pageInput(cursor) })
+  const { author, articles, nextCursor } = await call('articles', 'byAuthor', { authorId, ...pageInput(cursor, ARTICLE_PAGE_SIZE) })
   return { author: { name: author.nickname, verified: author.verified }, items: articles.map(feedRowOf), nextCursor }
 }
 
@@ -115,36 +112,23 @@ Component({
     async load(options: { quiet?: boolean } = {}) {
       const tab = this.data.current
       const author = this.data.author
-      const generation = this.data.generation + 1
-      this.setData({ generation, errorAction: '', errorActionText: '' })
-      const current = () => this.data.generation === generation
-      const set = (patch: LoadPatch) => {
-        if (!current()) return
-        if (options.quiet && patch.status === 'loading') return
-        this.setData(patch)
-      }
-      await runLoad(
-        set,
+      await runLatestLoad(
+        this,
         async (): Promise<Record<string, unknown> & { count: number }> => {
-          try {
-            if (author) {
-              const page = await fetchFilled((cursor) => authorPage(author, cursor))
-              wx.setNavigationBarTitle({ title: `${page.author.name}的文章`, fail: () => undefined })
-              return { authorName: page.author.name, authorVerified: page.author.verified, articles: firstPage(page), count: page.items.length }
-            }
-            if (tab === 'mine') {
-              const page = await fetchFilled(minePage)
-              return { mine: firstPage(page), count: page.items.length }
-            }
-            const page = await fetchFilled(newestPage)
-            return { articles: firstPage(page), count: page.items.length }
-          } catch (error) {
-            const refusal = refusalOf(error)
-            if (current()) this.setData({ errorAction: refusal.action, errorActionText: refusal.actionText })
-            throw error
+          if (author) {
+            const page = await fetchFilled((cursor) => authorPage(author, cursor))
+            wx.setNavigationBarTitle({ title: `${page.author.name}的文章`, fail: () => undefined })
+            return { authorName: page.author.name, authorVerified: page.author.verified, articles: firstPage(page), count: page.items.length }
           }
+          if (tab === 'mine') {
+            const page = await fetchFilled(minePage)
+            return { mine: firstPage(page), count: page.items.length }
+          }
+          const page = await fetchFilled(newestPage)
+          return { articles: firstPage(page), count: page.items.length }
         },
         {
+          quiet: options.quiet,
           toData: ({ count: _count, ...data }) => data,
           isEmpty: ({ count }) => count === 0,
         },

@@ -12,43 +12,54 @@
  * VERIFICATION_REQUIRED → real-name verification, missing「公开展示我的名片」→
  * grant it here, FEATURE_RESTRICTED and CARD_LIMIT → the reason.
  */
-import { CARD_FIELD_LABELS, LINK_LIMIT, type FieldVisibility, type VisibilityField } from '../../../../shared/cards'
+import {
+  ADDRESS_MAX,
+  CARD_FIELD_LABELS,
+  COMPANY_MAX,
+  EMAIL_MAX,
+  INTRO_MAX,
+  LINK_LABEL_MAX,
+  LINK_LIMIT,
+  LINK_URL_MAX,
+  NAME_MAX,
+  PHONE_MAX,
+  TITLE_MAX,
+  WECHAT_ID_MAX,
+  type CardTextField,
+  type FieldVisibility,
+  type VisibilityField,
+} from '../../../../shared/cards'
 import type { OwnCardView } from '../../../../shared/contract/cards'
 import { ApiCallError, call, fieldErrors, messageOf } from '../../../api'
 import { config } from '../../../config'
+import { persistCardAvatar } from '../../../utils/avatar'
 import { grantPublicCard, openPrivacySettings, publicCardNoticeUrl } from '../../../utils/card-consent'
 import {
-  ADDRESS_MAX,
   AUDIENCE_LABELS,
   cardPageUrl,
   cardViewModel,
-  COMPANY_MAX,
   draftOf,
   draftProblems,
   emptyDraft,
   fieldKeyOf,
   inputOf,
-  INTRO_MAX,
   isFieldVisibility,
   isVisibilityField,
-  LINK_LABEL_MAX,
   MY_CARDS_URL,
-  NAME_MAX,
   previewFace,
-  TITLE_MAX,
   VERIFY_URL,
   VISIBILITY_CHOICES,
   type Audience,
   type CardDraft,
   type CardViewModel,
 } from '../../../utils/cards'
+import { pickImage } from '../../../utils/cloud-image'
 import { REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
-
-type TextField = 'name' | 'title' | 'company' | 'phone' | 'email' | 'wechatId' | 'address' | 'intro'
+import { isRegisterRefusal } from '../../../utils/refusal'
 
 interface FieldSpec {
-  key: TextField
+  key: CardTextField
   label: string
   max: number
   placeholder: string
@@ -61,9 +72,9 @@ const FIELDS: FieldSpec[] = [
   { key: 'name', label: CARD_FIELD_LABELS.name, max: NAME_MAX, placeholder: '名片上显示的姓名（必填）', hasVisibility: false, multiline: false },
   { key: 'title', label: CARD_FIELD_LABELS.title, max: TITLE_MAX, placeholder: '如：产品经理', hasVisibility: true, multiline: false },
   { key: 'company', label: CARD_FIELD_LABELS.company, max: COMPANY_MAX, placeholder: '公司或机构名称', hasVisibility: true, multiline: false },
-  { key: 'phone', label: CARD_FIELD_LABELS.phone, max: 24, placeholder: '手机或座机号码', hasVisibility: true, multiline: false },
-  { key: 'email', label: CARD_FIELD_LABELS.email, max: 100, placeholder: 'name@example.com', hasVisibility: true, multiline: false },
-  { key: 'wechatId', label: CARD_FIELD_LABELS.wechatId, max: 20, placeholder: '6–20 位，以字母开头', hasVisibility: true, multiline: false },
+  { key: 'phone', label: CARD_FIELD_LABELS.phone, max: PHONE_MAX, placeholder: '手机或座机号码', hasVisibility: true, multiline: false },
+  { key: 'email', label: CARD_FIELD_LABELS.email, max: EMAIL_MAX, placeholder: 'name@example.com', hasVisibility: true, multiline: false },
+  { key: 'wechatId', label: CARD_FIELD_LABELS.wechatId, max: WECHAT_ID_MAX, placeholder: '6–20 位，以字母开头', hasVisibility: true, multiline: false },
   { key: 'address', label: CARD_FIELD_LABELS.address, max: ADDRESS_MAX, placeholder: '办公地址', hasVisibility: true, multiline: false },
   { key: 'intro', label: CARD_FIELD_LABELS.intro, max: INTRO_MAX, placeholder: '一句话介绍你自己或你的业务', hasVisibility: true, multiline: true },
 ]
@@ -96,7 +107,7 @@ function noLinkErrors(count: number): LinkErrors[] {
   return Array.from({ length: count }, () => ({ label: '', url: '' }))
 }
 
-function isTextField(value: string): value is TextField {
+function isTextField(value: string): value is CardTextField {
   return FIELDS.some((f) => f.key === value)
 }
 
@@ -129,28 +140,9 @@ const SAVED_NOTICES: Record<OwnCardView['moderation']['state'], string> = {
   rejected: '已保存，但名片未通过审核，他人看不到',
 }
 
-const REGISTER_CODES = ['ACCOUNT_REQUIRED', 'TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
-
 type FieldEvent = WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field: string }>
 type ChoiceEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { field: string; value: string }>
 type LinkEvent = WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { index: number; part: string }>
-
-/** Uploads a chosen image to cloud storage; the local cloud has no file storage. */
-async function uploadImage(tempPath: string): Promise<string> {
-  if (/^(https|cloud):\/\//.test(tempPath)) return tempPath
-  if (config.transport !== 'cloud') {
-    throw new ApiCallError('INVALID_INPUT', '本地开发环境暂不支持上传头像', [{ path: 'avatarUrl', message: '本地开发环境暂不支持上传头像，请在云开发环境中设置' }])
-  }
-  const extension = /\.(jpe?g|png|webp|gif)$/i.exec(tempPath)?.[0]?.toLowerCase() ?? '.jpg'
-  const random = Math.random().toString(36).slice(2, 8)
-  try {
-    const uploaded = await wx.cloud.uploadFile({ cloudPath: `cards/${Date.now()}-${random}${extension}`, filePath: tempPath })
-    return uploaded.fileID
-  } catch (error) {
-    const detail = typeof error === 'object' && error !== null && 'errMsg' in error ? String(error.errMsg) : String(error)
-    throw new ApiCallError('NETWORK_ERROR', '头像上传失败，请检查网络后重试', [], detail)
-  }
-}
 
 Component({
   properties: {
@@ -165,6 +157,7 @@ Component({
     choices: VISIBILITY_CHOICES,
     linkLimit: LINK_LIMIT,
     linkLabelMax: LINK_LABEL_MAX,
+    linkUrlMax: LINK_URL_MAX,
     draft: emptyDraft(),
     verified: true,
     publicConsent: true,
@@ -220,7 +213,7 @@ Component({
             const [mine, got] = await Promise.all([call('cards', 'mine', {}), cardId ? call('cards', 'get', { cardId }) : Promise.resolve(null)])
             return { mine, card: got?.card ?? null }
           } catch (error) {
-            if (error instanceof ApiCallError && REGISTER_CODES.includes(error.code)) return null
+            if (isRegisterRefusal(error)) return null
             throw error
           }
         },
@@ -298,7 +291,7 @@ Component({
       if (!tempPath || this.data.avatarBusy) return
       this.setData({ avatarBusy: true, 'errors.avatarUrl': '' })
       try {
-        const url = await uploadImage(tempPath)
+        const url = await persistCardAvatar(tempPath, config)
         this.setData({ avatarBusy: false })
         this.change({ ...this.data.draft, avatarUrl: url }, {})
       } catch (error) {
@@ -315,13 +308,14 @@ Component({
         this.setData({ 'errors.avatarUrl': '当前微信版本不支持从相册选择，请使用「微信头像」' })
         return
       }
+      let picked: { path: string } | null
       try {
-        const { tempFiles } = await wx.chooseMedia({ count: 1, mediaType: ['image'], sourceType: ['album', 'camera'], sizeType: ['compressed'] })
-        const path = tempFiles[0]?.tempFilePath
-        if (path) await this.useAvatar(path)
-      } catch {
-        // Cancelled: nothing changes.
+        picked = await pickImage()
+      } catch (error) {
+        this.setData({ 'errors.avatarUrl': messageOf(error) })
+        return
       }
+      if (picked) await this.useAvatar(picked.path)
     },
 
     onRemoveAvatar() {
@@ -389,7 +383,7 @@ Component({
           return { refusal: error.code === 'CONTENT_REFUSED' ? 'content' : 'other', errors, linkErrors, formError }
         }
         default:
-          if (REGISTER_CODES.includes(error.code)) return { refusal: 'register', formError: '' }
+          if (isRegisterRefusal(error)) return { refusal: 'register', formError: '' }
           return { refusal: 'other', formError: error.message }
       }
     },

@@ -6,17 +6,18 @@
  * exchange requests I received (accept / decline) and sent (withdraw), and
  * accepted exchanges can be ended (after a confirmation).
  */
-import { EXCHANGE_STATUS_LABELS, TAG_LIMIT } from '../../../../shared/cards'
+import { EXCHANGE_STATUS_LABELS, NOTE_MAX, SEARCH_MAX, TAG_LIMIT, TAG_MAX } from '../../../../shared/cards'
 import type { ExchangeView, HolderItem } from '../../../../shared/contract/cards'
-import { ApiCallError, call, fieldErrors, messageOf } from '../../../api'
-import { cardPageUrl, initialOf, MY_CARDS_URL, NOTE_MAX, parseTags, SEARCH_MAX, TAG_MAX } from '../../../utils/cards'
+import { call, fieldErrors, messageOf } from '../../../api'
+import { cardPageUrl, initialOf, MY_CARDS_URL, parseTags } from '../../../utils/cards'
+import { confirmed } from '../../../utils/confirm'
+import { pageInput } from '../../../utils/cursor-list'
 import { formatDateTime } from '../../../utils/format'
 import { REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { isRegisterRefusal } from '../../../utils/refusal'
 
 const PAGE_SIZE = 20
-const REGISTER_CODES = ['ACCOUNT_REQUIRED', 'TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
-
 type Tab = 'holder' | 'incoming' | 'outgoing'
 type PartStatus = 'idle' | 'loading' | 'ready' | 'error'
 
@@ -102,15 +103,6 @@ function exchangeRowOf(exchange: ExchangeView): ExchangeRow {
   }
 }
 
-async function confirm(title: string, content: string, confirmText: string): Promise<boolean> {
-  try {
-    const answer = await wx.showModal({ title, content, confirmText, confirmColor: '#b42318', cancelText: '取消' })
-    return answer.confirm
-  } catch {
-    return false
-  }
-}
-
 type IdEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>
 
 Component({
@@ -176,7 +168,7 @@ Component({
               call('cards', 'exchangeList', { box: 'incoming', status: 'pending', limit: 1 }),
             ])
           } catch (error) {
-            if (error instanceof ApiCallError && REGISTER_CODES.includes(error.code)) return null
+            if (isRegisterRefusal(error)) return null
             throw error
           }
         },
@@ -230,8 +222,7 @@ Component({
     query(cursor: string | null) {
       const q = this.data.searched
       return {
-        limit: PAGE_SIZE,
-        ...(cursor ? { cursor } : {}),
+        ...pageInput(cursor, PAGE_SIZE),
         ...(q ? { q } : {}),
         ...(this.data.activeTag ? { tag: this.data.activeTag } : {}),
       }
@@ -373,7 +364,12 @@ Component({
     async onRemove(e: IdEvent) {
       const row = this.data.items.find((i) => i.cardId === e.currentTarget.dataset.id)
       if (!row || this.data.busy) return
-      const ok = await confirm(`从名片夹移除「${row.name}」？`, row.exchanged ? '移除后名片和你的备注、标签都不再保存；你们的交换关系不变。' : '移除后名片和你的备注、标签都不再保存。', '移除')
+      const ok = await confirmed({
+        title: `从名片夹移除「${row.name}」？`,
+        content: row.exchanged ? '移除后名片和你的备注、标签都不再保存；你们的交换关系不变。' : '移除后名片和你的备注、标签都不再保存。',
+        confirmText: '移除',
+        danger: true,
+      })
       if (!ok) return
       this.setData({ busy: `remove:${row.cardId}`, message: '' })
       try {
@@ -442,8 +438,13 @@ Component({
       const row = this.data.exchanges.find((x) => x.id === e.currentTarget.dataset.id)
       if (!row || this.data.busy) return
       const ok = row.canWithdraw
-        ? await confirm('撤回交换请求？', `撤回后「${row.theirName}」不会再收到这条请求。`, '撤回')
-        : await confirm(`解除与「${row.theirName}」的名片交换？`, '解除后你们互相看不到对方「交换名片后可见」的信息，名片夹中保存的名片不受影响。', '解除')
+        ? await confirmed({ title: '撤回交换请求？', content: `撤回后「${row.theirName}」不会再收到这条请求。`, confirmText: '撤回', danger: true })
+        : await confirmed({
+            title: `解除与「${row.theirName}」的名片交换？`,
+            content: '解除后你们互相看不到对方「交换名片后可见」的信息，名片夹中保存的名片不受影响。',
+            confirmText: '解除',
+            danger: true,
+          })
       if (!ok) return
       this.setData({ busy: `end:${row.id}`, message: '' })
       try {

@@ -11,9 +11,11 @@ import type { OwnCardView } from '../../../../shared/contract/cards'
 import { ApiCallError, call, messageOf } from '../../../api'
 import { grantPublicCard, openPrivacySettings, publicCardNoticeUrl } from '../../../utils/card-consent'
 import { canMakePoster, POSTER_MESSAGES, savePoster, writeQrFile } from '../../../utils/card-poster'
-import { cardPageUrl, cardViewModel, editorUrl, HOLDER_URL, VERIFY_URL, visitorsUrl } from '../../../utils/cards'
+import { cardPageUrl, cardViewModel, draftOf, editorUrl, HOLDER_URL, previewFace, VERIFY_URL, visitorsUrl } from '../../../utils/cards'
+import { confirmed } from '../../../utils/confirm'
 import { REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { isRegisterRefusal } from '../../../utils/refusal'
 
 interface MineRow {
   id: string
@@ -28,8 +30,6 @@ interface MineRow {
   hiddenNotice: string
   ariaLabel: string
 }
-
-const REGISTER_CODES = ['ACCOUNT_REQUIRED', 'TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
 
 function rowOf(card: OwnCardView): MineRow {
   const headline = [card.title, card.company].filter((s) => s.trim()).join(' · ')
@@ -97,7 +97,7 @@ Component({
           try {
             return await call('cards', 'mine', {})
           } catch (error) {
-            if (error instanceof ApiCallError && REGISTER_CODES.includes(error.code)) return null
+            if (isRegisterRefusal(error)) return null
             throw error
           }
         },
@@ -123,7 +123,7 @@ Component({
         const mine = await call('cards', 'mine', {})
         this.setData(this.dataOf(mine))
       } catch (error) {
-        if (error instanceof ApiCallError && REGISTER_CODES.includes(error.code)) this.setData(this.dataOf(null))
+        if (isRegisterRefusal(error)) this.setData(this.dataOf(null))
       }
     },
 
@@ -193,22 +193,15 @@ Component({
     async onRemove(e: CardEvent) {
       const row = this.rowById(e.currentTarget.dataset.id)
       if (!row || this.data.busy) return
-      let confirmed = false
-      try {
-        const answer = await wx.showModal({
-          title: `删除名片「${row.name}」？`,
-          content: row.isDefault
-            ? '删除后他人扫码将无法再查看这张名片，交换关系也会解除。它是你的默认名片，删除后最早创建的另一张会成为默认名片。'
-            : '删除后他人扫码将无法再查看这张名片，交换关系也会解除。此操作无法撤销。',
-          confirmText: '删除',
-          confirmColor: '#b42318',
-          cancelText: '取消',
-        })
-        confirmed = answer.confirm
-      } catch {
-        confirmed = false
-      }
-      if (!confirmed) return
+      const ok = await confirmed({
+        title: `删除名片「${row.name}」？`,
+        content: row.isDefault
+          ? '删除后他人扫码将无法再查看这张名片，交换关系也会解除。它是你的默认名片，删除后最早创建的另一张会成为默认名片。'
+          : '删除后他人扫码将无法再查看这张名片，交换关系也会解除。此操作无法撤销。',
+        confirmText: '删除',
+        danger: true,
+      })
+      if (!ok) return
       this.setData({ busy: `remove:${row.id}`, message: '' })
       try {
         await call('cards', 'remove', { cardId: row.id })
@@ -255,22 +248,8 @@ Component({
       try {
         const qr = await call('cards', 'qrCode', { cardId: id })
         const qrPath = await writeQrFile(id, qr.imageBase64, qr.contentType)
-        // The poster shows the card as a stranger sees it: its public fields.
-        const face = {
-          id,
-          name: card.name,
-          verified: card.verified,
-          avatarUrl: card.visibility.avatarUrl === 'public' ? card.avatarUrl : null,
-          title: card.visibility.title === 'public' ? card.title : null,
-          company: card.visibility.company === 'public' ? card.company : null,
-          phone: card.visibility.phone === 'public' ? card.phone : null,
-          email: card.visibility.email === 'public' ? card.email : null,
-          wechatId: card.visibility.wechatId === 'public' ? card.wechatId : null,
-          address: card.visibility.address === 'public' ? card.address : null,
-          intro: card.visibility.intro === 'public' ? card.intro : null,
-          links: [],
-          exchangeOnly: [],
-        }
+        // The poster shows the card as a stranger sees it: its public fields (no links, no「交换名片后可见」line).
+        const face = { ...previewFace(draftOf(card), { id, verified: card.verified, audience: 'public' }), links: [], exchangeOnly: [] }
         const model = cardViewModel(face)
         const outcome = await savePoster(model, qrPath, model.avatarUrl.startsWith('https://') ? model.avatarUrl : '')
         this.setData({ busy: '' })

@@ -8,16 +8,15 @@
  */
 import type { OutputOf } from '../../../../shared/contract'
 import type { VisitorView } from '../../../../shared/contract/cards'
-import { ApiCallError, call, messageOf } from '../../../api'
+import { call, messageOf } from '../../../api'
 import { cardPageUrl, editorUrl, initialOf } from '../../../utils/cards'
 import { formatDateTime } from '../../../utils/format'
 import { PRIVACY_URL, REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { isRegisterRefusal } from '../../../utils/refusal'
 import { visitChart, type ChartBar } from '../../../utils/visit-chart'
 
 const PAGE_SIZE = 20
-const REGISTER_CODES = ['ACCOUNT_REQUIRED', 'TERMS_NOT_ACCEPTED', 'TERMS_UPDATED', 'GUARDIAN_CONSENT_REQUIRED']
-
 interface CardChoice {
   id: string
   name: string
@@ -117,7 +116,7 @@ Component({
           try {
             mine = await call('cards', 'mine', {})
           } catch (error) {
-            if (error instanceof ApiCallError && REGISTER_CODES.includes(error.code)) return null
+            if (isRegisterRefusal(error)) return null
             throw error
           }
           const wanted = this.data.cardId
