@@ -259,13 +259,15 @@ describe('moderation of cards', () => {
     expect(ok<Landing>(await view('c-mod-viewer', held.id)).card.phone).toBeNull()
   })
 
-  it('holds a card with an uploaded avatar until the image check (pendingImages), https avatars are not held', async () => {
+  it('holds a card with an avatar, uploaded or https, until the image check (pendingImages)', async () => {
     const call = await publisher(cloud, 'c-mod-img')
     const withUpload = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'cloud://env-1.abc/avatars/x.png' })
     expect(withUpload.moderation.state).toBe('pendingImages')
     expect(withUpload.shownToOthers).toBe(false)
     const withHttps = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/x/132' })
-    expect(withHttps.moderation.state).toBe('published')
+    expect(withHttps.moderation.state).toBe('pendingImages')
+    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    expect(ok<{ card: OwnCardView }>(await call('get', { cardId: withHttps.id })).card.moderation.state).toBe('published')
   })
 
   it('keeps a card published through an edit that leaves its checked avatar as it was (the pass carries over)', async () => {

@@ -42,8 +42,8 @@ function fieldsOf(input: CardInput): Pick<
 
 /**
  * What the gate reads: the free texts shown to others. Phone, e-mail and WeChat
- * id are checked by format (the contract) instead; https avatars are not our
- * files and only cloud:// images go to the image check.
+ * id are checked by format (the contract) instead. The avatar, uploaded
+ * (cloud://) or an https image, is shown to others and goes to the image check.
  */
 async function moderateCard(ctx: AccountContext, cardId: string, fields: ReturnType<typeof fieldsOf>): Promise<CardDoc['moderation']> {
   const texts: Record<string, string> = {
@@ -56,7 +56,7 @@ async function moderateCard(ctx: AccountContext, cardId: string, fields: ReturnT
   fields.links.forEach((link, index) => {
     texts[`links.${index}.label`] = link.label
   })
-  const images = fields.avatarUrl?.startsWith('cloud://') ? [fields.avatarUrl] : []
+  const images = fields.avatarUrl ? [fields.avatarUrl] : []
   return moderate(ctx, { kind: 'card', targetId: cardId, texts, images })
 }
 
