@@ -22,7 +22,13 @@ import { defineFunction } from '../_core/define'
 import { AppError, fail, isDuplicateKey } from '../_core/errors'
 import { notify } from '../_core/inbox'
 import { blindIndex } from '../_core/identity/crypto'
-import { createIdentityProvider, IdentityProviderError, type IdentityProvider, type VerificationSubject } from '../_core/identity/providers'
+import {
+  createIdentityProvider,
+  IdentityProviderError,
+  type IdentityProvider,
+  type VerificationResult,
+  type VerificationSubject,
+} from '../_core/identity/providers'
 import {
   identities,
   identityAttempts,
@@ -231,22 +237,32 @@ async function bind(
   return stored
 }
 
-async function settle(ctx: AccountContext, settings: IdentitySettings, attempt: IdentityAttemptDoc): Promise<CompleteResult> {
+/**
+ * The provider's answer on an attempt, with the subject unsealed for what
+ * follows; an attempt the provider no longer knows is settled as invalid.
+ */
+async function askProvider(
+  ctx: AccountContext,
+  settings: IdentitySettings,
+  attempt: IdentityAttemptDoc,
+): Promise<{ subject: VerificationSubject; result: VerificationResult }> {
   if (!attempt.subject) fail('VERIFICATION_EXPIRED')
   const subject: VerificationSubject = {
     openid: ctx.openid,
     name: settings.keyring.decrypt(attempt.subject.name, 'name'),
     idNumber: settings.keyring.decrypt(attempt.subject.idNumber, 'idNumber'),
   }
-  const provider = providerOf(ctx, settings)
-  let result
   try {
-    result = await provider.result(attempt.verificationId, subject)
+    return { subject, result: await providerOf(ctx, settings).result(attempt.verificationId, subject) }
   } catch (error) {
     const failure = providerFailure(ctx, error)
     if (failure.code === 'VERIFICATION_EXPIRED') await claim(ctx, attempt, 'invalid', error instanceof IdentityProviderError ? error.providerCode : 'invalid')
     throw failure
   }
+}
+
+async function settle(ctx: AccountContext, settings: IdentitySettings, attempt: IdentityAttemptDoc): Promise<CompleteResult> {
+  const { subject, result } = await askProvider(ctx, settings, attempt)
   if (result.outcome === 'pending') return { outcome: 'pending', reason: result.reason, retryAfterSeconds: PENDING_RETRY_SECONDS }
   if (!(await claim(ctx, attempt, result.outcome, result.providerCode))) fail('VERIFICATION_USED')
   if (result.outcome === 'failed') return { outcome: 'failed', reason: result.reason }
@@ -320,20 +336,7 @@ async function usableAttempt(
 
 /** The provider's verdict on a re-check; a pass must be of the identity the account holds now. */
 async function settleRecheck(ctx: AccountContext, settings: IdentitySettings, attempt: IdentityAttemptDoc): Promise<RecheckResult> {
-  if (!attempt.subject) fail('VERIFICATION_EXPIRED')
-  const subject: VerificationSubject = {
-    openid: ctx.openid,
-    name: settings.keyring.decrypt(attempt.subject.name, 'name'),
-    idNumber: settings.keyring.decrypt(attempt.subject.idNumber, 'idNumber'),
-  }
-  let result
-  try {
-    result = await providerOf(ctx, settings).result(attempt.verificationId, subject)
-  } catch (error) {
-    const failure = providerFailure(ctx, error)
-    if (failure.code === 'VERIFICATION_EXPIRED') await claim(ctx, attempt, 'invalid', error instanceof IdentityProviderError ? error.providerCode : 'invalid')
-    throw failure
-  }
+  const { subject, result } = await askProvider(ctx, settings, attempt)
   if (result.outcome === 'pending') return { outcome: 'pending', reason: result.reason, retryAfterSeconds: PENDING_RETRY_SECONDS }
   const identity = await identities(ctx.db).findOne({ openid: ctx.openid })
   const same = identity !== null && identity.idIndex === blindIndex(settings.blindIndex, subject.idNumber)

@@ -369,11 +369,11 @@ export const cards = {
   }),
 
   exchangeRequest: action({
-    summary: '用我的名片请求交换对方的名片',
+    summary: '用我的名片请求交换对方的名片（留言须通过内容安全审核，未通过则不发出请求）',
     access: 'owner',
     input: z.strictObject({ myCardId: cardId, theirCardId: cardId, message: z.optional(singleLine('留言', EXCHANGE_MESSAGE_MAX)) }),
     output: z.object({ exchange: exchangeView }),
-    errors: ['CARD_HIDDEN', 'NOT_PUBLISHED', 'CONSENT_REQUIRED', 'FEATURE_RESTRICTED', 'CONFLICT'],
+    errors: ['CARD_HIDDEN', 'NOT_PUBLISHED', 'CONSENT_REQUIRED', 'FEATURE_RESTRICTED', 'CONFLICT', 'CONTENT_REFUSED'],
   }),
   exchangeRespond: action({
     summary: '同意或婉拒交换名片请求（同意后双方互相可见「交换名片后可见」的字段，并保存到各自名片夹）',

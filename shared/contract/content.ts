@@ -6,8 +6,25 @@
  */
 import * as z from 'zod/mini'
 
-export const CONTENT_KINDS = ['card', 'activity', 'article', 'nickname', 'avatar'] as const
+/** Published content: a document shows its decision (`moderation`), and it may be held for people or its images. */
+export const PUBLISHED_KINDS = ['card', 'activity', 'article', 'nickname', 'avatar'] as const
+export type PublishedKind = (typeof PUBLISHED_KINDS)[number]
+
+/**
+ * Text one user sends another (a card exchange request's message): never held —
+ * anything but a clean pass refuses it — and no document shows its decision, so
+ * the decision is only a record; nothing writes a verdict onto its target.
+ */
+export const MESSAGE_KINDS = ['exchangeMessage'] as const
+export type MessageKind = (typeof MESSAGE_KINDS)[number]
+
+/** Every kind of text or image the moderation gate decides on. */
+export const CONTENT_KINDS = [...PUBLISHED_KINDS, ...MESSAGE_KINDS] as const
 export type ContentKind = (typeof CONTENT_KINDS)[number]
+
+export function isMessageKind(kind: ContentKind): kind is MessageKind {
+  return MESSAGE_KINDS.some((k) => k === kind)
+}
 
 export const MODERATION_STATES = ['published', 'pendingReview', 'pendingImages', 'rejected'] as const
 export type ModerationState = (typeof MODERATION_STATES)[number]

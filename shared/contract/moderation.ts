@@ -25,6 +25,7 @@ export const CONTENT_KIND_LABELS: Record<ContentKind, string> = {
   article: '文章',
   nickname: '昵称',
   avatar: '头像',
+  exchangeMessage: '交换名片留言',
 }
 
 /** Where a finding came from: our scanner, WeChat's text check, or WeChat's image check. */
@@ -83,7 +84,7 @@ export const decisionView = z.object({
   id: z.string(),
   kind: z.enum(CONTENT_KINDS),
   kindLabel: z.string(),
-  /** The document the decision is about (a card, activity, article, or the account for a nickname or avatar). */
+  /** The document the decision is about (a card, activity, article, the account for a nickname or avatar, or the exchange a message was sent with). */
   targetId: z.string(),
   state: z.enum(DECISION_STATES),
   stateLabel: z.string(),

@@ -1,11 +1,14 @@
 /**
  * The card holder (名片夹) and exchanging cards: save, notes and tags, search
  * over what I may see, cursor paging; request → accept / decline, both sides'
- * lists, exchanged-only fields, ending an exchange, races and bans.
+ * lists, exchanged-only fields, ending an exchange, races and bans; the
+ * request's message through the moderation gate.
  */
-import { holder as holderStore } from '../../cloudfunctions/_core/cards/store'
+import { exchangeIdOf, exchanges, holder as holderStore } from '../../cloudfunctions/_core/cards/store'
+import { decisions } from '../../cloudfunctions/_core/moderation/decisions'
 import { acceptCurrentTerms, SAMPLE_CARD, startTestCloud, type TestCloud } from '../../local/testing'
 import type { CardFace, ExchangeView, HolderItem } from '../../shared/contract/cards'
+import type { DecisionView } from '../../shared/contract/moderation'
 import { accountIdOf, cardsAs, createCard, publisher } from './cards-helpers'
 import { DAY, errorOf, ok } from './helpers'
 import { makeStaff } from './lifecycle-helpers'
@@ -223,5 +226,68 @@ describe('exchanging cards', () => {
     const banned = errorOf(await me('exchangeRequest', { myCardId: mine.id, theirCardId: theirs.id }))
     expect(banned.code).toBe('FEATURE_RESTRICTED')
     expect(banned.message).toContain('骚扰他人交换名片')
+  })
+})
+
+describe('the exchange message passes the moderation gate', () => {
+  /** What reviewers see of the decisions on messages sent with this exchange. */
+  const decisionsOn = async (exchangeId: string): Promise<DecisionView[]> =>
+    ok<{ decisions: DecisionView[] }>(await cloud.call('moderation', { action: 'decisions', input: { kind: 'exchangeMessage', limit: 50 } }, ADMIN)).decisions.filter(
+      (d) => d.targetId === exchangeId,
+    )
+
+  it('sends a clean message with the request, shows it to the addressee, and keeps its decision on record only', async () => {
+    const from = await publisher(cloud, 'xm-clean-from')
+    const to = await publisher(cloud, 'xm-clean-to')
+    const fromCard = await createCard(from, { name: '留言人' })
+    const toCard = await createCard(to, { name: '收信人' })
+
+    const asked = ok<{ exchange: ExchangeView }>(await from('exchangeRequest', { myCardId: fromCard.id, theirCardId: toCard.id, message: '上周在展会上聊过，想保持联系' })).exchange
+    expect(asked).toMatchObject({ status: 'pending', message: '上周在展会上聊过，想保持联系' })
+    const incoming = ok<Exchanges>(await to('exchangeList', { box: 'incoming' })).exchanges
+    expect(incoming).toEqual([expect.objectContaining({ id: asked.id, message: '上周在展会上聊过，想保持联系' })])
+    expect((await inboxOf('xm-clean-to')).filter((m) => m.type === 'cardExchange')).toHaveLength(1)
+
+    const [decision] = await decisionsOn(asked.id)
+    expect(decision).toMatchObject({ kind: 'exchangeMessage', kindLabel: '交换名片留言', state: 'published', reasons: [], sources: [] })
+
+    // A later verdict on a message (as a reviewer's would be) is written nowhere: the exchange has no
+    // moderation to show, the sweep settles the decision instead of retrying it, and nobody is told.
+    await decisions(cloud.store).update(decision?.id ?? '', { state: 'rejected', reasons: ['复审认为不宜发送'], targetSyncedAt: null })
+    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    expect(await exchanges(cloud.store).byId(asked.id)).not.toHaveProperty('moderation')
+    expect((await decisions(cloud.store).byId(decision?.id ?? ''))?.targetSyncedAt).not.toBeNull()
+    expect((await inboxOf('xm-clean-from')).filter((m) => m.type === 'moderationDecision')).toEqual([])
+  })
+
+  it.each([
+    ['WeChat finds it risky', 'xm-risky', '沙箱违规，加我详聊', 'refuse', '含有「违法犯罪」类违规内容，不能发布'],
+    ['WeChat wants a review', 'xm-review', '沙箱待审', 'review', '可能含有「其他」类内容，留言不能发送'],
+    ['the local scanner refuses it', 'xm-local-refuse', '兼职刷单返利，日结', 'refuse', '含有「诈骗」类违规内容“刷单返利”，不能发布'],
+    ['the local scanner wants a review', 'xm-local-review', '我的手机 13912345678', 'review', '公开内容中含有手机号（139****5678），留言不能发送'],
+  ] as const)('refuses the request when %s: an issue on `message`, no exchange, no notice, the decision on record', async (_case, tag, message, verdict, issue) => {
+    const from = await publisher(cloud, `${tag}-from`)
+    const to = await publisher(cloud, `${tag}-to`)
+    const fromCard = await createCard(from, { name: '留言人' })
+    const toCard = await createCard(to, { name: '收信人' })
+    const exchangeId = exchangeIdOf(fromCard.id, toCard.id)
+
+    const refused = errorOf(await from('exchangeRequest', { myCardId: fromCard.id, theirCardId: toCard.id, message }))
+    expect(refused.code).toBe('CONTENT_REFUSED')
+    expect(refused.issues).toEqual([{ path: 'message', message: issue }])
+    expect(await exchanges(cloud.store).byId(exchangeId)).toBeNull()
+    expect(ok<Exchanges>(await to('exchangeList', { box: 'incoming' })).exchanges).toEqual([])
+    expect((await inboxOf(`${tag}-to`)).filter((m) => m.type === 'cardExchange')).toEqual([])
+
+    const [decision, ...more] = await decisionsOn(exchangeId)
+    expect(more).toEqual([])
+    expect(decision).toMatchObject({ kind: 'exchangeMessage', state: 'refused', stateLabel: '已拒绝：未通过安全审核，没有发布' })
+    expect(decision?.sources).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'message', verdict })]))
+    expect(decision?.reasons.length).toBeGreaterThan(0)
+
+    // Without the message, the same request goes through.
+    const asked = ok<{ exchange: ExchangeView }>(await from('exchangeRequest', { myCardId: fromCard.id, theirCardId: toCard.id })).exchange
+    expect(asked).toMatchObject({ id: exchangeId, status: 'pending', message: '' })
+    expect((await inboxOf(`${tag}-to`)).filter((m) => m.type === 'cardExchange')).toHaveLength(1)
   })
 })

@@ -5,6 +5,9 @@
  * so two concurrent answers cannot both win. Accepting saves each card into
  * the other's holder (when there is room) and lets each side see the other
  * card's「交换名片后可见」fields; ending the exchange takes that back.
+ * The request's message is shown to the addressee, so it passes the moderation
+ * gate first (kind `exchangeMessage`): anything but a clean pass refuses the
+ * request, and nothing is stored but the decision.
  */
 import { EXCHANGE_STATUS_LABELS } from '../../../shared/cards'
 import type { ExchangeView } from '../../../shared/contract/cards'
@@ -13,6 +16,7 @@ import type { AccountContext } from '../context'
 import { fail, isDuplicateKey } from '../errors'
 import { notify } from '../inbox'
 import { requireFeature } from '../lifecycle/features'
+import { moderate } from '../moderation/gate'
 import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from './cursor'
 import { keep } from './holder'
 import { cards, exchangeIdOf, exchanges, type CardDoc, type ExchangeDoc } from './store'
@@ -104,6 +108,8 @@ export async function requestExchange(ctx: AccountContext, myCardId: string, the
   if (!shownTheirs || shownTheirs.hidden !== null) fail('CARD_HIDDEN')
 
   const id = exchangeIdOf(myCardId, theirCardId)
+  // Refused (CONTENT_REFUSED, an issue on `message`) before anything is written or anyone told.
+  if (message.trim().length > 0) await moderate(ctx, { kind: 'exchangeMessage', targetId: id, texts: { message } })
   /** A request from me, new or in place of an earlier declined, withdrawn or ended one. */
   const request: Omit<ExchangeDoc, '_id' | 'updatedAt'> = {
     fromOpenid: ctx.openid,

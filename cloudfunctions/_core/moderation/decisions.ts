@@ -4,7 +4,7 @@
  * status, the review queue and accountability. The decision's state is
  * recomputed from its findings whenever an image verdict arrives.
  */
-import type { ContentKind, ModerationState } from '../../../shared/contract/content'
+import { isMessageKind, type ContentKind, type ModerationState } from '../../../shared/contract/content'
 import type { DecisionState, DecisionView } from '../../../shared/contract/moderation'
 import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/contract/moderation'
 import type { Verdict } from '../../../shared/moderation/scan'
@@ -66,8 +66,8 @@ export function decisions(db: Store) {
   return db.collection<ModerationDecisionDoc>(COLLECTIONS.moderationDecisions)
 }
 
-/** msgSecCheck / mediaCheckAsync scenes: 1 资料 (profile-like), 3 论坛 (posts). */
-export const SCENES: Record<ContentKind, SecurityScene> = { card: 1, nickname: 1, avatar: 1, activity: 3, article: 3 }
+/** msgSecCheck / mediaCheckAsync scenes: 1 资料 (profile-like), 2 评论 (a message to someone), 3 论坛 (posts). */
+export const SCENES: Record<ContentKind, SecurityScene> = { card: 1, nickname: 1, avatar: 1, activity: 3, article: 3, exchangeMessage: 2 }
 
 /** WeChat's labels (msgSecCheck and mediaCheckAsync v2) in words for authors. */
 const WECHAT_LABEL_NAMES: Record<number, string> = {
@@ -95,11 +95,13 @@ export function strictest(verdicts: readonly Verdict[]): Verdict {
 /**
  * The state the findings add up to: refused text never becomes anything else;
  * a risky image takes the content down at once, even while other images are
- * checked; a finding for people holds it for review; outstanding images hold it
- * for their verdicts; otherwise it is published.
+ * checked; a finding for people holds it for review — except a message, which
+ * is never held and so is refused; outstanding images hold it for their
+ * verdicts; otherwise it is published.
  */
-export function stateFromFindings(decision: Pick<ModerationDecisionDoc, 'verdict' | 'images'>): DecisionState {
+export function stateFromFindings(decision: Pick<ModerationDecisionDoc, 'kind' | 'verdict' | 'images'>): DecisionState {
   if (decision.verdict === 'refuse') return 'refused'
+  if (decision.verdict === 'review' && isMessageKind(decision.kind)) return 'refused'
   if (decision.images.risky > 0) return 'rejected'
   if (decision.verdict === 'review' || decision.images.review > 0) return 'pendingReview'
   if (decision.images.pending > 0) return 'pendingImages'

@@ -14,11 +14,13 @@
  * Outcomes: refuse → nothing is stored but the decision, the call fails with
  * CONTENT_REFUSED and an issue per offending field; review → pendingReview
  * (author only); images → pendingImages until their verdicts; otherwise published.
+ * A message (MESSAGE_KINDS: text, no images, nowhere to be held) is refused on
+ * review too, so only a clean pass lets it through.
  * Domains store the returned ContentModeration as their document's `moderation`;
  * later changes (image verdicts, reviewers) are written there by this module,
  * only while that field still names the same decision (a newer edit wins).
  */
-import type { ContentKind, ModerationView } from '../../../shared/contract/content'
+import type { ContentKind, MessageKind, ModerationView, PublishedKind } from '../../../shared/contract/content'
 import { MODERATION_STATE_LABELS } from '../../../shared/contract/content'
 import type { FieldIssue } from '../../../shared/errors'
 import { scanText } from '../../../shared/moderation/scan'
@@ -42,9 +44,8 @@ import { recordReusedPasses, reusablePasses, submitImages, type DecisionImage } 
 export type { ContentModeration, DecisionSource, ModerationDecisionDoc } from './decisions'
 export { decisions, SCENES } from './decisions'
 
-export interface ModerationRequest {
-  kind: ContentKind
-  /** The content's document id (domains choose it before the first write). */
+interface RequestBase {
+  /** The content's document id (domains choose it before the first write); for a message, what it was sent with. */
   targetId: string
   /**
    * Public free text by field name. Structured fields (phone, e-mail, WeChat id)
@@ -52,14 +53,21 @@ export interface ModerationRequest {
    * the point of a business card, not a leak.
    */
   texts: Record<string, string>
-  /** cloud:// file ids (or https image URLs, which are always checked afresh) shown publicly. */
-  images?: readonly string[]
-  /**
-   * Hold for people whatever the checks say, with this reason for the author
-   * (e.g. an edit of content that was taken down).
-   */
-  holdForReview?: string
 }
+
+export type ModerationRequest =
+  | (RequestBase & {
+      kind: PublishedKind
+      /** cloud:// file ids (or https image URLs, which are always checked afresh) shown publicly. */
+      images?: readonly string[]
+      /**
+       * Hold for people whatever the checks say, with this reason for the author
+       * (e.g. an edit of content that was taken down).
+       */
+      holdForReview?: string
+    })
+  /** A message is text only, and is never held. */
+  | (RequestBase & { kind: MessageKind; images?: never; holdForReview?: never })
 
 /** msgSecCheck takes at most 2,500 characters per call. */
 const WECHAT_CHUNK = 2500
@@ -68,6 +76,11 @@ function chunks(text: string): string[] {
   const out: string[] = []
   for (let i = 0; i < text.length; i += WECHAT_CHUNK) out.push(text.slice(i, i + WECHAT_CHUNK))
   return out
+}
+
+/** A finding for people, told to the sender of a message nobody will review: what was found, and that it cannot go. */
+function unsendable(reason: string): string {
+  return `${reason.replace(/，需人工复审.*$/, '')}，留言不能发送`
 }
 
 export function viewOfModeration(moderation: ContentModeration): ModerationView {
@@ -140,7 +153,7 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
   })
   const toSend = images.filter((image) => !passes.has(image.fileId))
   const tally: ImageTally = { total: images.length, pending: toSend.length, passed: reused.length, review: 0, risky: 0 }
-  const state = stateFromFindings({ verdict, images: tally })
+  const state = stateFromFindings({ kind: request.kind, verdict, images: tally })
   const doc: Omit<ModerationDecisionDoc, '_id'> = {
     kind: request.kind,
     targetId: request.targetId,
@@ -160,9 +173,13 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
   const decisionId = await decisions(ctx.db).add(doc)
 
   if (state === 'refused') {
+    // The findings as strict as the verdict: refusals, or (for a message, refused on review) the findings for people.
     const issues: FieldIssue[] = sources
-      .filter((s) => s.verdict === 'refuse')
-      .map((s) => ({ path: s.field, message: s.reasons[0] ?? '内容未通过安全审核' }))
+      .filter((s) => s.verdict === verdict)
+      .map((s) => {
+        const reason = s.reasons[0] ?? '内容未通过安全审核'
+        return { path: s.field, message: s.verdict === 'review' ? unsendable(reason) : reason }
+      })
     fail('CONTENT_REFUSED', `内容未通过安全审核：${issues.map((i) => i.message).join('；')}`, issues)
   }
   if (reused.length > 0) await recordReusedPasses(ctx, { ...doc, _id: decisionId }, reused)

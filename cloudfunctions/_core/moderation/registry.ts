@@ -80,7 +80,7 @@ export const MODERATION_EXPORT_RULES: readonly ExportRule[] = [
         ? [{ avatarUrl: held.pendingAvatarUrl, state: held.avatarModeration?.state ?? null, reasons: held.avatarModeration?.reasons ?? [] }]
         : []
       return [
-        section('moderation', '内容审核记录', records, '每次发布或修改内容（名片、活动、文章、昵称、头像）的审核结论和理由；内容本身见各自的部分。'),
+        section('moderation', '内容审核记录', records, '每次发布或修改内容（名片、活动、文章、昵称、头像）和每条交换名片留言的审核结论和理由；内容本身见各自的部分。'),
         section('pendingNickname', '等待审核的新昵称', pending),
         section('pendingAvatar', '等待审核的新头像', pendingAvatar),
       ]

@@ -5,8 +5,9 @@
  * avatar held in `pendingNickname` / `pendingAvatarUrl` until it may be
  * public). A decision is written there only while that field still names it:
  * an edit made since then has its own decision, and the newer one wins.
+ * A message's decision (MESSAGE_KINDS) shows nowhere: nothing is written for it.
  */
-import type { ContentKind } from '../../../shared/contract/content'
+import { isMessageKind, type ContentKind, type PublishedKind } from '../../../shared/contract/content'
 import { CONTENT_KIND_LABELS } from '../../../shared/contract/moderation'
 import type { AccountDoc } from '../accounts'
 import { COLLECTIONS } from '../collections'
@@ -42,8 +43,8 @@ function isProfileKind(kind: ContentKind): kind is ProfileKind {
   return kind === 'nickname' || kind === 'avatar'
 }
 
-/** The collection each kind of content lives in. */
-export const TARGET_COLLECTIONS: Record<ContentKind, string> = {
+/** The collection each kind of published content lives in (messages have no target to write to). */
+export const TARGET_COLLECTIONS: Record<PublishedKind, string> = {
   card: COLLECTIONS.cards,
   activity: COLLECTIONS.activities,
   article: COLLECTIONS.articles,
@@ -63,6 +64,7 @@ export type TargetOutcome = 'applied' | 'stale' | 'missing' | 'behind'
 
 /** The decision the target shows now (null when it has none, or does not exist). */
 export async function currentDecisionId(ctx: Context, kind: ContentKind, targetId: string): Promise<string | null> {
+  if (isMessageKind(kind)) return null
   if (isProfileKind(kind)) {
     const account = await ctx.db.collection<ProfileAccount>(COLLECTIONS.accounts).byId(targetId)
     return account?.[PROFILE_FIELDS[kind].moderation]?.decisionId ?? null
@@ -98,7 +100,8 @@ async function applyToProfile(ctx: Context, kind: ProfileKind, decision: Moderat
 
 /** Writes the decision's current state onto its target, if the target still shows this decision. */
 export async function applyToTarget(ctx: Context, decision: ModerationDecisionDoc): Promise<TargetOutcome> {
-  if (decision.state === 'refused') return 'stale'
+  // Nothing shows a refused decision, nor a message's: there is nothing to write.
+  if (decision.state === 'refused' || isMessageKind(decision.kind)) return 'stale'
   const moderation: ContentModeration = { state: decision.state, decisionId: decision._id, reasons: decision.reasons, decidedAt: ctx.now }
   if (isProfileKind(decision.kind)) return applyToProfile(ctx, decision.kind, decision, moderation)
   const targets = ctx.db.collection<ModeratedDoc>(TARGET_COLLECTIONS[decision.kind])
