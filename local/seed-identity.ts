@@ -9,7 +9,7 @@ import type { Config } from '../cloudfunctions/_core/config'
 import type { Store } from '../cloudfunctions/_core/db'
 import { isDuplicateKey } from '../cloudfunctions/_core/errors'
 import { blindIndex } from '../cloudfunctions/_core/identity/crypto'
-import { identities } from '../cloudfunctions/_core/identity/records'
+import { identities, nameRefOf } from '../cloudfunctions/_core/identity/records'
 import { checkCharacter } from '../shared/rules/id-number'
 
 const DEMO_LEGAL_NAMES: Record<string, { name: string; seq: string }> = {
@@ -41,6 +41,7 @@ export async function seedDemoIdentities(store: Store, now: Date, config: Config
         providerCode: 'sandbox:pass',
         verifiedAt: account.verifiedAt,
         birthDate: account.birthDate,
+        nameRef: nameRefOf(config, demo.name),
       })
       await accounts(store).update(account._id, { birthDateSource: 'verified', updatedAt: now })
       written += 1

@@ -107,11 +107,13 @@ export function freshTestIdNumber(): string {
 /**
  * A registered, real-name verified adult (sandbox provider) who may publish:
  * terms accepted, the three verification consents granted, verification passed.
+ * The legal name defaults to SAMPLE_CARD's, so that card gets the 已实名 badge
+ * (a card shows it only when it carries its owner's verified name).
  */
 export async function verifiedPublisher(cloud: TestCloud, openid: string, options: { name?: string; idNumber?: string } = {}): Promise<void> {
   await acceptCurrentTerms(cloud, openid)
   await grantConsents(cloud, openid, ['idNumber', 'face', 'partnerSharing'])
-  const input = { name: options.name ?? '王测试', idNumber: options.idNumber ?? freshTestIdNumber() }
+  const input = { name: options.name ?? SAMPLE_CARD.name, idNumber: options.idNumber ?? freshTestIdNumber() }
   const { verificationId } = dataOf<{ verificationId: string }>(await cloud.call('identity', { action: 'start', input }, openid), 'identity.start')
   const result = dataOf<{ outcome: string }>(await cloud.call('identity', { action: 'complete', input: { verificationId } }, openid), 'identity.complete')
   if (result.outcome !== 'passed') throw new Error(`verification of ${openid} did not pass: ${result.outcome}`)

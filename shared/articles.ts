@@ -12,6 +12,9 @@ export const ARTICLE_LIMITS = {
   body: 10000,
 } as const
 
+/** Drafts one person may keep at a time (published articles do not count): drafts are not moderated, so their number is bounded. */
+export const ARTICLE_DRAFT_LIMIT = 200
+
 /** Feed items show the beginning of the body. */
 export const ARTICLE_EXCERPT_LENGTH = 100
 

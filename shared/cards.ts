@@ -130,6 +130,11 @@ export const CARD_HIDDEN_REASON_LABELS: Record<CardHiddenReason, string> = {
   account: '你的账号当前状态下，名片对他人隐藏。',
 }
 
+/** Exchange requests one person may send per Beijing day (each one reaches someone's inbox). */
+export const EXCHANGE_DAILY_LIMIT = 30
+/** After a request is declined or withdrawn, hours before the same requester may ask for the same pair of cards again. */
+export const EXCHANGE_RETRY_HOURS = 24
+
 export const EXCHANGE_STATUSES = ['pending', 'accepted', 'declined', 'cancelled', 'ended'] as const
 export type ExchangeStatus = (typeof EXCHANGE_STATUSES)[number]
 

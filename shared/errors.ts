@@ -44,6 +44,7 @@ export const ERROR_MESSAGES = {
   ALREADY_SIGNED_UP: '你已报名这个活动',
   ACTIVITY_LOCKED: '活动已开始或已取消，不能再修改',
   NOT_PUBLISHED: '内容还没有发布，暂时不能进行此操作',
+  DRAFT_LIMIT: '草稿数量已达上限，请先发布或删除一些草稿',
   INTERNAL: '服务暂时不可用，请稍后再试',
 } as const
 

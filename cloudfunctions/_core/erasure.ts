@@ -8,6 +8,17 @@
  *
  * Domains own their rules where the guards require it (consent ledger, legal
  * documents); the identity domain's rules below call its own erasure.
+ *
+ * Uploaded files: documents name the person's images in cloud storage
+ * (`cloud://` file ids: avatar and avatar waiting for review, card avatars,
+ * activity covers, article covers — FILE_REFERENCES). Before any document is
+ * erased, the files those documents name are deleted through the storage port
+ * (`eraseFiles`), so a run that stops half-way finds them again. It is best
+ * effort: a file storage will not delete is logged (how many, never which)
+ * and the erasure goes on; a file another person's document also names is
+ * left alone (a file id is no proof of who uploaded it). Files replaced or
+ * removed while the account lives (a new avatar, a changed cover, a deleted
+ * article) are not deleted for now: only erasure deletes files.
  */
 import { accounts, freshLifecycle, type AccountDoc } from './accounts'
 import { CARD_ERASURE_RULES } from './cards/registry'
@@ -15,7 +26,7 @@ import { COLLECTIONS } from './collections'
 import type { Config } from './config'
 import { consentErasure, subjectRefOf } from './consent/ledger'
 import type { Context } from './context'
-import type { Doc } from './db'
+import { PAGE_MAX, type Doc } from './db'
 import { eraseIdentityData, identityAttempts, identities, impersonationReports, startCounterId, startCounters } from './identity/records'
 import { inboxMessages, subscriptions } from './inbox'
 import { legalErasure } from './legal'
@@ -23,8 +34,9 @@ import { accountEvents } from './lifecycle/transition'
 import { MODERATION_ERASURE_RULES } from './moderation/registry'
 import { correctionRequests } from './corrections'
 import type { AuditDoc } from './audit'
-import { activitiesErasure, activitySignUpsErasure } from './activities/registry'
-import { articleReadsErasure, articlesErasure } from './articles/records'
+import { activitiesErasure, activityFiles, activitySignUpsErasure } from './activities/registry'
+import { articleFiles, articleReadsErasure, articlesErasure } from './articles/records'
+import { storageFor } from './ports/storage'
 
 export type Treatment = 'delete' | 'anonymize' | 'pseudonymize' | 'keep' | 'none'
 
@@ -232,7 +244,114 @@ export function erasureRules(): readonly ErasureRule[] {
   return RULES
 }
 
-/** Erases everything of the person, collection by collection, the account last. */
+/** Where a person's documents name files they uploaded: fields of `collection` on documents whose `owner` field is their openid. */
+export interface FileReference {
+  collection: string
+  owner: string
+  /** Fields holding a `cloud://` file id (or an https URL, which is not ours to delete) or null. */
+  fields: readonly string[]
+}
+
+/** Every place a person's uploaded files are named; a domain that stores file ids adds its own (exported next to its erasure rule). */
+export const FILE_REFERENCES: readonly FileReference[] = [
+  { collection: COLLECTIONS.accounts, owner: 'openid', fields: ['avatarUrl', 'pendingAvatarUrl'] },
+  // The cards domain's avatars (cards/store.ts `avatarUrl`).
+  { collection: COLLECTIONS.cards, owner: 'ownerOpenid', fields: ['avatarUrl'] },
+  activityFiles,
+  articleFiles,
+]
+
+type Loose = Doc & Record<string, unknown>
+
+function isCloudFile(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('cloud://')
+}
+
+/** The `cloud://` file ids the person's documents name now. */
+export async function filesOf(ctx: Context, s: ErasureSubject): Promise<Set<string>> {
+  const files = new Set<string>()
+  const { cmd } = ctx.db
+  for (const ref of FILE_REFERENCES) {
+    const collection = ctx.db.collection<Loose>(ref.collection)
+    const fields = Object.fromEntries(ref.fields.map((f) => [f, true]))
+    let last: string | null = null
+    for (;;) {
+      const where = last === null ? { [ref.owner]: s.openid } : { [ref.owner]: s.openid, _id: cmd.gt(last) }
+      const page = await collection.find(where, { orderBy: [['_id', 'asc']], limit: PAGE_MAX, fields })
+      for (const doc of page) for (const field of ref.fields) if (isCloudFile(doc[field])) files.add(doc[field])
+      const end = page.at(-1)
+      if (page.length < PAGE_MAX || !end) break
+      last = end._id
+    }
+  }
+  return files
+}
+
+/** The files among `fileIds` that a document of someone else names too. */
+async function namedByOthers(ctx: Context, s: ErasureSubject, fileIds: readonly string[]): Promise<Set<string>> {
+  const shared = new Set<string>()
+  const { cmd } = ctx.db
+  for (const ref of FILE_REFERENCES) {
+    const collection = ctx.db.collection<Loose>(ref.collection)
+    for (const field of ref.fields) {
+      for (let i = 0; i < fileIds.length; i += PAGE_MAX) {
+        const batch = fileIds.slice(i, i + PAGE_MAX).filter((f) => !shared.has(f))
+        if (batch.length === 0) continue
+        const found = await collection.find({ [field]: cmd.in(batch), [ref.owner]: cmd.neq(s.openid) }, { limit: PAGE_MAX, fields: { [field]: true } })
+        for (const doc of found) if (isCloudFile(doc[field])) shared.add(doc[field])
+        // A full page may hide other files of the batch behind a much-shared one: ask about the rest one by one.
+        if (found.length === PAGE_MAX) {
+          for (const fileId of batch) {
+            if (!shared.has(fileId) && (await collection.count({ [field]: fileId, [ref.owner]: cmd.neq(s.openid) })) > 0) shared.add(fileId)
+          }
+        }
+      }
+    }
+  }
+  return shared
+}
+
+export interface FileErasureReport {
+  /** Files the person's documents named. */
+  found: number
+  /** Asked to be deleted and deleted (or already gone). */
+  deleted: number
+  /** Left because someone else's document names them too. */
+  shared: number
+  /** Storage did not delete them (logged). */
+  failed: number
+}
+
+/**
+ * Deletes from cloud storage the files the person's documents name, before
+ * the documents themselves go (erasePerson). Best effort and idempotent: it
+ * never throws — a failure is logged and the erasure of the documents goes on.
+ */
+export async function eraseFiles(ctx: Context, s: ErasureSubject): Promise<FileErasureReport> {
+  const report: FileErasureReport = { found: 0, deleted: 0, shared: 0, failed: 0 }
+  try {
+    const mine = [...(await filesOf(ctx, s))]
+    report.found = mine.length
+    if (mine.length === 0) return report
+    const shared = await namedByOthers(ctx, s, mine)
+    report.shared = shared.size
+    const outcomes = await storageFor(ctx).deleteFiles(mine.filter((f) => !shared.has(f)))
+    report.deleted = outcomes.filter((o) => o.deleted).length
+    const failed = outcomes.filter((o) => !o.deleted)
+    report.failed = failed.length
+    // Never the file ids: their paths are the client's choice and may say who uploaded them.
+    if (failed.length > 0) ctx.log.error('uploaded files not deleted on erasure', { requestId: ctx.requestId, accountId: s.accountId, ...report, problems: [...new Set(failed.map((o) => o.problem))] })
+  } catch (error) {
+    report.failed = report.found - report.deleted - report.shared
+    ctx.log.error('uploaded files could not be deleted on erasure', { requestId: ctx.requestId, accountId: s.accountId, ...report, error: String(error) })
+    return report
+  }
+  ctx.log.info('uploaded files erased', { requestId: ctx.requestId, accountId: s.accountId, ...report })
+  return report
+}
+
+/** Erases everything of the person: the files their documents name first, then collection by collection, the account last. */
 export async function erasePerson(ctx: Context, subject: ErasureSubject): Promise<void> {
+  await eraseFiles(ctx, subject)
   for (const rule of RULES) await rule.erase(ctx, subject)
 }

@@ -4,7 +4,7 @@ import type { FieldIssue } from '../../shared/errors'
 import { maskPhone } from '../../shared/rules/phone'
 import { accounts } from '../_core/accounts'
 import { describeChanges, notifyAttendees } from '../_core/activities/notices'
-import { activitiesOf, decodeCursor, encodeCursor, signUpsOf, type ActivityDoc } from '../_core/activities/records'
+import { activitiesOf, decodeCursor, encodeCursor, publishedContentOf, signUpsOf, type ActivityDoc } from '../_core/activities/records'
 import {
   detailFor,
   organizerOf,
@@ -25,6 +25,8 @@ import { moderate, type ContentModeration } from '../_core/moderation/gate'
 import { requirePublisher, visibleAuthors } from '../_core/publishing'
 
 const PAGE = 20
+/** How the attendee list names someone whose account hides its content. */
+const HIDDEN_ATTENDEE = '用户已停用'
 /** Rounds of reading when hidden organizers' activities thin a page out. */
 const FILL_ROUNDS = 5
 
@@ -113,6 +115,7 @@ export const activitiesFunction = defineFunction('activities', {
       status: 'scheduled',
       cancelledAt: null,
       moderation,
+      published: moderation.state === 'published' ? publishedContentOf(content, moderation.decisionId) : null,
       revision: 0,
       createdAt: ctx.now,
       updatedAt: ctx.now,
@@ -156,6 +159,8 @@ export const activitiesFunction = defineFunction('activities', {
       const patch: Patch = { ...content, ...schedule, capacity, revision: _.inc(1), updatedAt: ctx.now }
       // Unchanged content keeps its decision, including whatever a reviewer or an image verdict writes there meanwhile.
       if (moderation) patch.moderation = _.set(moderation)
+      // Published at once: it is what attendees may now be told. Held: they keep the text they knew until a decision publishes it.
+      if (moderation?.state === 'published') patch.published = _.set(publishedContentOf(content, moderation.decisionId))
       // The stored start in the future, no edit in between, and (atomically against sign-ups) no more seats held than the new capacity.
       const where: Where = { _id: before._id, status: 'scheduled', startAt: _.gt(ctx.now), revision: before.revision, taken: _.lte(capacity) }
       if ((await activitiesOf(ctx.db).updateWhere(where, patch)) !== 1) {
@@ -290,15 +295,20 @@ export const activitiesFunction = defineFunction('activities', {
       const openids = [...new Set(signUps.map((s) => s.openid))]
       const people =
         openids.length > 0
-          ? await accounts(ctx.db).find({ openid: _.in(openids) }, { limit: openids.length, fields: { openid: true, nickname: true, avatarUrl: true } })
+          ? await accounts(ctx.db).find(
+              { openid: _.in(openids) },
+              { limit: openids.length, fields: { openid: true, nickname: true, avatarUrl: true, contentHidden: true } },
+            )
           : []
       const byOpenid = new Map(people.map((p) => [p.openid, p]))
       const attendees: AttendeeView[] = signUps.map((s) => {
         const person = byOpenid.get(s.openid)
+        // An account whose content others may not see (dormant, frozen by staff, pending deletion …) shows no profile here either.
+        const shown = person && !person.contentHidden ? person : null
         return {
           signUpId: s._id,
-          nickname: person?.nickname ?? '未知用户',
-          avatarUrl: person?.avatarUrl ?? null,
+          nickname: shown ? shown.nickname : person ? HIDDEN_ATTENDEE : '未知用户',
+          avatarUrl: shown?.avatarUrl ?? null,
           phone: s.phone === null ? null : s.sharePhone ? s.phone : maskPhone(s.phone),
           phoneShared: s.sharePhone && s.phone !== null,
           signedUpAt: s.createdAt.toISOString(),

@@ -13,6 +13,7 @@
  *   same article cannot silently overwrite each other (CONFLICT).
  * - A read counts once per reader, article and day (see _core/articles/records.ts).
  */
+import { ARTICLE_DRAFT_LIMIT } from '../../shared/articles'
 import { defineFunction } from '../_core/define'
 import type { AccountContext, Context } from '../_core/context'
 import type { Patch } from '../_core/db'
@@ -91,6 +92,10 @@ export const articlesFunction = defineFunction(
   'articles',
   {
     async create({ title, body, cover }, ctx) {
+      // Drafts skip moderation and cost nothing to write: their number is capped. Counted, not locked: a burst
+      // of parallel creates can pass the count together, overshooting by at most that burst.
+      const drafts = await articles(ctx.db).count({ ownerOpenid: ctx.openid, status: 'draft' })
+      if (drafts >= ARTICLE_DRAFT_LIMIT) fail('DRAFT_LIMIT', `草稿最多保存 ${ARTICLE_DRAFT_LIMIT} 篇，请先发布或删除一些草稿`)
       const _id = newArticleId()
       const doc: ArticleDoc = {
         _id,

@@ -39,7 +39,7 @@ export const cardsFunction = defineFunction('cards', {
     const list = await myCards(ctx)
     const [displayed, publicConsent] = await Promise.all([displayOf(ctx, list), consentsInForce(ctx, ['publicCard'])])
     return {
-      cards: displayed.map((d) => ownViewOf(d.card, d.verified, d.hidden)),
+      cards: displayed.map(ownViewOf),
       limit: CARD_LIMIT,
       verified: ctx.account.verifiedAt !== null,
       publicConsent,

@@ -21,7 +21,7 @@ import type { AccountContext, Context } from '../_core/context'
 import { defineFunction } from '../_core/define'
 import { AppError, fail, isDuplicateKey } from '../_core/errors'
 import { notify } from '../_core/inbox'
-import { blindIndex } from '../_core/identity/crypto'
+import { blindIndex, IdentityCryptoError } from '../_core/identity/crypto'
 import {
   createIdentityProvider,
   IdentityProviderError,
@@ -33,6 +33,7 @@ import {
   identities,
   identityAttempts,
   impersonationReports,
+  nameRefOf,
   RECHECK_VALID_MS,
   VERIFICATION_PURPOSES,
   startCounterId,
@@ -41,6 +42,7 @@ import {
   type IdentityDoc,
 } from '../_core/identity/records'
 import { createAccessTokenGetter, type AccessTokenGetter } from '../_core/identity/wechat-token'
+import { requireRecheckConsents } from '../_core/lifecycle/reconfirm'
 
 
 /** How long the client waits before asking again about a pending result. */
@@ -141,6 +143,39 @@ async function returnStart(ctx: AccountContext): Promise<void> {
   await startCounters(ctx.db).updateWhere({ _id: startCounterId(ctx.openid), count: ctx.db.cmd.gt(0) }, { count: ctx.db.cmd.inc(-1) })
 }
 
+/**
+ * Gives an identity bound before `nameRef` was kept its reference (opening the
+ * sealed name here, where the keyring is): until then no card of the account
+ * shows the 已实名 badge. Conditional, so a concurrent fill or rebinding wins.
+ */
+async function fillNameRef(ctx: Context, settings: IdentitySettings, doc: IdentityDoc): Promise<boolean> {
+  if (doc.nameRef !== undefined) return false
+  const nameRef = nameRefOf(ctx.config, settings.keyring.decrypt(doc.nameSealed, 'name'))
+  return (await identities(ctx.db).updateWhere({ _id: doc._id, nameRef: ctx.db.cmd.exists(false) }, { nameRef })) > 0
+}
+
+/** Every identity without `nameRef`, in pages of 100 by _id; one that cannot be opened is logged and left. */
+async function fillNameRefs(ctx: Context, settings: IdentitySettings): Promise<number> {
+  const { cmd } = ctx.db
+  let filled = 0
+  let lastId = ''
+  for (;;) {
+    const where = lastId ? { nameRef: cmd.exists(false), _id: cmd.gt(lastId) } : { nameRef: cmd.exists(false) }
+    const page = await identities(ctx.db).find(where, { orderBy: [['_id', 'asc']], limit: 100 })
+    for (const doc of page) {
+      try {
+        if (await fillNameRef(ctx, settings, doc)) filled += 1
+      } catch (error) {
+        if (!(error instanceof IdentityCryptoError)) throw error
+        ctx.log.error('identity name could not be opened for its reference', { requestId: ctx.requestId, identityId: doc._id, problem: error.problem })
+      }
+    }
+    const last = page.at(-1)
+    if (page.length < 100 || !last) return filled
+    lastId = last._id
+  }
+}
+
 function birthDateFromId(idNumber: string): string {
   return `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`
 }
@@ -193,6 +228,7 @@ async function bind(
     birthDate,
     maskedName: maskName(subject.name),
     maskedIdNumber: maskIdNumber(subject.idNumber),
+    nameRef: nameRefOf(ctx.config, subject.name),
   }
   let stored: IdentityDoc | null = null
   let inserted = false
@@ -378,7 +414,8 @@ export const identityFunction = defineFunction(
       const settings = settingsOf(ctx)
       const identity = ctx.account.verifiedAt === null ? null : await identities(ctx.db).findOne({ openid: ctx.openid })
       if (!identity) fail('VERIFICATION_REQUIRED', '你的账号尚未实名，无需本人复核')
-      await requireConsents(ctx, VERIFICATION_PURPOSES)
+      // Standing grants suffice, even of an older notice: a frozen or dormant account cannot re-accept one (reconfirm.ts).
+      await requireRecheckConsents(ctx)
       const subject = {
         openid: ctx.openid,
         name: settings.keyring.decrypt(identity.nameSealed, 'name'),
@@ -391,7 +428,7 @@ export const identityFunction = defineFunction(
       const settings = settingsOf(ctx)
       const attempt = await usableAttempt(ctx, settings, verificationId, 'recheck')
       if (ctx.account.verifiedAt === null) fail('VERIFICATION_REQUIRED', '你的账号尚未实名，无需本人复核')
-      await requireConsents(ctx, VERIFICATION_PURPOSES)
+      await requireRecheckConsents(ctx)
       return settleRecheck(ctx, settings, attempt)
     },
 
@@ -407,6 +444,8 @@ export const identityFunction = defineFunction(
       const settings = settingsOf(ctx)
       const identity = await identities(ctx.db).findOne({ openid: ctx.openid })
       const verified = ctx.account.verifiedAt !== null
+      // An identity from before name references: the owner's cards get their badge back from now on.
+      if (verified && identity) await fillNameRef(ctx, settings, identity)
       const pending = verified
         ? null
         : await identityAttempts(ctx.db).findOne(
@@ -466,14 +505,16 @@ export const identityFunction = defineFunction(
   {
     /**
      * Data minimization: an expired verification loses its sealed name and ID
-     * number at once; settled ones go after the report window.
+     * number at once; settled ones go after the report window. The daily run
+     * also gives identities bound before name references their `nameRef`.
      */
     async purgeAttempts(ctx) {
       const { cmd } = ctx.db
       const attempts = identityAttempts(ctx.db)
       const stripped = await attempts.updateWhere({ expiresAt: cmd.lte(ctx.now), subject: cmd.neq(null) }, { subject: null })
       const removed = await attempts.removeWhere({ createdAt: cmd.lt(new Date(ctx.now.getTime() - USED_ATTEMPT_RETENTION_DAYS * DAY_MS)) })
-      ctx.log.info('identity attempts purged', { requestId: ctx.requestId, stripped, removed })
+      const nameRefs = ctx.config.identity ? await fillNameRefs(ctx, ctx.config.identity) : 0
+      ctx.log.info('identity attempts purged', { requestId: ctx.requestId, stripped, removed, nameRefs })
     },
   },
 )

@@ -9,7 +9,8 @@
  * without a canvas; the wx part checks every API first, since older WeChat
  * versions and the simulator lack some of them.
  */
-import type { CardViewModel } from './cards'
+import type { OwnCardView } from '../../shared/contract/cards'
+import { cardViewModel, posterFace, type CardViewModel } from './cards'
 import { writeUserFile } from './file-share'
 
 export const POSTER_WIDTH = 750
@@ -282,4 +283,29 @@ export async function savePoster(card: CardViewModel, qrPath: string, avatarPath
     if (/cancel/i.test(message)) return 'cancelled'
     return 'failed'
   }
+}
+
+/**
+ * An avatar the canvas can load: an https image as it is; a cloud:// file
+ * through wx.cloud.getTempFileURL (a temporary https link); '' (the initial is
+ * drawn instead) for anything else, or when the link cannot be had. Never rejects.
+ */
+export async function posterAvatarPath(avatarUrl: string): Promise<string> {
+  if (avatarUrl.startsWith('https://')) return avatarUrl
+  if (!avatarUrl.startsWith('cloud://')) return ''
+  const cloud: Partial<WxCloud> | undefined = typeof wx === 'object' ? wx.cloud : undefined
+  if (!cloud || typeof cloud.getTempFileURL !== 'function') return ''
+  try {
+    const { fileList } = await cloud.getTempFileURL({ fileList: [avatarUrl] })
+    const url = fileList.find((f) => f.fileID === avatarUrl)?.tempFileURL ?? ''
+    return /^https?:\/\//.test(url) ? url : ''
+  } catch {
+    return ''
+  }
+}
+
+/** Draws and saves the poster of one of my cards: posterFace (public fields only) and its QR image file. Never rejects. */
+export async function saveCardPoster(card: OwnCardView, qrPath: string): Promise<PosterOutcome> {
+  const model = cardViewModel(posterFace(card))
+  return savePoster(model, qrPath, await posterAvatarPath(model.avatarUrl))
 }

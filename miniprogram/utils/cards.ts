@@ -32,6 +32,11 @@ export function cardPageUrl(cardId: string): string {
   return `/pages/card/index?id=${encodeURIComponent(cardId)}`
 }
 
+/** The landing page opened for its owner in 以陌生人身份预览 mode: the card as a stranger sees it. */
+export function cardPreviewUrl(cardId: string): string {
+  return `${cardPageUrl(cardId)}&preview=public`
+}
+
 export const MY_CARDS_URL = '/packageCards/pages/mine/index'
 export const HOLDER_URL = '/packageCards/pages/holder/index'
 export const VERIFY_URL = '/packageAccount/pages/verify/index'
@@ -255,6 +260,21 @@ export function previewFace(draft: CardDraft, options: { id: string; verified: b
     links: shownTo(draft.visibility.links, audience) ? draft.links.filter((l) => shown(l.url)) : [],
     exchangeOnly,
   }
+}
+
+/** My card as a stranger sees it (public fields only), from the card as I own it. */
+export function strangerFace(card: OwnCardView): CardFace {
+  return previewFace(draftOf(card), { id: card.id, verified: card.verified, audience: 'public' })
+}
+
+/**
+ * What every poster of a card shows: the stranger's face (a poster is passed
+ * on to anyone), without links (a picture cannot open them) and without the
+ * 「交换名片后可见」line. Never the owner's own view: phone, e-mail, WeChat id
+ * and address are on a poster only when the owner made them public.
+ */
+export function posterFace(card: OwnCardView): CardFace {
+  return { ...strangerFace(card), links: [], exchangeOnly: [] }
 }
 
 export interface VisibilityChoice {

@@ -48,6 +48,8 @@ export interface Hub {
   termsPrompt: TermsPrompt | null
   /** When the app last opened the registration page by itself (to open it once for a burst of refusals). */
   registerOpenedAt: number
+  /** Per topic, how many changes pages made (utils/changes.ts): a list shown again reloads only when its topic moved. */
+  changes: Record<string, number>
 }
 
 /** The App instance's property that holds the hub; app.ts puts one there when it calls App(). */
@@ -56,7 +58,7 @@ export const HUB_KEY = '__lechatHub'
 let standIn: Record<string, unknown> = {}
 
 export function newHub(): Hub {
-  return { blockedListeners: [], termsPopups: [], termsPrompt: null, registerOpenedAt: 0 }
+  return { blockedListeners: [], termsPopups: [], termsPrompt: null, registerOpenedAt: 0, changes: {} }
 }
 
 function holder(): Record<string, unknown> {

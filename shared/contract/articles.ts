@@ -24,7 +24,7 @@
  *   (another device): reload and retry.
  */
 import * as z from 'zod/mini'
-import { ARTICLE_LIMITS, ARTICLE_STATUSES, normalizeArticleBody } from '../articles'
+import { ARTICLE_DRAFT_LIMIT, ARTICLE_LIMITS, ARTICLE_STATUSES, normalizeArticleBody } from '../articles'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
 import { id, isoDateTime, nextCursor, pageInput } from './common'
 import { imageFileId, moderationView } from './content'
@@ -110,11 +110,11 @@ const articleContent = {
 
 export const articles = {
   create: action({
-    summary: '新建文章草稿（草稿只有自己能看到，发布时才审核）',
+    summary: `新建文章草稿（草稿只有自己能看到，发布时才审核；每人最多 ${ARTICLE_DRAFT_LIMIT} 篇草稿）`,
     access: 'signedIn',
     input: z.strictObject({ ...articleContent, cover: z.optional(z.nullable(imageFileId)) }),
     output: z.object({ article: myArticleView }),
-    errors: [],
+    errors: ['DRAFT_LIMIT'],
   }),
   update: action({
     summary: '修改我的文章（标题、正文、封面整体替换）；已发布的文章修改后重新审核',

@@ -18,7 +18,9 @@ import {
   CARD_LIMIT,
   COMPANY_MAX,
   EMAIL_MAX,
+  EXCHANGE_DAILY_LIMIT,
   EXCHANGE_MESSAGE_MAX,
+  EXCHANGE_RETRY_HOURS,
   EXCHANGE_STATUSES,
   FIELD_VISIBILITIES,
   HOLDER_LIMIT,
@@ -38,7 +40,6 @@ import {
   WECHAT_ID_MAX,
 } from '../cards'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
-import { avatarUrl } from './account'
 import { id, isoDateTime, nextCursor, pageInput } from './common'
 import { moderationView } from './content'
 import { action } from './define'
@@ -67,10 +68,24 @@ export const phone = z.string().check(
   z.refine((s) => s === '' || (/^\+?[0-9][0-9 -]*[0-9]$/.test(s) && (s.match(/[0-9]/g)?.length ?? 0) >= 7 && (s.match(/[0-9]/g)?.length ?? 0) <= 15), '请填写正确的电话号码'),
 )
 
+/**
+ * An ASCII address of the usual shape: a local part of letters, digits and
+ * . _ % + - (no dot at either end or twice in a row), @, then host labels of
+ * letters, digits and inner hyphens, ending in a letter TLD or an IDN's
+ * punycode (xn--…). Anything else — Chinese text, spaces, quotes — is no address
+ * and would be free text shown to others.
+ */
+const EMAIL_PATTERN = /^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
+const EMAIL_LOCAL_MAX = 64
+
+export function isEmailAddress(value: string): boolean {
+  return EMAIL_PATTERN.test(value) && value.indexOf('@') <= EMAIL_LOCAL_MAX
+}
+
 export const email = z.string().check(
   z.trim(),
   z.maxLength(EMAIL_MAX, '邮箱过长'),
-  z.refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), '请填写正确的邮箱'),
+  z.refine((s) => s === '' || isEmailAddress(s), '请填写正确的邮箱'),
 )
 
 /** WeChat ids: 6–WECHAT_ID_MAX letters, digits, - or _, starting with a letter. */
@@ -78,6 +93,18 @@ const WECHAT_ID_PATTERN = new RegExp(`^[a-zA-Z][-_a-zA-Z0-9]{5,${WECHAT_ID_MAX -
 export const wechatId = z.string().check(
   z.trim(),
   z.refine((s) => s === '' || WECHAT_ID_PATTERN.test(s), `微信号为 6–${WECHAT_ID_MAX} 位字母、数字、-或_，以字母开头`),
+)
+
+/**
+ * A card's avatar: a file uploaded to cloud storage (what the editor sends), or
+ * a WeChat profile picture on its own hosts. Any other https address would show
+ * others an image from a server that can change it after the check, and learn
+ * who looked at the card.
+ */
+const CARD_AVATAR_PATTERN = /^(?:cloud:\/\/\S+|https:\/\/(?:thirdwx|wx)\.qlogo\.cn\/\S*)$/
+export const cardAvatarUrl = z.string().check(
+  z.maxLength(512, '头像地址过长'),
+  z.refine((s) => CARD_AVATAR_PATTERN.test(s), '名片头像须为上传到云存储的图片，或微信头像（wx.qlogo.cn、thirdwx.qlogo.cn）'),
 )
 
 export const cardLink = z.strictObject({
@@ -121,7 +148,7 @@ export const cardInput = z.strictObject({
   wechatId: z.optional(wechatId),
   address: z.optional(singleLine('地址', ADDRESS_MAX)),
   intro: z.optional(text('简介', INTRO_MAX)),
-  avatarUrl: z.optional(z.nullable(avatarUrl)),
+  avatarUrl: z.optional(z.nullable(cardAvatarUrl)),
   links: z.optional(z.array(cardLink).check(z.maxLength(LINK_LIMIT, `最多 ${LINK_LIMIT} 个链接`))),
   visibility: z.optional(visibilityInput),
 })
@@ -142,8 +169,19 @@ export const ownCardView = z.object({
   avatarUrl: z.nullable(z.string()),
   links: z.array(linkView),
   visibility: visibilityView,
-  /** From my real-name verification; not editable. */
+  /**
+   * The 已实名 badge others see on this card: my account is real-name verified
+   * and the card's name is my verified legal name (compared by keyed reference,
+   * ignoring spaces). Not editable.
+   */
   verified: z.boolean(),
+  /**
+   * My account is real-name verified, whatever name the card carries. With
+   * `verified` false the card's name is not my verified legal name, so others
+   * see no badge (or, for a verification from before names were compared, not
+   * until the identity function has filled in its reference — at most a day).
+   */
+  ownerVerified: z.boolean(),
   moderation: moderationView,
   /** Whether others can see this card now. */
   shownToOthers: z.boolean(),
@@ -159,6 +197,7 @@ export type OwnCardView = z.infer<typeof ownCardView>
 export const cardFace = z.object({
   id: z.string(),
   name: z.string(),
+  /** The 已实名 badge: the owner is real-name verified and this name is their verified legal name. */
   verified: z.boolean(),
   avatarUrl: z.nullable(z.string()),
   title: z.nullable(z.string()),
@@ -189,7 +228,7 @@ export const exchangeView = z.object({
   /** My card in the exchange (as I see it). */
   myCardId: z.string(),
   myCardName: z.string(),
-  /** The other side's card as I may see it now; null when it is hidden or gone. */
+  /** The other side's card as I may see it now; null when it is hidden or gone. Requests waiting on me from accounts that hide content are not listed. */
   theirCard: z.nullable(cardSummary),
   message: z.string(),
   createdAt: isoDateTime,
@@ -369,18 +408,18 @@ export const cards = {
   }),
 
   exchangeRequest: action({
-    summary: '用我的名片请求交换对方的名片（留言须通过内容安全审核，未通过则不发出请求）',
+    summary: `用我的名片请求交换对方的名片（留言须通过内容安全审核，未通过则不发出请求；每天最多 ${EXCHANGE_DAILY_LIMIT} 个请求，被婉拒或撤回后 ${EXCHANGE_RETRY_HOURS} 小时内不能再向同一张名片发起）`,
     access: 'owner',
     input: z.strictObject({ myCardId: cardId, theirCardId: cardId, message: z.optional(singleLine('留言', EXCHANGE_MESSAGE_MAX)) }),
     output: z.object({ exchange: exchangeView }),
-    errors: ['CARD_HIDDEN', 'NOT_PUBLISHED', 'CONSENT_REQUIRED', 'FEATURE_RESTRICTED', 'CONFLICT', 'CONTENT_REFUSED'],
+    errors: ['CARD_HIDDEN', 'NOT_PUBLISHED', 'CONSENT_REQUIRED', 'FEATURE_RESTRICTED', 'CONFLICT', 'CONTENT_REFUSED', 'RATE_LIMITED'],
   }),
   exchangeRespond: action({
-    summary: '同意或婉拒交换名片请求（同意后双方互相可见「交换名片后可见」的字段，并保存到各自名片夹）',
+    summary: '同意或婉拒交换名片请求（同意后双方互相可见「交换名片后可见」的字段，并保存到各自名片夹；对方名片不对他人展示时不能同意）',
     access: 'signedIn',
     input: z.strictObject({ exchangeId: id, accept: z.boolean() }),
     output: z.object({ exchange: exchangeView }),
-    errors: ['CONFLICT', 'FEATURE_RESTRICTED'],
+    errors: ['CONFLICT', 'FEATURE_RESTRICTED', 'CARD_HIDDEN'],
   }),
   exchangeEnd: action({
     summary: '撤回我发出的交换请求，或解除已交换的名片',

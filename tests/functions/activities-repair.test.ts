@@ -155,6 +155,19 @@ describe('repairSeats', () => {
     expect((await activities().byId(id))?.seatsChangedAt).toEqual(cloud.clock.now())
   })
 
+  it('is not held off by someone cancelling a sign-up they do not have: only a held sign-up’s cancellation stamps', async () => {
+    const id = await publish(2)
+    await diedAfterClaim(id, person())
+    cloud.clock.advance(STALE_PENDING_MS + SEATS_QUIET_MS)
+    const quietStamp = (await activities().byId(id))?.seatsChangedAt
+    // Anyone signed in, again and again, right before every run of the timer.
+    const stranger = person()
+    for (let i = 0; i < 3; i++) expect(errorOf(await act(stranger, 'cancelSignUp', { id })).code).toBe('NOT_FOUND')
+    expect((await activities().byId(id))?.seatsChangedAt).toEqual(quietStamp)
+    await repair()
+    expect(await seatsOf(id)).toEqual({ taken: 0, held: 0, pending: 0 })
+  })
+
   it('first stamps an activity stored before seat changes were stamped, and recounts it once that stamp is quiet', async () => {
     const id = await publish(2)
     await signUps().add({ activityId: id, openid: person(), phone: null, sharePhone: false, seat: 'pending', createdAt: cloud.clock.now() })

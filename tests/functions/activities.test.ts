@@ -5,9 +5,13 @@
  */
 import { accounts } from '../../cloudfunctions/_core/accounts'
 import type { ActivityDoc, SignUpDoc } from '../../cloudfunctions/_core/activities/records'
+import { takeSeat } from '../../cloudfunctions/_core/activities/seats'
+import type { Context } from '../../cloudfunctions/_core/context'
+import type { Collection, Patch, Store, Where } from '../../cloudfunctions/_core/db'
 import type { InboxMessageDoc } from '../../cloudfunctions/_core/inbox'
 import { acceptCurrentTerms, ensureTestDocuments, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
 import type { ActivityDetail, ActivitySummary, AttendeeView, MySignUpView } from '../../shared/contract/activities'
+import { refusalOf } from '../moderation/gate-helpers'
 import { errorOf, ok } from './helpers'
 import { DAY, fire, makeStaff, stored } from './lifecycle-helpers'
 
@@ -281,6 +285,32 @@ describe('the attendee list', () => {
     expect(errorOf(await act(sharer, 'attendees', { id: activity.id })).code).toBe('FORBIDDEN')
     expect(errorOf(await act(ORGANIZER, 'attendees', { id: 'no-such-activity' })).code).toBe('NOT_FOUND')
   })
+
+  it('shows an attendee whose account hides its content as 「用户已停用」, without nickname or avatar', async () => {
+    const activity = await publish(ORGANIZER, { capacity: 5 })
+    const leaving = await member('act-att-leaving')
+    const staying = await member('act-att-staying')
+    for (const [who, nickname] of [[leaving, '要注销的人'], [staying, '还在的人']] as const) {
+      ok(await cloud.call('account', { action: 'updateProfile', input: { nickname } }, who))
+      // A public avatar, as an approved one is stored.
+      await accounts(cloud.store).update((await stored(cloud, who))._id, { avatarUrl: `cloud://env/avatars/${who}.png` })
+      await signUp(who, activity.id, { phone: '13812345678' })
+    }
+    // Asking for deletion hides the account's content during the cooling-off period.
+    ok(await cloud.call('account', { action: 'requestDeletion', input: { confirm: true } }, leaving))
+    expect((await stored(cloud, leaving)).contentHidden).toBe(true)
+
+    const list = ok<{ attendees: AttendeeView[]; total: number }>(await act(ORGANIZER, 'attendees', { id: activity.id }))
+    expect(list.total).toBe(2)
+    // Both signed up at the same instant: in either order.
+    expect(list.attendees.map((a) => [a.nickname, a.avatarUrl]).sort()).toEqual([
+      ['用户已停用', null],
+      ['还在的人', `cloud://env/avatars/${staying}.png`],
+    ])
+    expect(list.attendees.every((a) => a.phone === '138****5678')).toBe(true)
+    expect(JSON.stringify(list)).not.toContain('要注销的人')
+    expect(JSON.stringify(list)).not.toContain(leaving)
+  })
 })
 
 describe('editing and cancelling', () => {
@@ -380,6 +410,160 @@ describe('editing and cancelling', () => {
     // Those signed up still find it, marked cancelled.
     const theirs = ok<{ signUps: MySignUpView[] }>(await act(a, 'mySignUps', {})).signUps.find((s) => s.activity?.id === activity.id)
     expect(theirs?.activity?.phase).toBe('cancelled')
+  })
+})
+
+describe('notices quote only published text', () => {
+  const noticesOf = async (openid: string, title: string): Promise<InboxMessageDoc[]> => (await messagesOf(openid)).filter((m) => m.title === title)
+
+  it('announces an edit held for review without its text, quoting the title attendees know, and so does a cancel', async () => {
+    const activity = await publish(ORGANIZER, { capacity: 4 })
+    const attendee = await member('act-pending-a')
+    await signUp(attendee, activity.id)
+    const held = ok<{ activity: ActivityDetail }>(
+      await act(ORGANIZER, 'update', { id: activity.id, title: '秘密新标题沙箱待审', place: '未审地点沙箱待审', capacity: 6 }),
+    ).activity
+    expect(held.moderation?.state).toBe('pendingReview')
+
+    const [changed] = await noticesOf(attendee, '你报名的活动有变动')
+    expect(changed?.body).toContain('活动「周末读书会」已修改')
+    expect(changed?.body).toContain('名额改为 6 人')
+    expect(changed?.body).toContain('活动内容有更新，审核通过后可查看详情')
+    expect(changed?.body).not.toContain('秘密新标题')
+    expect(changed?.body).not.toContain('未审地点')
+
+    // The held text stays the organizer's: the cancellation quotes the last published title.
+    ok(await act(ORGANIZER, 'cancel', { id: activity.id }))
+    const [cancelled] = await noticesOf(attendee, '你报名的活动已取消')
+    expect(cancelled?.body).toContain('活动「周末读书会」已被组织者取消')
+    expect(JSON.stringify(await messagesOf(attendee))).not.toContain('秘密新标题')
+    // Nor does the attendee's copy of their data name it.
+    const { document } = ok<{ document: { sections: Array<{ domain: string; records: Array<Record<string, unknown>> }> } }>(
+      await cloud.call('account', { action: 'exportData', input: {} }, attendee),
+    )
+    expect(document.sections.find((x) => x.domain === 'activitySignUps')?.records).toEqual([expect.objectContaining({ activityTitle: '周末读书会' })])
+  })
+
+  it('tells the details of an edit once the image check publishes it, once', async () => {
+    const activity = await publish(ORGANIZER, { capacity: 4 })
+    const attendee = await member('act-images-a')
+    await signUp(attendee, activity.id)
+    const held = ok<{ activity: ActivityDetail }>(
+      await act(ORGANIZER, 'update', { id: activity.id, title: '读书会改期版', coverImage: 'cloud://env/activities/new-cover.png' }),
+    ).activity
+    expect(held.moderation?.state).toBe('pendingImages')
+    const first = await noticesOf(attendee, '你报名的活动有变动')
+    expect(first).toHaveLength(1)
+    expect(first[0]?.body).toContain('活动「周末读书会」已修改：活动内容有更新，审核通过后可查看详情')
+    expect(first[0]?.body).not.toContain('读书会改期版')
+
+    // The image verdict arrives (the sandbox's, through the moderation function's sweep) and publishes the edit.
+    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    expect((await storedActivity(activity.id))?.moderation.state).toBe('published')
+    const after = await noticesOf(attendee, '你报名的活动有变动')
+    expect(after).toHaveLength(2)
+    expect(after[1]?.body).toBe('活动「读书会改期版」的修改已通过审核：标题改为「读书会改期版」；封面图片有更新。请查看最新安排，如不能参加可以取消报名。')
+    expect(after[1]?.link).toContain(activity.id)
+    expect((await storedActivity(activity.id))?.published?.title).toBe('读书会改期版')
+
+    // Nothing twice; a cancel now quotes the new, published title.
+    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    expect(await noticesOf(attendee, '你报名的活动有变动')).toHaveLength(2)
+    ok(await act(ORGANIZER, 'cancel', { id: activity.id }))
+    expect((await noticesOf(attendee, '你报名的活动已取消'))[0]?.body).toContain('活动「读书会改期版」已被组织者取消')
+  })
+
+  it('quotes the last published title when the organizer’s deletion cancels an activity whose edit is held', async () => {
+    const organizer = 'act-gone-held'
+    await verifiedPublisher(cloud, organizer)
+    const theirs = await publish(organizer, { title: '原来的活动名', startAt: at(40 * DAY), endAt: at(40 * DAY + HOUR) })
+    const attendee = await member('act-gone-held-a')
+    await signUp(attendee, theirs.id)
+    ok(await act(organizer, 'update', { id: theirs.id, title: '注销前改的名沙箱待审' }))
+
+    const identity = (action: string, input: unknown = {}) => cloud.call('identity', { action, input }, organizer)
+    const recheck = ok<{ verificationId: string }>(await identity('recheck'))
+    ok(await identity('completeRecheck', { verificationId: recheck.verificationId }))
+    ok(await cloud.call('account', { action: 'requestDeletion', input: { confirm: true, verificationId: recheck.verificationId } }, organizer))
+    cloud.clock.advance(16 * DAY)
+    await fire(cloud, 'runDeletions')
+
+    const [gone] = await noticesOf(attendee, '你报名的活动已取消')
+    expect(gone?.body).toContain('活动「原来的活动名」因组织者注销账号而取消')
+    expect(JSON.stringify(await messagesOf(attendee))).not.toContain('注销前改的名')
+  })
+})
+
+describe('a sign-up racing a cancellation', () => {
+  /** `ctx.db` for `openid`, on which `between` runs right after the sign-up's claim of a seat (a conditional increment of `taken`). */
+  function storeWithPause(openid: string, between: () => Promise<void>): Store {
+    const db = cloud.runtimeFor(openid).db
+    let paused = false
+    const activities = (): Collection<ActivityDoc> => {
+      const inner = db.collection<ActivityDoc>('activities')
+      return new Proxy(inner, {
+        get(target, prop, receiver) {
+          if (prop !== 'updateWhere') return Reflect.get(target, prop, receiver) as unknown
+          return async (where: Where, patch: Patch): Promise<number> => {
+            const written = await target.updateWhere(where, patch)
+            if (!paused && 'taken' in patch) {
+              paused = true
+              await between()
+            }
+            return written
+          }
+        },
+      })
+    }
+    return new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown
+        return (name: string) => (name === 'activities' ? activities() : target.collection(name))
+      },
+    })
+  }
+
+  function signUpCtx(openid: string, db: Store): Context {
+    return { ...cloud.runtimeFor(openid), db, requestId: `race-${openid}`, fn: 'activities', action: 'signUp', now: cloud.clock.now() }
+  }
+
+  it('tells a sign-up that became held after the cancellation walked the list, like everyone else', async () => {
+    const activity = await publish(ORGANIZER, { capacity: 5 })
+    const early = await member('act-race-early')
+    await signUp(early, activity.id)
+    const late = await member('act-race-late')
+    const read = await storedActivity(activity.id)
+    if (!read) throw new Error('no activity')
+    // The organizer cancels after the late sign-up claimed its seat and before it became held.
+    const db = storeWithPause(late, async () => void ok(await act(ORGANIZER, 'cancel', { id: activity.id })))
+    await takeSeat(signUpCtx(late, db), read, { phone: null, sharePhone: false })
+
+    expect(await cloud.store.collection<SignUpDoc>('activity_signups').count({ activityId: activity.id, openid: late, seat: 'held' })).toBe(1)
+    for (const person of [early, late]) {
+      const notices = (await messagesOf(person)).filter((m) => m.title === '你报名的活动已取消')
+      expect(notices).toHaveLength(1)
+      expect(notices[0]?.body).toContain('周末读书会')
+    }
+    // A sign-up after the cancellation fails.
+    expect(errorOf(await act(await member('act-race-after'), 'signUp', { id: activity.id })).code).toBe('SIGNUP_CLOSED')
+  })
+
+  it('refuses a claim made on a stale read once the activity is cancelled or its deadline moved before now', async () => {
+    const cancelled = await publish(ORGANIZER, { capacity: 5 })
+    const staleCancelled = await storedActivity(cancelled.id)
+    ok(await act(ORGANIZER, 'cancel', { id: cancelled.id }))
+    const closed = await publish(ORGANIZER, { capacity: 5, signUpDeadline: at(2 * DAY) })
+    const staleClosed = await storedActivity(closed.id)
+    // The deadline as an edit racing the sign-up wrote it: already passed when the seat is claimed.
+    await cloud.store.collection('activities').update(closed.id, { signUpDeadline: new Date(cloud.clock.now().getTime() - 1000) })
+    const who = await member('act-race-stale')
+    for (const stale of [staleCancelled, staleClosed]) {
+      if (!stale) throw new Error('no activity')
+      const plain = cloud.runtimeFor(who).db
+      expect((await refusalOf(takeSeat(signUpCtx(who, plain), stale, { phone: null, sharePhone: false }))).code).toBe('SIGNUP_CLOSED')
+      expect(await cloud.store.collection<SignUpDoc>('activity_signups').count({ activityId: stale._id, openid: who })).toBe(0)
+      expect((await storedActivity(stale._id))?.taken).toBe(0)
+    }
   })
 })
 

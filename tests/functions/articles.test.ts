@@ -9,6 +9,7 @@ import type { Context } from '../../cloudfunctions/_core/context'
 import { erasureRules } from '../../cloudfunctions/_core/erasure'
 import { exportRules } from '../../cloudfunctions/_core/export'
 import { acceptCurrentTerms, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { ARTICLE_DRAFT_LIMIT } from '../../shared/articles'
 import type { ArticleDetailView, MyArticleView } from '../../shared/contract/articles'
 import type { ApiResult } from '../../shared/errors'
 import { DAY, errorOf, ok } from './helpers'
@@ -81,6 +82,28 @@ describe('drafts', () => {
     expect(errorOf(await call(AUTHOR, 'create', { title: '标题', body: '正文', cover: 'https://example.com/a.png' })).issues?.[0]?.path).toBe('cover')
     expect(errorOf(await call(AUTHOR, 'create', { title: '标题', body: '正文', ownerOpenid: READER })).code).toBe('INVALID_INPUT')
   })
+})
+
+describe('the number of drafts', () => {
+  it(`is capped at ${ARTICLE_DRAFT_LIMIT} per person with DRAFT_LIMIT; published articles and other people's drafts do not count`, async () => {
+    const writer = 'art-prolific'
+    await verifiedPublisher(cloud, writer)
+    const ids: string[] = []
+    for (let i = 0; i < ARTICLE_DRAFT_LIMIT; i += 50) {
+      const batch = await Promise.all(Array.from({ length: Math.min(50, ARTICLE_DRAFT_LIMIT - i) }, (_, j) => draft(writer, { title: `草稿${i + j}` })))
+      ids.push(...batch.map((a) => a.id))
+    }
+    const refused = errorOf(await call(writer, 'create', { title: '再多一篇', body: '正文' }))
+    expect(refused.code).toBe('DRAFT_LIMIT')
+    expect(refused.message).toContain(`${ARTICLE_DRAFT_LIMIT} 篇`)
+    expect(await articles(cloud.store).count({ ownerOpenid: writer })).toBe(ARTICLE_DRAFT_LIMIT)
+    // Someone else still writes drafts.
+    await draft(READER, { title: '别人的草稿' })
+    // Publishing one makes room for one more draft.
+    ok(await call(writer, 'publish', { id: ids[0] }))
+    await draft(writer, { title: '腾出位置后的草稿' })
+    expect(errorOf(await call(writer, 'create', { title: '又满了', body: '正文' })).code).toBe('DRAFT_LIMIT')
+  }, 30_000)
 })
 
 describe('publishing', () => {

@@ -130,7 +130,8 @@ describe('exchanging cards', () => {
 
     // Bob hears of it once, although Alice asked twice.
     const bobInbox = await inboxOf('x-bob')
-    expect(bobInbox.filter((m) => m.type === 'cardExchange')).toEqual([expect.objectContaining({ title: '收到名片交换请求', link: '/packageCards/pages/holder/index' })])
+    // It opens the holder on the tab of received requests, where Bob answers.
+    expect(bobInbox.filter((m) => m.type === 'cardExchange')).toEqual([expect.objectContaining({ title: '收到名片交换请求', link: '/packageCards/pages/holder/index?tab=incoming' })])
     expect(bobInbox.find((m) => m.type === 'cardExchange')?.body).toContain('艾丽丝')
 
     const incoming = ok<Exchanges>(await bob('exchangeList', { box: 'incoming' }))
@@ -147,7 +148,8 @@ describe('exchanging cards', () => {
     expect(errorOf(await cardsAs(cloud, 'x-alice')('exchangeRespond', { exchangeId: 'nope_nope', accept: true })).code).toBe('NOT_FOUND')
     const accepted = ok<{ exchange: ExchangeView }>(await bob('exchangeRespond', { exchangeId: asked.id, accept: true })).exchange
     expect(accepted).toMatchObject({ status: 'accepted', statusLabel: '已交换' })
-    expect((await inboxOf('x-alice')).filter((m) => m.type === 'cardExchange').map((m) => m.title)).toEqual(['对方同意了交换名片'])
+    // Alice's notice opens Bob's card, where the exchanged-only fields now show.
+    expect((await inboxOf('x-alice')).filter((m) => m.type === 'cardExchange').map((m) => [m.title, m.link])).toEqual([['对方同意了交换名片', `/pages/card/index?id=${bCard.id}`]])
     expect(errorOf(await bob('exchangeRespond', { exchangeId: asked.id, accept: false })).code).toBe('CONFLICT')
 
     const bobSees = ok<Landing>(await view('x-bob', aCard.id))
@@ -175,9 +177,13 @@ describe('exchanging cards', () => {
     // A declined request cannot be ended or answered again.
     expect(errorOf(await carol('exchangeEnd', { exchangeId: first.id })).code).toBe('CONFLICT')
 
+    // Asking again waits a day after a decline or a withdrawal (cards-security.test.ts has the details).
+    expect(errorOf(await carol('exchangeRequest', { myCardId: cCard.id, theirCardId: dCard.id })).code).toBe('RATE_LIMITED')
+    cloud.clock.advance(DAY)
     const again = ok<{ exchange: ExchangeView }>(await carol('exchangeRequest', { myCardId: cCard.id, theirCardId: dCard.id })).exchange
     expect(again).toMatchObject({ id: first.id, status: 'pending' })
     expect(ok<{ exchange: ExchangeView }>(await carol('exchangeEnd', { exchangeId: first.id })).exchange.status).toBe('cancelled')
+    cloud.clock.advance(DAY)
     ok(await carol('exchangeRequest', { myCardId: cCard.id, theirCardId: dCard.id }))
     // The addressee asks back for the same pair: that accepts.
     const back = ok<{ exchange: ExchangeView }>(await dave('exchangeRequest', { myCardId: dCard.id, theirCardId: cCard.id })).exchange

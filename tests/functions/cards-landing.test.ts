@@ -97,7 +97,8 @@ describe('the QR code', () => {
 
 describe('the landing page', () => {
   it('shows visitors without an account only the public fields, counted anonymously and told so', async () => {
-    const owner = await publisher(cloud, 'l-anon-owner')
+    // Verified under the name the card carries: the card gets the 已实名 badge.
+    const owner = await publisher(cloud, 'l-anon-owner', { name: SAMPLE_CARD.name })
     const card = await createCard(owner, { ...SAMPLE_CARD, visibility: { phone: 'public', intro: 'hidden' } })
     const landed = ok<Landing>(await view('l-anon-visitor', card.id))
     expect(landed.relation).toBe('visitor')
@@ -159,7 +160,7 @@ describe('visitors and stats', () => {
   it('lists recorded visitors newest first with cursor paging, and the visitor’s default card only when they share it', async () => {
     const owner = await publisher(cloud, 'l-vis-owner')
     const card = await createCard(owner)
-    const sharer = await publisher(cloud, 'l-vis-sharer')
+    const sharer = await publisher(cloud, 'l-vis-sharer', { name: '赵分享' })
     const sharerCard = await createCard(sharer, { name: '赵分享', title: '销售总监', phone: '13900000000' })
     await grantConsents(cloud, 'l-vis-sharer', ['personalization'])
     const settings = ok<{ shareCardOnVisit: boolean; recording: boolean }>(await sharer('updateVisitSettings', { shareCardOnVisit: true }))

@@ -38,7 +38,7 @@ async function restrict(openid: string, features: string[]): Promise<void> {
 
 describe('creating and editing my cards', () => {
   it('creates a card with defaults for visibility, makes the first one the default and lists it', async () => {
-    const call = await publisher(cloud, 'c-create')
+    const call = await publisher(cloud, 'c-create', { name: SAMPLE_CARD.name })
     const card = await createCard(call)
     expect(card).toMatchObject({
       name: '王小明',

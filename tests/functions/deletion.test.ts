@@ -10,6 +10,7 @@ import { accounts, type AccountDoc } from '../../cloudfunctions/_core/accounts'
 import { Ledger } from '../../cloudfunctions/_core/consent/ledger'
 import { erasureRules, pseudonymOf } from '../../cloudfunctions/_core/erasure'
 import { recordTransition } from '../../cloudfunctions/_core/lifecycle/transition'
+import { SANDBOX_UNDELETABLE } from '../../cloudfunctions/_core/ports/storage'
 import { ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
 import type { CompleteResult } from '../../shared/contract/identity'
 import type { DeletionPreviewItem } from '../../shared/contract/account'
@@ -24,9 +25,11 @@ const collectionNames = (JSON.parse(readFileSync(join(root, 'database', 'collect
 let cloud: TestCloud
 const START = new Date('2026-06-01T02:00:00.000Z')
 const ADMIN = 'del-admin'
+/** What the functions logged as errors (the erasure logs what it could not delete). */
+const errorsLogged: Array<{ message: string; fields: Record<string, unknown> }> = []
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ start: START })
+  cloud = await startTestCloud({ start: START, log: { info: () => undefined, error: (message, fields) => void errorsLogged.push({ message, fields: fields ?? {} }) } })
   await ensureTestDocuments(cloud)
   await makeStaff(cloud, ADMIN, 'admin')
 })
@@ -115,6 +118,7 @@ describe('erasure after the cooling-off period', () => {
   const nickname = '王小明删除测试'
   let before: AccountDoc
   let preview: DeletionPreviewItem[]
+  let deletedBefore = 0
 
   beforeAll(async () => {
     cloud.clock.set(new Date('2026-08-03T02:00:00.000Z'))
@@ -141,7 +145,13 @@ describe('erasure after the cooling-off period', () => {
     ok(await cloud.call('inbox', { action: 'subscribe', input: { accepted: ['accountState', 'system'] } }, person))
 
     // Cards, visits both ways and locations (their domains come later: arranged in the database).
-    await arrange(cloud, 'cards', { ownerOpenid: person, title: '王小明的名片', phone: '13800000000' })
+    await arrange(cloud, 'cards', { ownerOpenid: person, title: '王小明的名片', phone: '13800000000', avatarUrl: 'cloud://env/cards/wang-card.png' })
+    // Uploaded images the person's documents name; one of them another person's card names too, one is not in our storage.
+    await arrange(cloud, 'activities', { ownerOpenid: person, title: '王小明的活动', status: 'cancelled', startAt: cloud.clock.now(), coverImage: 'cloud://env/activities/wang-cover.png' })
+    await arrange(cloud, 'articles', { ownerOpenid: person, title: '王小明的文章', status: 'draft', cover: 'cloud://env/articles/wang-cover.png' })
+    await arrange(cloud, 'articles', { ownerOpenid: person, title: '王小明转用的封面', status: 'draft', cover: 'cloud://env/shared/common.png' })
+    await arrange(cloud, 'cards', { ownerOpenid: 'del-holder', title: '别人的名片', avatarUrl: 'cloud://env/shared/common.png' })
+    await arrange(cloud, 'cards', { ownerOpenid: person, title: '王小明的第二张名片', avatarUrl: 'https://example.com/wang-web.png' })
     await arrange(cloud, 'card_visits', { cardId: 'card-of-other', ownerOpenid: 'del-holder', viewerOpenid: person, at: cloud.clock.now() })
     await arrange(cloud, 'card_visits', { cardId: 'card-of-mine', ownerOpenid: person, viewerOpenid: 'del-holder', at: cloud.clock.now() })
     await arrange(cloud, 'locations', { openid: person, lat: 39.9, lng: 116.4, at: cloud.clock.now() })
@@ -163,7 +173,20 @@ describe('erasure after the cooling-off period', () => {
     ok(await identity(person, 'completeRecheck', { verificationId: recheck.verificationId }))
     ok(await account(person, 'requestDeletion', { confirm: true, verificationId: recheck.verificationId }))
     cloud.clock.advance(15 * DAY + 1000)
+    deletedBefore = cloud.openApi.storage.deleted.length
     await fire(cloud, 'runDeletions')
+  })
+
+  it('deletes the images the person uploaded from cloud storage, and no one else’s', () => {
+    expect([...cloud.openApi.storage.deleted.slice(deletedBefore)].sort()).toEqual([
+      'cloud://env/activities/wang-cover.png',
+      'cloud://env/articles/wang-cover.png',
+      // The new avatar still waiting for its image check.
+      'cloud://env/avatars/wang.png',
+      'cloud://env/cards/wang-card.png',
+    ])
+    // Another person's card shows it: a file id is no proof of who uploaded the file.
+    expect(cloud.openApi.storage.deleted).not.toContain('cloud://env/shared/common.png')
   })
 
   it('previewed, per collection, what would be erased and what kept, with counts', () => {
@@ -283,3 +306,27 @@ describe('an erasure interrupted half-way', () => {
     expect(ok<{ created: boolean }>(await account('del-interrupted', 'login')).created).toBe(true)
   })
 })
+
+describe('an uploaded file storage will not delete', () => {
+  it('is logged (not named) and leaves the erasure complete; the next files are still asked for', async () => {
+    const person = 'del-file-stuck'
+    const account = await signUp(cloud, person)
+    const stuck = `cloud://env/avatars/${SANDBOX_UNDELETABLE}-${person}.png`
+    await accounts(cloud.store).update(account._id, { avatarUrl: stuck })
+    await arrange(cloud, 'articles', { ownerOpenid: person, title: '封面能删', status: 'draft', cover: 'cloud://env/articles/stuck-neighbour.png' })
+    ok(await cloud.call('account', { action: 'login', input: {} }, person))
+    ok(await cloud.call('account', { action: 'requestDeletion', input: { confirm: true } }, person))
+    cloud.clock.advance(16 * DAY)
+    const loggedBefore = errorsLogged.length
+    await fire(cloud, 'runDeletions')
+
+    expect(cloud.openApi.storage.deleted).toEqual(expect.arrayContaining([stuck, 'cloud://env/articles/stuck-neighbour.png']))
+    expect(await accounts(cloud.store).byId(account._id)).toMatchObject({ state: 'deleted', erasure: 'done', avatarUrl: null })
+    expect(await cloud.store.collection('articles').count({ ownerOpenid: person })).toBe(0)
+    const logged = errorsLogged.slice(loggedBefore)
+    expect(logged.map((e) => e.message)).toEqual(['uploaded files not deleted on erasure'])
+    expect(logged[0]?.fields).toMatchObject({ found: 2, deleted: 1, failed: 1, accountId: account._id })
+    expect(JSON.stringify(logged)).not.toContain(person)
+  })
+})
+

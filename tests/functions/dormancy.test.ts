@@ -4,9 +4,9 @@
  * Never deletion (the 2022 Shanghai ruling voided "365 days without login → delete").
  */
 import { accounts } from '../../cloudfunctions/_core/accounts'
-import { ensureTestDocuments, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, ensureTestDocuments, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
 import { addMonths } from '../../shared/rules/lifecycle'
-import { errorOf, ok } from './helpers'
+import { errorOf, makeAdmin, ok, publish } from './helpers'
 import { DAY, fire, inbox, lifecycleOf, signUp, stored } from './lifecycle-helpers'
 
 let cloud: TestCloud
@@ -69,7 +69,10 @@ describe('an account nobody uses', () => {
     await dayOf(dueAt)
     const after = await stored(cloud, person)
     expect(after).toMatchObject({ state: 'dormant', contentHidden: true })
-    expect(await titles(person)).toContain('账号已转为休眠')
+    const message = (await inbox(cloud, person)).find((m) => m.title === '账号已转为休眠')
+    // Not verified: signing in wakes it, and the message says so; it opens 账号与安全.
+    expect(message?.body).toContain('重新登录即可恢复')
+    expect(message?.link).toBe('/packageAccount/pages/security/index')
     const refused = errorOf(await account(person, 'getProfile'))
     expect(refused.code).toBe('ACCOUNT_UNAVAILABLE')
     expect(refused.message).toContain('重新登录即可恢复')
@@ -168,6 +171,20 @@ describe('a verified account', () => {
     expect((await stored(cloud, person)).state).toBe('dormant')
   })
 
+  it('is told that the face check, not a sign-in, brings it back', async () => {
+    const messages = await inbox(cloud, person)
+    const warning = messages.find((m) => m.title.startsWith('账号将于'))
+    expect(warning?.body).toContain('完成本人人脸核验即可恢复')
+    expect(warning?.body).not.toContain('登录即可恢复')
+    const dormant = messages.find((m) => m.title === '账号已转为休眠')
+    expect(dormant?.body).toContain('在「我的 → 账号与安全」完成本人人脸核验即可恢复')
+    expect(dormant?.body).not.toContain('重新登录即可恢复')
+    expect(dormant?.link).toBe('/packageAccount/pages/security/index')
+    const refused = errorOf(await account(person, 'getProfile'))
+    expect(refused.message).toContain('人脸核验')
+    expect(refused.message).not.toContain('重新登录即可恢复')
+  })
+
   it('is not woken by a sign-in alone: the owner’s face check wakes it', async () => {
     const login = ok<{ woke: boolean; lifecycle: { state: string; available: string[]; notice: string } }>(await account(person, 'login'))
     expect(login).toMatchObject({ woke: false, lifecycle: { state: 'dormant' } })
@@ -185,3 +202,35 @@ describe('a verified account', () => {
     expect(errorOf(await account(person, 'wake', { confirm: true, verificationId })).code).toBe('ACCOUNT_UNAVAILABLE')
   })
 })
+
+describe('a verified account once a new face-check notice is in effect', () => {
+  const person = 'dorm-verified-old-grant'
+
+  beforeAll(async () => {
+    cloud.clock.set(START)
+    await verifiedPublisher(cloud, person)
+    const dueAt = addMonths(START, MONTHS)
+    await dayOf(new Date(dueAt.getTime() - 30 * DAY))
+    await dayOf(new Date(dueAt.getTime() - 7 * DAY))
+    await dayOf(dueAt)
+    expect((await stored(cloud, person)).state).toBe('dormant')
+    // Version 2 of the notice the person granted version 1 of; a dormant account cannot accept it.
+    await makeAdmin(cloud, 'dorm-notice-admin')
+    await acceptCurrentTerms(cloud, 'dorm-notice-admin')
+    const now = cloud.clock.now()
+    await publish(cloud, 'dorm-notice-admin', { docId: 'notice-face', version: '2', announcedAt: now, effectiveAt: new Date(now.getTime() + 60_000) })
+    cloud.clock.advance(2 * 60_000)
+  })
+
+  it('is still not woken by a sign-in, and wakes by the face check under the grant it has', async () => {
+    const login = ok<{ woke: boolean; lifecycle: { state: string } }>(await account(person, 'login'))
+    expect(login).toMatchObject({ woke: false, lifecycle: { state: 'dormant' } })
+    expect((await stored(cloud, person)).contentHidden).toBe(true)
+    expect(errorOf(await account(person, 'wake', { confirm: true })).code).toBe('REVERIFICATION_REQUIRED')
+
+    const { verificationId } = ok<{ verificationId: string }>(await cloud.call('identity', { action: 'recheck', input: {} }, person))
+    expect(ok<{ outcome: string }>(await cloud.call('identity', { action: 'completeRecheck', input: { verificationId } }, person)).outcome).toBe('passed')
+    expect(lifecycleOf(ok(await account(person, 'wake', { confirm: true, verificationId }))).state).toBe('active')
+  })
+})
+

@@ -5,7 +5,7 @@
  */
 import { findAccount } from '../../cloudfunctions/_core/accounts'
 import { blindIndex } from '../../cloudfunctions/_core/identity/crypto'
-import type { IdentityAttemptDoc, IdentityDoc, ImpersonationReportDoc } from '../../cloudfunctions/_core/identity/records'
+import { nameRefOf, type IdentityAttemptDoc, type IdentityDoc, type ImpersonationReportDoc } from '../../cloudfunctions/_core/identity/records'
 import type { CompleteResult, IdentityStatus } from '../../shared/contract/identity'
 import { ERROR_MESSAGES } from '../../shared/errors'
 import { ID_NUMBER_PROBLEMS, checkCharacter, maskIdNumber } from '../../shared/rules/id-number'
@@ -113,8 +113,11 @@ describe('a verification that passes', () => {
         'birthDate',
         'maskedName',
         'maskedIdNumber',
+        'nameRef',
       ].sort(),
     )
+    // The verified name as a keyed reference only (cards compare their name with it for the 已实名 badge).
+    expect(doc?.nameRef).toBe(nameRefOf(cloud.config, '张三丰'))
     expect(doc).toMatchObject({ maskedName: '张**', maskedIdNumber: maskIdNumber(idNumber) })
     expect(doc).toMatchObject({ provider: 'sandbox', verificationId: started.verificationId, result: 'passed', providerCode: 'sandbox:pass' })
     expect(doc?.nameSealed.kid).toBe('INSECURE-DEV-ONLY')

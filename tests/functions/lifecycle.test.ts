@@ -77,8 +77,13 @@ describe('self-freezing', () => {
     expect(unfrozen.state).toBe('active')
     expect(ok<{ account: { state: string } }>(await account('lc-freeze', 'getProfile')).account.state).toBe('active')
 
-    const titles = (await inbox(cloud, 'lc-freeze')).map((m) => m.title)
-    expect(titles).toEqual(expect.arrayContaining(['账号已冻结', '账号已解冻']))
+    const messages = await inbox(cloud, 'lc-freeze')
+    expect(messages.map((m) => m.title)).toEqual(expect.arrayContaining(['账号已冻结', '账号已解冻']))
+    // Each message opens 账号与安全 (where unfreezing is), and names the menu item as 我的 shows it.
+    for (const message of messages.filter((m) => m.type === 'accountState')) expect(message.link).toBe('/packageAccount/pages/security/index')
+    const frozenMessage = messages.find((m) => m.title === '账号已冻结')
+    expect(frozenMessage?.body).toContain('「我的 → 账号与安全」')
+    expect(frozenMessage?.body).not.toContain('账号状态」')
     const history = await events((await stored(cloud, 'lc-freeze'))._id)
     expect(history.map((e) => [e.transition, e.from, e.to, e.actor])).toEqual([
       ['freezeSelf', 'active', 'frozenBySelf', 'user'],

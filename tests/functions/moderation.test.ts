@@ -9,7 +9,7 @@ import { erasureRules, erasureSubject } from '../../cloudfunctions/_core/erasure
 import { decisions } from '../../cloudfunctions/_core/moderation/decisions'
 import { createLexiconCache, LEXICON_RECHECK_MS, lexicons } from '../../cloudfunctions/_core/moderation/lexicon-store'
 import { mediaChecks } from '../../cloudfunctions/_core/moderation/media'
-import { syncTarget, type ProfileAccount } from '../../cloudfunctions/_core/moderation/targets'
+import { rejectionLink, syncTarget, type ProfileAccount } from '../../cloudfunctions/_core/moderation/targets'
 import { startTestCloud, type TestCloud } from '../../local/testing'
 import type { ExportDocument } from '../../shared/contract/account'
 import type { ModerationView } from '../../shared/contract/content'
@@ -210,6 +210,8 @@ describe('nicknames pass the gate (account.updateProfile)', () => {
     expect((await stored(cloud, person)) as ProfileAccount).toMatchObject({ nickname: original, pendingNickname: null, nicknameModeration: { state: 'rejected', decisionId: second } })
     const notices = (await inbox(cloud, person)).filter((m) => m.type === 'moderationDecision')
     expect(notices.map((m) => [m.title, m.body])).toEqual([['新昵称未通过审核', '你提交的新昵称未通过审核，仍使用原来的昵称。原因：昵称含有广告信息']])
+    // The notice opens 我的, where the nickname is changed.
+    expect(notices.map((m) => m.link)).toEqual(['/pages/me/index'])
 
     ok(await rename(person, '沙箱待审丙'))
     const third = ((await stored(cloud, person)) as ProfileAccount).nicknameModeration?.decisionId ?? ''
@@ -430,5 +432,16 @@ describe("the person's data", () => {
     expect(await decisions(cloud.store).count({ authorOpenid: person })).toBe(0)
     expect(await decisions(cloud.store).count({ authorOpenid: subject.pseudonym })).toBe(2)
     expect(await mediaChecks(cloud.store).count({ authorOpenid: person })).toBe(0)
+  })
+})
+
+describe('a rejection notice', () => {
+  it('links to where the author fixes the content: the editor of its kind, 我的 for the profile', () => {
+    expect(rejectionLink({ kind: 'card', targetId: 'c123' })).toBe('/packageCards/pages/editor/index?cardId=c123')
+    expect(rejectionLink({ kind: 'activity', targetId: 'a123' })).toBe('/packageActivities/pages/editor/index?id=a123')
+    expect(rejectionLink({ kind: 'article', targetId: 'r123' })).toBe('/packageArticles/pages/editor/index?id=r123')
+    expect(rejectionLink({ kind: 'nickname', targetId: 'acc1' })).toBe('/pages/me/index')
+    expect(rejectionLink({ kind: 'avatar', targetId: 'acc1' })).toBe('/pages/me/index')
+    expect(rejectionLink({ kind: 'exchangeMessage', targetId: 'x1' })).toBeNull()
   })
 })

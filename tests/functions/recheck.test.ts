@@ -5,7 +5,7 @@
  */
 import { acceptCurrentTerms, ensureTestDocuments, freshTestIdNumber, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
 import type { RecheckResult } from '../../shared/contract/identity'
-import { errorOf, ok } from './helpers'
+import { errorOf, grant, makeAdmin, ok, publish } from './helpers'
 
 let cloud: TestCloud
 
@@ -118,3 +118,42 @@ describe('an account without real-name verification', () => {
     expect(lifecycle.state).toBe('pendingDeletion')
   })
 })
+
+describe('after a new version of the face-check notice takes effect', () => {
+  const ADMIN = 'rc-notice-admin'
+
+  beforeAll(async () => {
+    // Everyone verified below granted version 1; version 2 takes effect a minute from now.
+    await verifiedPublisher(cloud, 'rc-old-grant')
+    ok(await call('rc-old-grant', 'account', 'freeze'))
+    await verifiedPublisher(cloud, 'rc-outdated')
+    await makeAdmin(cloud, ADMIN)
+    await acceptCurrentTerms(cloud, ADMIN)
+    const now = cloud.clock.now()
+    await publish(cloud, ADMIN, { docId: 'notice-face', version: '2', announcedAt: now, effectiveAt: new Date(now.getTime() + 60_000) })
+    cloud.clock.advance(2 * 60_000)
+  })
+
+  it('still asks a frozen account for the face check (it cannot accept the new notice while frozen), and lets it pass under the old grant', async () => {
+    // Signed in moments ago: without the face check that alone would do.
+    ok(await call('rc-old-grant', 'account', 'login'))
+    expect(errorOf(await call('rc-old-grant', 'account', 'unfreeze', { confirm: true })).code).toBe('REVERIFICATION_REQUIRED')
+    // The new notice cannot be accepted in this state…
+    expect(errorOf(await grant(cloud, 'rc-old-grant', ['face'])).code).toBe('ACCOUNT_UNAVAILABLE')
+    // …and the re-check runs under the grant of version 1, for this purpose.
+    const verificationId = await passedRecheck('rc-old-grant')
+    const { lifecycle } = ok<{ lifecycle: { state: string } }>(await call('rc-old-grant', 'account', 'unfreeze', { confirm: true, verificationId }))
+    expect(lifecycle.state).toBe('active')
+  })
+
+  it('falls back to a recent sign-in only once a verification consent is withdrawn, not while it is merely outdated', async () => {
+    ok(await call('rc-outdated', 'account', 'login'))
+    expect(errorOf(await call('rc-outdated', 'account', 'requestDeletion', { confirm: true })).code).toBe('REVERIFICATION_REQUIRED')
+    // Withdrawing (which ends verification) is a decision of the person's: then a sign-in moments ago is enough.
+    ok(await call('rc-outdated', 'consent', 'withdraw', { purpose: 'face' }))
+    expect(errorOf(await call('rc-outdated', 'identity', 'recheck')).code).toBe('VERIFICATION_REQUIRED')
+    const { lifecycle } = ok<{ lifecycle: { state: string } }>(await call('rc-outdated', 'account', 'requestDeletion', { confirm: true }))
+    expect(lifecycle.state).toBe('pendingDeletion')
+  })
+})
+

@@ -6,6 +6,7 @@
  * state, the attendee list with masked phones (paged), edit, and cancelling
  * the activity after confirming.
  */
+import { activitiesOf } from '../../cloudfunctions/_core/activities/records'
 import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, makeAdmin, type Backend } from './backend'
@@ -240,5 +241,37 @@ test('an activity held for review: the organizer sees why, others cannot open it
 
   backend.signIn(attendee)
   const other = await openLoaded(pageId, { id: held.id })
-  expect(other.data.status).toBe('error')
+  // Not there for them (yet): an empty state with 返回, nothing to reload.
+  expect(other.data.status).toBe('empty')
+  expect(textOf(other.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
+})
+
+test('an activity that is gone or a broken link: an empty state that says so, with 返回 instead of 重新加载', async () => {
+  const redirectTo = jest.fn((_options: { url: string }) => undefined)
+  Object.assign(wx, { redirectTo })
+  const gone = await openLoaded(pageId, { id: 'no-such-activity' })
+  expect(gone.data.status).toBe('empty')
+  const state = gone.querySelector('#page-state') as unknown as Page
+  expect(textOf(state, '.state__text')).toContain('不存在或已被删除')
+  expect(state.querySelector('#retry')).toBeUndefined()
+  expect(textOf(state, '#empty-action')).toBe('返回')
+  // Opened from a share (no page before it): 返回 leads to the list.
+  state.querySelector('#empty-action')?.dispatchEvent('tap')
+  await waitFor('the way back', () => redirectTo.mock.calls.length === 1)
+  expect(redirectTo).toHaveBeenCalledWith({ url: '/packageActivities/pages/list/index' })
+
+  const broken = await openLoaded(pageId, { id: '%E4%B8' })
+  expect(broken.data.status).toBe('empty')
+  expect(textOf(broken.querySelector('#page-state') as unknown as Page, '.state__text')).toContain('链接可能不完整')
+  expect(sentInputs(backend, 'activities', 'detail').filter((input) => JSON.stringify(input).includes('%'))).toEqual([])
+})
+
+test('an activity taken down while open: shown again, the page says it is gone', async () => {
+  const activity = await publishActivity(backend.cloud, ORGANIZER, { title: '即将隐藏的活动' })
+  const page = await openActivity(activity.id)
+  // The organizer's content is hidden meanwhile (moderation takes it down).
+  await activitiesOf(backend.cloud.store).update(activity.id, { moderation: backend.cloud.store.cmd.set({ state: 'rejected', decisionId: 'x', reasons: ['测试'], decidedAt: new Date() }) })
+  ;(page as unknown as { triggerPageLifeTime(name: string): void }).triggerPageLifeTime('show')
+  await waitFor('the empty state', () => page.data.status === 'empty')
+  expect(textOf(page.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
 })

@@ -9,7 +9,7 @@ import simulate from 'miniprogram-simulate'
 import type { AppConfig } from '../../miniprogram/config'
 import { verifiedPublisher } from '../../local/testing'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { beijingParts, openLoaded, publishActivity, sentInputs } from './content-helpers'
+import { beijingParts, openLoaded, openPage, publishActivity, sentInputs } from './content-helpers'
 import { change, load, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
@@ -278,4 +278,59 @@ test('someone else’s activity cannot be opened in the editor', async () => {
   const page = await openLoaded(pageId, { id: activity.id })
   expect(page.data.status).toBe('error')
   expect(textOf(page, '#page-state')).toContain('只有活动的组织者可以修改这个活动')
+})
+
+test('the default start and the earliest day are worked out when the page opens, not when it was first loaded', async () => {
+  // The bundle was loaded at the top of this file; the page opens 40 days later.
+  const later = Date.now() + 40 * DAY
+  jest.useFakeTimers({
+    now: later,
+    doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
+  })
+  let page: Page
+  try {
+    page = openPage(pageId)
+  } finally {
+    jest.useRealTimers()
+  }
+  expect(page.data.today).toBe(beijingParts(later).date)
+  expect(page.data.form.startDate).toBe(beijingParts(later + 7 * DAY).date)
+  expect(page.data.form.startClock).toBe('19:00')
+})
+
+test('leaving asks first while there are unsaved changes; published, it no longer does', async () => {
+  const enableAlertBeforeUnload = jest.fn((_options: { message: string }) => undefined)
+  const disableAlertBeforeUnload = jest.fn((_options?: object) => undefined)
+  Object.assign(wx, { enableAlertBeforeUnload, disableAlertBeforeUnload })
+  try {
+    const page = await openLoaded(pageId)
+    expect(enableAlertBeforeUnload).not.toHaveBeenCalled()
+    await fill(page, { title: '周末城市徒步' })
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+    expect(enableAlertBeforeUnload.mock.calls[0]?.[0].message).toContain('还没有保存')
+    await submit(page)
+    expect(page.data.stored).not.toBeNull()
+    expect(disableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+    // Editing the saved activity again asks again.
+    await type(page, '#place', '上海市黄浦区外滩 2 号')
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(2)
+  } finally {
+    Reflect.deleteProperty(wx, 'enableAlertBeforeUnload')
+    Reflect.deleteProperty(wx, 'disableAlertBeforeUnload')
+  }
+})
+
+test('a broken link is an empty state with 返回; an activity that is gone says so', async () => {
+  const broken = openPage(pageId, { id: '%E4%B8' })
+  await simulate.sleep(10)
+  expect(broken.data.status).toBe('empty')
+  const state = broken.querySelector('#page-state') as unknown as Page
+  expect(textOf(state, '.state__text')).toContain('链接可能不完整')
+  state.querySelector('#empty-action')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(redirectTo).toHaveBeenCalledWith({ url: '/packageActivities/pages/list/index' })
+
+  const gone = await openLoaded(pageId, { id: 'no-such-activity' })
+  expect(gone.data.status).toBe('empty')
+  expect(textOf(gone.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
 })

@@ -31,6 +31,7 @@ const switchTab = jest.fn((_options: { url: string }) => undefined)
 
 const pageId = load('packageActivities/pages/list/index')
 const homeId = load('pages/home/index')
+const detailId = load('packageActivities/pages/detail/index')
 
 beforeAll(async () => {
   backend = await connectBackend()
@@ -148,4 +149,32 @@ test('the home page leads to 活动 and 文章', async () => {
   await tap(home, '#open-activities')
   await tap(home, '#open-articles')
   expect(navigateTo.mock.calls.map(([options]) => options.url)).toEqual(['/packageActivities/pages/list/index', '/packageArticles/pages/feed/index'])
+})
+
+test('coming back keeps the pages loaded and where one was; after signing up on a detail page the list is read again', async () => {
+  const page = await openLoaded(pageId)
+  await tap(page, '#load-more', () => !page.data.activities.loadingMore && page.data.activities.items.length > PAGE_SIZE)
+  const loaded = page.data.activities.items.length
+  const showList = (): void => (page as unknown as { triggerPageLifeTime(name: string): void }).triggerPageLifeTime('show')
+
+  // Looked at an activity and came back: nothing is read again, the second page stays.
+  const first = page.data.activities.items[0]
+  const detail = await openLoaded(detailId, { id: first?.id ?? '' })
+  expect(detail.data.status).toBe('ready')
+  const before = sentInputs(backend, 'activities', 'list').length
+  showList()
+  await simulate.sleep(20)
+  expect(sentInputs(backend, 'activities', 'list')).toHaveLength(before)
+  expect(page.data.activities.items).toHaveLength(loaded)
+
+  // Signed up there: the seats changed, so the list is read again (quietly: no loading state).
+  await tap(detail, '#signup', () => detail.data.busy === '' && detail.data.notice !== '')
+  showList()
+  expect(page.data.status).toBe('ready')
+  await waitFor('the list to be read again', () => sentInputs(backend, 'activities', 'list').length === before + 1 && !page.data.activities.loadingMore)
+  await waitFor('the new seats', () => page.data.activities.items[0]?.id === first?.id && textOf(page, `#seats-${first?.id}`) === '剩余 4 个名额 / 共 5 个')
+  // Shown again without another change: nothing more.
+  showList()
+  await simulate.sleep(20)
+  expect(sentInputs(backend, 'activities', 'list')).toHaveLength(before + 1)
 })

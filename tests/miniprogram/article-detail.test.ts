@@ -139,8 +139,11 @@ test('publishing a draft as an unverified author explains what to do; others can
 
   backend.signIn(READERS[1] ?? '')
   const other = await openLoaded(pageId, { id: article.id })
-  expect(other.data.status).toBe('error')
+  // Someone else's draft is not there for them: an empty state with 返回, not an error to reload.
+  expect(other.data.status).toBe('empty')
   expect(textOf(other, '#page-state')).toContain('内容不存在或已被删除')
+  expect(other.querySelector('#page-state')?.querySelector('#retry')).toBeUndefined()
+  expect(textOf(other.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
 })
 
 test('a held article shows the author why', async () => {

@@ -195,5 +195,42 @@ test('someone else’s article cannot be opened in the editor', async () => {
   await acceptCurrentTerms(backend.cloud, 'article-editor-stranger')
   backend.signIn('article-editor-stranger')
   const page = await openLoaded(pageId, { id: article.id })
-  expect(page.data.status).toBe('error')
+  // Someone else's draft does not exist for them: an empty state with 返回.
+  expect(page.data.status).toBe('empty')
+  expect(textOf(page.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
+  // A published one exists, but is not theirs to edit.
+  const published = await callAs(backend.cloud, AUTHOR, 'articles', 'create', { title: '别人的文章', body: '正文' })
+  await callAs(backend.cloud, AUTHOR, 'articles', 'publish', { id: published.article.id })
+  const theirs = await openLoaded(pageId, { id: published.article.id })
+  expect(theirs.data.status).toBe('error')
+  expect(textOf(theirs, '#page-state')).toContain('只有作者可以修改这篇文章')
+})
+
+test('a broken link is an empty state with 返回, not a page loading forever', async () => {
+  const page = await openLoaded(pageId, { id: '%E4%B8' })
+  expect(page.data.status).toBe('empty')
+  const state = page.querySelector('#page-state') as unknown as Page
+  expect(textOf(state, '.state__text')).toContain('链接可能不完整')
+  state.querySelector('#empty-action')?.dispatchEvent('tap')
+  await waitFor('the way back', () => redirectTo.mock.calls.length === 1)
+  expect(redirectTo).toHaveBeenCalledWith({ url: '/packageArticles/pages/feed/index' })
+})
+
+test('leaving asks first while there are unsaved changes; saved, it no longer does', async () => {
+  const enableAlertBeforeUnload = jest.fn((_options: { message: string }) => undefined)
+  const disableAlertBeforeUnload = jest.fn((_options?: object) => undefined)
+  Object.assign(wx, { enableAlertBeforeUnload, disableAlertBeforeUnload })
+  try {
+    const page = await openLoaded(pageId)
+    await write(page, '离开前问一下', '正文。')
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+    expect(enableAlertBeforeUnload.mock.calls[0]?.[0].message).toContain('还没有保存')
+    await press(page, '#save-draft')
+    expect(disableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+    await type(page, '#body', '正文，改了。')
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(2)
+  } finally {
+    Reflect.deleteProperty(wx, 'enableAlertBeforeUnload')
+    Reflect.deleteProperty(wx, 'disableAlertBeforeUnload')
+  }
 })

@@ -4,6 +4,7 @@
  * one author's articles (?author=), my drafts and articles with their status,
  * empty and error states.
  */
+import simulate from 'miniprogram-simulate'
 import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
@@ -29,6 +30,7 @@ const navigateTo = jest.fn((_options: { url: string }) => undefined)
 const switchTab = jest.fn((_options: { url: string }) => undefined)
 
 const pageId = load('packageArticles/pages/feed/index')
+const detailId = load('packageArticles/pages/detail/index')
 
 beforeAll(async () => {
   backend = await connectBackend()
@@ -142,4 +144,31 @@ test('a failed next page keeps what is shown and says why; trying again continue
   backend.setNetworkDown(false)
   await tap(page, '#load-more', () => !page.data.articles.loadingMore && page.data.articles.items.length > PAGE_SIZE)
   expect(page.querySelector('#more-error')).toBeUndefined()
+})
+
+test('coming back keeps the pages loaded; after the author takes an article back, the feed is read again', async () => {
+  const page = await openLoaded(pageId)
+  await tap(page, '#load-more', () => !page.data.articles.loadingMore && rowsOf(page).length > PAGE_SIZE)
+  const loaded = rowsOf(page).length
+  const showFeed = (): void => (page as unknown as { triggerPageLifeTime(name: string): void }).triggerPageLifeTime('show')
+
+  const newest = rowsOf(page)[0]
+  const reader = await openLoaded(detailId, { id: newest?.id ?? '' })
+  expect(reader.data.status).toBe('ready')
+  const before = sentInputs(backend, 'articles', 'feed').length
+  showFeed()
+  await simulate.sleep(20)
+  expect(sentInputs(backend, 'articles', 'feed')).toHaveLength(before)
+  expect(rowsOf(page)).toHaveLength(loaded)
+
+  // Its author takes it back to drafts on the article page (a confirmation first).
+  const author = (await callAs(backend.cloud, ALICE, 'articles', 'detail', { id: newest?.id ?? '' })).article.mine ? ALICE : BOB
+  backend.signIn(author)
+  const own = await openLoaded(detailId, { id: newest?.id ?? '' })
+  Object.assign(wx, { showModal: jest.fn(async () => ({ confirm: true, cancel: false, errMsg: 'showModal:ok' })) })
+  await tap(own, '#unpublish', () => own.data.busy === '' && own.data.notice !== '')
+  backend.signIn(READER)
+  showFeed()
+  await waitFor('the feed to be read again', () => sentInputs(backend, 'articles', 'feed').length === before + 1 && rowsOf(page)[0]?.id !== newest?.id)
+  expect(rowsOf(page).map((r) => r.id)).not.toContain(newest?.id)
 })

@@ -94,6 +94,73 @@ describe('the real mini-program', () => {
   })
 })
 
+describe('sitemap.json (what WeChat search may index)', () => {
+  interface Rule {
+    action?: 'allow' | 'disallow'
+    page: string
+    params?: string[]
+    priority?: number
+  }
+  interface AppJson {
+    pages: string[]
+    subpackages: Array<{ root: string; pages: string[] }>
+  }
+  const root = join(__dirname, '..', '..', 'miniprogram')
+  const sitemap = JSON.parse(readFileSync(join(root, 'sitemap.json'), 'utf8')) as { rules: Rule[] }
+  const app = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8')) as AppJson
+  const allPages = [...app.pages, ...app.subpackages.flatMap((p) => p.pages.map((page) => `${p.root}/${page}`))]
+
+  /**
+   * As WeChat applies the rules: by priority (higher first), otherwise top to
+   * bottom; `page` is a full page path or "*" alone for every page (never a
+   * wildcard inside a path); without a matching rule a page may be indexed.
+   */
+  function indexable(page: string): boolean {
+    const ordered = sitemap.rules.map((rule, index) => ({ rule, index })).sort((a, b) => (b.rule.priority ?? 0) - (a.rule.priority ?? 0) || a.index - b.index)
+    const hit = ordered.find(({ rule }) => (rule.page === '*' || rule.page === page) && (rule.params ?? []).length === 0)
+    return (hit?.rule.action ?? 'allow') === 'allow'
+  }
+
+  test('every rule names a real page or "*" alone: WeChat takes no wildcards inside a path', () => {
+    for (const rule of sitemap.rules) {
+      if (rule.page !== '*') expect(allPages).toContain(rule.page)
+      expect(['allow', 'disallow']).toContain(rule.action ?? 'allow')
+    }
+  })
+
+  test('private pages are not indexed: the card landing page, the account and card subpackages, the editors, personal pages', () => {
+    const privatePages = [
+      'pages/card/index',
+      'pages/me/index',
+      'pages/inbox/index',
+      'pages/consent/register',
+      'pages/privacy/index',
+      'pages/privacy/receipt',
+      'packageActivities/pages/editor/index',
+      'packageArticles/pages/editor/index',
+      'packageAdmin/pages/index/index',
+      // Every page of these subpackages, including ones added later.
+      ...allPages.filter((page) => page.startsWith('packageAccount/') || page.startsWith('packageCards/')),
+    ]
+    expect(privatePages).toEqual(expect.arrayContaining(['packageAccount/pages/verify/index', 'packageCards/pages/holder/index']))
+    for (const page of privatePages) expect([page, indexable(page)]).toEqual([page, false])
+  })
+
+  test('public content stays indexable: home, activities and articles (lists and details), the legal documents', () => {
+    for (const page of [
+      'pages/home/index',
+      'packageActivities/pages/list/index',
+      'packageActivities/pages/detail/index',
+      'packageArticles/pages/feed/index',
+      'packageArticles/pages/detail/index',
+      'pages/legal/index',
+      'pages/legal/doc',
+    ]) {
+      expect([page, indexable(page)]).toEqual([page, true])
+    }
+  })
+})
+
 test('the environment variables are checked', () => {
   expect(() => configFromEnv({ LECHAT_TARGET: 'cloud' })).toThrow(/LECHAT_CLOUD_ENV/)
   expect(() => configFromEnv({ LECHAT_TARGET: 'prod' })).toThrow(/LECHAT_TARGET/)

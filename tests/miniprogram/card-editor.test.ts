@@ -65,8 +65,9 @@ function preview(page: Page): Page {
   return view as unknown as Page
 }
 
-async function publisher(options: { publicCard?: boolean } = {}): Promise<void> {
-  await verifiedPublisher(backend.cloud, openid)
+async function publisher(options: { publicCard?: boolean; name?: string } = {}): Promise<void> {
+  // The 已实名 badge needs the card to carry the verified legal name: `name` is that name.
+  await verifiedPublisher(backend.cloud, openid, options.name ? { name: options.name } : {})
   if (options.publicCard !== false) await grantConsents(backend.cloud, openid, ['publicCard'])
 }
 
@@ -80,7 +81,7 @@ async function save(page: Page): Promise<void> {
 }
 
 test('creating a card: the live preview follows every keystroke and each field’s visibility, and the card saved is the one previewed', async () => {
-  await publisher()
+  await publisher({ name: '陈预览' })
   const page = await openEditor()
   expect(textOf(page, '#save')).toBe('创建名片')
   expect(page.querySelector('#verify-notice')).toBeUndefined()
@@ -330,4 +331,70 @@ test('a visitor without an account is offered registration', async () => {
   await tap(page, '#register-button', () => navigateTo.mock.calls.length === 1)
   expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/consent/register' })
   await simulate.sleep(0)
+})
+
+describe('unsaved changes and broken links', () => {
+  const enableAlertBeforeUnload = jest.fn((_options: { message: string }) => undefined)
+  const disableAlertBeforeUnload = jest.fn((_options?: object) => undefined)
+  beforeEach(() => {
+    Object.assign(wx, { enableAlertBeforeUnload, disableAlertBeforeUnload })
+    enableAlertBeforeUnload.mockClear()
+    disableAlertBeforeUnload.mockClear()
+  })
+
+  test('leaving asks first while the card has unsaved changes; saved (or typed back), it no longer does', async () => {
+    const card = await cardOwner(backend.cloud, openid)
+    const page = await openEditor(card.id)
+    expect(enableAlertBeforeUnload).not.toHaveBeenCalled()
+
+    await type(page, '#input-company', '乐聊新公司')
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+    expect(enableAlertBeforeUnload.mock.calls[0]?.[0].message).toContain('还没有保存')
+    // More typing does not ask WeChat again.
+    await type(page, '#input-company', '乐聊新公司2')
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+    // Typed back to what is saved: nothing to lose.
+    await type(page, '#input-company', SAMPLE_CARD.company ?? '')
+    expect(disableAlertBeforeUnload).toHaveBeenCalledTimes(1)
+
+    await type(page, '#input-company', '乐聊新公司')
+    expect(enableAlertBeforeUnload).toHaveBeenCalledTimes(2)
+    await save(page)
+    expect(disableAlertBeforeUnload).toHaveBeenCalledTimes(2)
+  })
+
+  test('an older WeChat without the alert APIs edits as before', async () => {
+    Reflect.deleteProperty(wx, 'enableAlertBeforeUnload')
+    Reflect.deleteProperty(wx, 'disableAlertBeforeUnload')
+    await publisher()
+    const page = await openEditor()
+    await type(page, '#input-name', '林')
+    await save(page)
+    expect(page.data.cardId).not.toBe('')
+  })
+
+  test('a broken link (a cut %-sequence) is an empty state with 返回, not a page loading forever', async () => {
+    await publisher()
+    const page = render(pageId)
+    ;(page.instance as unknown as { onLoad(query: Record<string, string>): void }).onLoad({ cardId: '%E4%B8' })
+    await waitFor('the empty state', () => page.data.status === 'empty')
+    await simulate.sleep(20)
+    expect(page.data.status).toBe('empty')
+    const state = page.querySelector('#page-state') as unknown as Page
+    expect(textOf(state, '.state__text')).toContain('链接可能不完整')
+    const redirectTo = jest.fn((_options: { url: string }) => undefined)
+    Object.assign(wx, { redirectTo })
+    state.querySelector('#empty-action')?.dispatchEvent('tap')
+    await simulate.sleep(0)
+    expect(redirectTo).toHaveBeenCalledWith({ url: '/packageCards/pages/mine/index' })
+  })
+
+  test('a card that was deleted is an empty state that says so', async () => {
+    const card = await cardOwner(backend.cloud, openid)
+    await callAs(backend.cloud, openid, 'cards', 'remove', { cardId: card.id })
+    const page = render(pageId, { cardId: card.id })
+    await waitFor('the editor to load', () => page.data.status !== 'loading')
+    expect(page.data.status).toBe('empty')
+    expect(textOf(page.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
+  })
 })

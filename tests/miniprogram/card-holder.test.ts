@@ -10,6 +10,7 @@ import { grantConsents, SAMPLE_CARD, verifiedPublisher } from '../../local/testi
 import { callAs, connectBackend, type Backend } from './backend'
 import { cardOwner, member } from './card-helpers'
 import { attrOf, load, modalAnswer, render, tap, textOf, type, waitFor, type Page } from './helpers'
+import simulate from 'miniprogram-simulate'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -29,6 +30,7 @@ let confirmAnswer = true
 const showModal = jest.fn(async (_options: { title: string; content: string }) => modalAnswer(confirmAnswer))
 
 const pageId = load('packageCards/pages/holder/index')
+const cardPageId = load('pages/card/index')
 
 beforeAll(async () => {
   backend = await connectBackend()
@@ -40,7 +42,8 @@ beforeAll(async () => {
   ]
   for (const [index, input] of inputs.entries()) {
     const id = `holder-person-${index}`
-    people.push({ openid: id, card: await cardOwner(backend.cloud, id, { input }) })
+    // Verified under the card's name: the card then carries the 已实名 badge.
+    people.push({ openid: id, card: await cardOwner(backend.cloud, id, { input, name: input.name }) })
   }
 })
 
@@ -73,7 +76,7 @@ async function saveAll(): Promise<void> {
 }
 
 function names(page: Page): string[] {
-  return (page.data.items as Array<{ name: string }>).map((i) => i.name)
+  return (page.data.list.items as Array<{ name: string }>).map((i) => i.name)
 }
 
 async function search(page: Page, q: string): Promise<void> {
@@ -112,7 +115,7 @@ test('saved cards newest first, searched by what I can see, and cleared', async 
   await search(page, SAMPLE_CARD.phone ?? '')
   expect(names(page)).toEqual([])
   expect(textOf(page, '#holder-empty')).toBe('没有找到匹配的名片，换个关键词试试。')
-  await tap(page, '#clear-search', () => page.data.listStatus === 'ready' && page.data.items.length === 3)
+  await tap(page, '#clear-search', () => page.data.listStatus === 'ready' && page.data.list.items.length === 3)
 
   await tap(page, `#item-${first} .holder__item-main`, () => navigateTo.mock.calls.length === 1)
   expect(navigateTo).toHaveBeenCalledWith({ url: `/pages/card/index?id=${first}` })
@@ -175,7 +178,7 @@ test('removing asks first; cancelled keeps the card, confirmed removes it', asyn
   expect(names(page)).toHaveLength(3)
 
   confirmAnswer = true
-  await tap(page, `#remove-${designer}`, () => page.data.busy === '' && page.data.items.length === 2)
+  await tap(page, `#remove-${designer}`, () => page.data.busy === '' && page.data.list.items.length === 2)
   expect(textOf(page, '#holder-message')).toBe('已移除「张设计」')
   const { items } = await callAs(backend.cloud, openid, 'cards', 'holderList', {})
   expect(items.map((i) => i.cardId)).not.toContain(designer)
@@ -207,11 +210,11 @@ test('more than a page of saved cards loads the rest on request', async () => {
     backend.cloud.clock.advance(1000)
   }
   const page = await openHolder()
-  expect(page.data.items).toHaveLength(PAGE_SIZE)
-  await tap(page, '#more', () => !page.data.loadingMore)
-  expect(page.data.items).toHaveLength(ids.length)
+  expect(page.data.list.items).toHaveLength(PAGE_SIZE)
+  await tap(page, '#more', () => !page.data.list.loadingMore)
+  expect(page.data.list.items).toHaveLength(ids.length)
   expect(page.querySelector('#more')).toBeUndefined()
-  expect(new Set((page.data.items as Array<{ cardId: string }>).map((i) => i.cardId))).toEqual(new Set(ids))
+  expect(new Set((page.data.list.items as Array<{ cardId: string }>).map((i) => i.cardId))).toEqual(new Set(ids))
 })
 
 test('exchange requests: the count on the tab, accept (both cards saved, exchanged fields visible), decline, and withdraw my own', async () => {
@@ -226,7 +229,7 @@ test('exchange requests: the count on the tab, accept (both cards saved, exchang
   expect(textOf(page, '#pending-count')).toBe('2')
   expect(attrOf(page, '#tab-incoming', 'aria-label')).toBe('收到的交换请求，2条待处理')
   await tap(page, '#tab-incoming', () => page.data.exchangeStatus === 'ready')
-  const rows = page.data.exchanges as Array<{ id: string; theirName: string }>
+  const rows = page.data.exchanges.items as Array<{ id: string; theirName: string }>
   const fromA = rows.find((x) => x.theirName === '张设计')?.id ?? ''
   const fromB = rows.find((x) => x.theirName === '李律师')?.id ?? ''
   expect(textOf(page, `#exchange-status-${fromA}`)).toBe('等待你回应')
@@ -266,4 +269,159 @@ test('exchange requests: the count on the tab, accept (both cards saved, exchang
 test('without an account: registration is offered', async () => {
   const page = await openHolder()
   expect(textOf(page, '#register-offer')).toContain('注册后即可使用名片夹')
+})
+
+/** `owners` people with `perOwner` public cards each (names <last letter of the owner><n>), made through the backend. */
+async function manyCards(prefix: string, owners: number, perOwner: number): Promise<Array<{ openid: string; cardId: string }>> {
+  const made: Array<{ openid: string; cardId: string }> = []
+  for (let o = 0; o < owners; o++) {
+    const owner = `${prefix}-${o}`
+    await verifiedPublisher(backend.cloud, owner)
+    await grantConsents(backend.cloud, owner, ['publicCard'])
+    for (let i = 0; i < perOwner; i++) made.push({ openid: owner, cardId: (await callAs(backend.cloud, owner, 'cards', 'create', { name: `${'甲乙丙丁戊'[o] ?? '己'}${i}` })).card.id })
+  }
+  return made
+}
+
+type CallParam = Parameters<Backend['callFunction']>[0]
+
+/** The next call that `matches` waits for the returned release; other calls go through. */
+function holdNext(matches: (param: CallParam) => boolean): () => void {
+  const real = backend.callFunction.getMockImplementation()
+  if (!real) throw new Error('no callFunction implementation')
+  let release = (): void => undefined
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let held = false
+  backend.callFunction.mockImplementation(async (param) => {
+    if (!held && matches(param)) {
+      held = true
+      backend.callFunction.mockImplementation(real)
+      await gate
+    }
+    return real(param)
+  })
+  return release
+}
+
+function isHolderList(param: CallParam, q?: string): boolean {
+  const data = param.data as { action?: string; input?: { q?: string } } | undefined
+  return param.name === 'cards' && data?.action === 'holderList' && (q === undefined || data.input?.q === q)
+}
+
+test('?tab=incoming (where the request message leads) opens the requests I received', async () => {
+  const mine = await cardOwner(backend.cloud, openid, { input: { ...SAMPLE_CARD, name: '收请求的人' } })
+  const [a] = people
+  if (!a) throw new Error('setup')
+  await callAs(backend.cloud, a.openid, 'cards', 'exchangeRequest', { myCardId: a.card.id, theirCardId: mine.id })
+  const page = render(pageId, { tab: 'incoming' })
+  await waitFor('the requests', () => page.data.status === 'ready' && page.data.exchangeStatus === 'ready')
+  expect(page.data.current).toBe('incoming')
+  expect(attrOf(page, '#tab-incoming', 'aria-selected')).toBe('true')
+  expect(page.querySelector('#holder-panel')).toBeUndefined()
+  expect(textOf(page, '#exchange-list')).toContain('张设计')
+})
+
+test('a failed 加载更多 on a request tab says why under the list and keeps the rows; trying again continues', async () => {
+  const mine = await cardOwner(backend.cloud, openid, { input: { ...SAMPLE_CARD, name: '很多请求' } })
+  const askers = await manyCards(`${openid}-ask`, 5, 5)
+  for (const asker of askers) {
+    await callAs(backend.cloud, asker.openid, 'cards', 'exchangeRequest', { myCardId: asker.cardId, theirCardId: mine.id })
+    backend.cloud.clock.advance(1000)
+  }
+  const page = await openHolder()
+  await tap(page, '#tab-incoming', () => page.data.exchangeStatus === 'ready')
+  expect(page.data.exchanges.items).toHaveLength(PAGE_SIZE)
+  backend.setNetworkDown(true)
+  try {
+    await tap(page, '#exchange-more', () => !page.data.exchanges.loadingMore && page.data.exchanges.moreError !== '')
+  } finally {
+    backend.setNetworkDown(false)
+  }
+  expect(textOf(page, '#exchange-more-error')).toContain('网络连接失败')
+  expect(attrOf(page, '#exchange-more-error', 'aria-role')).toBe('alert')
+  expect(page.data.exchanges.items).toHaveLength(PAGE_SIZE)
+  expect(page.querySelector('#exchange-error')).toBeUndefined()
+  await tap(page, '#exchange-more', () => !page.data.exchanges.loadingMore && page.data.exchanges.items.length === askers.length)
+  expect(page.querySelector('#exchange-more-error')).toBeUndefined()
+  expect(page.querySelector('#exchange-more')).toBeUndefined()
+})
+
+test('撤回请求 and 解除交换 name the person for screen readers', async () => {
+  const mine = await cardOwner(backend.cloud, openid, { input: { ...SAMPLE_CARD, name: '读屏用户' } })
+  const [a, b] = people
+  if (!a || !b) throw new Error('setup')
+  const { exchange: sent } = await callAs(backend.cloud, openid, 'cards', 'exchangeRequest', { myCardId: mine.id, theirCardId: a.card.id })
+  const { exchange: received } = await callAs(backend.cloud, b.openid, 'cards', 'exchangeRequest', { myCardId: b.card.id, theirCardId: mine.id })
+  await callAs(backend.cloud, openid, 'cards', 'exchangeRespond', { exchangeId: received.id, accept: true })
+  const page = await openHolder()
+  await tap(page, '#tab-outgoing', () => page.data.exchangeStatus === 'ready')
+  expect(attrOf(page, `#end-${sent.id}`, 'aria-label')).toBe('撤回发给张设计的交换请求')
+  await tap(page, '#tab-incoming', () => page.data.exchangeStatus === 'ready' && page.data.exchangeBox === 'incoming')
+  expect(attrOf(page, `#end-${received.id}`, 'aria-label')).toBe('解除与李律师的名片交换')
+})
+
+test('a late answer for an earlier search is dropped: the list shows the latest search', async () => {
+  await member(backend.cloud, openid)
+  await saveAll()
+  const page = await openHolder()
+  const release = holdNext((param) => isHolderList(param, '青山'))
+  await type(page, '#search-input', '青山')
+  page.querySelector('#search-button')?.dispatchEvent('tap')
+  await simulate.sleep(5)
+  await search(page, '律师')
+  expect(names(page)).toEqual(['李律师'])
+  release()
+  await waitFor('the held answer', () => backend.callFunction.mock.results.every((r) => r.type !== 'incomplete'))
+  await simulate.sleep(20)
+  expect(names(page)).toEqual(['李律师'])
+  expect(page.data.listQuery).toEqual({ q: '律师', tag: '' })
+})
+
+test('加载更多 asked before a new search does not add rows of the old list to the new one', async () => {
+  await member(backend.cloud, openid)
+  const cards = await manyCards(`${openid}-many`, 5, 5)
+  for (const { cardId } of cards) {
+    await callAs(backend.cloud, openid, 'cards', 'holderSave', { cardId })
+    backend.cloud.clock.advance(1000)
+  }
+  const page = await openHolder()
+  expect(page.data.list.items).toHaveLength(PAGE_SIZE)
+  const release = holdNext((param) => isHolderList(param) && (param.data as { input?: { cursor?: string } }).input?.cursor !== undefined)
+  page.querySelector('#more')?.dispatchEvent('tap')
+  await waitFor('加载更多 to start', () => page.data.list.loadingMore)
+  // Names are <甲乙丙丁戊><0-4>: 甲 finds the five cards of the first owner.
+  await search(page, '甲')
+  expect(names(page).sort()).toEqual(['甲0', '甲1', '甲2', '甲3', '甲4'])
+  release()
+  await simulate.sleep(50)
+  expect(names(page).sort()).toEqual(['甲0', '甲1', '甲2', '甲3', '甲4'])
+  expect(page.querySelector('#more')).toBeUndefined()
+})
+
+test('coming back keeps the list as it is; after a card was saved on a card page it is read again', async () => {
+  await member(backend.cloud, openid)
+  const [a, b] = people
+  if (!a || !b) throw new Error('setup')
+  await callAs(backend.cloud, openid, 'cards', 'holderSave', { cardId: a.card.id })
+  backend.cloud.clock.advance(1000)
+  const page = await openHolder()
+  expect(names(page)).toEqual(['张设计'])
+  const showHolder = (): void => (page as unknown as { triggerPageLifeTime(name: string): void }).triggerPageLifeTime('show')
+
+  // Opened a card and came back without changing anything: nothing is read again.
+  const calls = backend.callFunction.mock.calls.length
+  showHolder()
+  await simulate.sleep(20)
+  expect(backend.callFunction.mock.calls.length).toBe(calls)
+
+  // Saved a card on its page, then back: the list shows it.
+  const cardPage = render(cardPageId)
+  ;(cardPage.instance as unknown as { onLoad(query: Record<string, string>): void }).onLoad({ id: b.card.id })
+  await waitFor('the card page', () => cardPage.data.status === 'ready')
+  await tap(cardPage, '#save-button', () => cardPage.data.saved)
+  showHolder()
+  await waitFor('the list to be read again', () => names(page).length === 2)
+  expect(names(page)).toEqual(['李律师', '张设计'])
 })

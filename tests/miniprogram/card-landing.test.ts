@@ -77,6 +77,57 @@ function cardView(page: Page): Page {
   return view as unknown as Page
 }
 
+/** The canvas, file and album APIs a poster uses, as mocks that succeed; what is drawn is collected in `drawn` (texts, and images as image:<src>). */
+function installPosterMocks() {
+  const writeFile = jest.fn((options: { filePath: string; data: string; encoding: string; success?: () => void }) => options.success?.())
+  const drawn: string[] = []
+  const context = {
+    fillStyle: '',
+    font: '',
+    textAlign: '',
+    textBaseline: '',
+    fillRect: () => undefined,
+    fillText: (text: string) => drawn.push(text),
+    beginPath: () => undefined,
+    arc: () => undefined,
+    fill: () => undefined,
+    save: () => undefined,
+    restore: () => undefined,
+    clip: () => undefined,
+    drawImage: (image: { src: string }) => drawn.push(`image:${image.src}`),
+  }
+  const createOffscreenCanvas = jest.fn(() => ({
+    width: 0,
+    height: 0,
+    getContext: () => context,
+    createImage: () => {
+      const image = { src: '', onload: null as null | (() => void), onerror: null as null | (() => void) }
+      return new Proxy(image, {
+        set(target, key, value) {
+          Reflect.set(target, key, value)
+          if (key === 'src') setTimeout(() => target.onload?.(), 0)
+          return true
+        },
+      })
+    },
+  }))
+  const canvasToTempFilePath = jest.fn(async () => ({ tempFilePath: 'http://tmp/poster.png', errMsg: 'canvasToTempFilePath:ok' }))
+  const saveImageToPhotosAlbum = jest.fn(async (_options: { filePath: string }) => ({ errMsg: 'saveImageToPhotosAlbum:ok' }))
+  Object.assign(wx, { getFileSystemManager: () => ({ writeFile }), createOffscreenCanvas, canvasToTempFilePath, saveImageToPhotosAlbum })
+  return { writeFile, drawn, saveImageToPhotosAlbum }
+}
+
+/** Puts the poster APIs back as they were after `run`. */
+async function withPosterApis(run: () => Promise<void>): Promise<void> {
+  const wxTable = wx as unknown as Record<string, unknown>
+  const originals = Object.fromEntries(POSTER_APIS.map((key) => [key, wxTable[key]]))
+  try {
+    await run()
+  } finally {
+    Object.assign(wx, originals)
+  }
+}
+
 test('a QR code’s scene (c%3D<id>, as WeChat passes it) opens the card for a visitor without an account: public fields only, the visit counted anonymously', async () => {
   const page = render(pageId, { scene: encodeURIComponent(encodeCardScene(card.id)) })
   await waitFor('the card to load', () => page.data.status !== 'loading')
@@ -298,41 +349,7 @@ test('the owner sees the moderation state, can edit, and saves a poster with the
   expect(backend.callFunction.mock.calls.length).toBe(calls)
 
   // With them: the QR image is written as a file, drawn with the card, and saved to the album.
-  const writeFile = jest.fn((options: { filePath: string; data: string; encoding: string; success?: () => void }) => options.success?.())
-  const drawn: string[] = []
-  const context = {
-    fillStyle: '',
-    font: '',
-    textAlign: '',
-    textBaseline: '',
-    fillRect: () => undefined,
-    fillText: (text: string) => drawn.push(text),
-    beginPath: () => undefined,
-    arc: () => undefined,
-    fill: () => undefined,
-    save: () => undefined,
-    restore: () => undefined,
-    clip: () => undefined,
-    drawImage: (image: { src: string }) => drawn.push(`image:${image.src}`),
-  }
-  const createOffscreenCanvas = jest.fn(() => ({
-    width: 0,
-    height: 0,
-    getContext: () => context,
-    createImage: () => {
-      const image = { src: '', onload: null as null | (() => void), onerror: null as null | (() => void) }
-      return new Proxy(image, {
-        set(target, key, value) {
-          Reflect.set(target, key, value)
-          if (key === 'src') setTimeout(() => target.onload?.(), 0)
-          return true
-        },
-      })
-    },
-  }))
-  const canvasToTempFilePath = jest.fn(async () => ({ tempFilePath: 'http://tmp/poster.png', errMsg: 'canvasToTempFilePath:ok' }))
-  const saveImageToPhotosAlbum = jest.fn(async (_options: { filePath: string }) => ({ errMsg: 'saveImageToPhotosAlbum:ok' }))
-  Object.assign(wx, { getFileSystemManager: () => ({ writeFile }), createOffscreenCanvas, canvasToTempFilePath, saveImageToPhotosAlbum })
+  const { writeFile, drawn, saveImageToPhotosAlbum } = installPosterMocks()
   try {
     page.setData({ message: '' })
     await tap(page, '#poster-button', () => page.data.busy === '' && page.data.message !== '')
@@ -343,6 +360,11 @@ test('the owner sees the moderation state, can edit, and saves a poster with the
     const qr = await callAs(backend.cloud, OWNER, 'cards', 'qrCode', { cardId: card.id })
     expect(written?.data).toBe(qr.imageBase64)
     expect(drawn).toEqual(expect.arrayContaining(['王小明', '已实名', '微信扫码，查看我的名片', `image:${written?.filePath}`]))
+    // A poster is passed on to anyone: what the owner keeps for exchanged contacts (the default for contact details) is not on it.
+    const poster = drawn.join('\n')
+    for (const hidden of [SAMPLE_CARD.phone, SAMPLE_CARD.email, SAMPLE_CARD.wechatId, SAMPLE_CARD.address]) expect(poster).not.toContain(hidden)
+    expect(poster).toContain('产品经理 · 乐聊科技')
+    expect(poster).not.toContain('交换名片后可见')
     expect(saveImageToPhotosAlbum).toHaveBeenCalledWith({ filePath: 'http://tmp/poster.png' })
 
     // Refused permission to the album: the page says how to allow it.
@@ -377,4 +399,111 @@ test('registration accepted elsewhere: back on the page, saving works', async ()
   showPage(page)
   await waitFor('the page to refresh', () => !page.data.needRegister)
   await tap(page, '#save-button', () => page.data.busy === '' && page.data.saved)
+})
+
+test('the owner’s poster draws the fields made public, and a cloud:// avatar through a temporary link (the initial when there is none)', async () => {
+  const owner = `${viewer}-poster-owner`
+  const avatarUrl = 'cloud://test-env.bucket/cards/avatar.png'
+  const own = await cardOwner(backend.cloud, owner, { input: { ...SAMPLE_CARD, name: '许海报', avatarUrl, visibility: { phone: 'public', email: 'hidden' } } })
+  backend.signIn(owner)
+  const page = await openById(own.id)
+  expect(page.data.relation).toBe('owner')
+
+  const getTempFileURL = jest.fn(async (options: { fileList: string[] }) => ({
+    fileList: options.fileList.map((fileID) => ({ fileID, tempFileURL: 'https://tmp.example.com/avatar.png', maxAge: 600, status: 0, errMsg: 'ok' })),
+    errMsg: 'cloud.getTempFileURL:ok',
+  }))
+  const cloudTable = wx.cloud as unknown as Record<string, unknown>
+  const originalGetTempFileURL = cloudTable.getTempFileURL
+  await withPosterApis(async () => {
+    try {
+      Object.assign(wx.cloud, { getTempFileURL })
+      const { drawn } = installPosterMocks()
+      await tap(page, '#poster-button', () => page.data.busy === '' && page.data.message !== '')
+      expect(textOf(page, '#action-message')).toBe('海报已保存到相册，可以发给朋友或发朋友圈')
+      expect(getTempFileURL).toHaveBeenCalledWith({ fileList: [avatarUrl] })
+      expect(drawn).toContain('image:https://tmp.example.com/avatar.png')
+      const poster = drawn.join('\n')
+      // The phone was made public: it is on the poster; the rest is not.
+      expect(poster).toContain(SAMPLE_CARD.phone)
+      for (const hidden of [SAMPLE_CARD.email, SAMPLE_CARD.wechatId, SAMPLE_CARD.address]) expect(poster).not.toContain(hidden)
+      expect(poster).not.toContain(avatarUrl)
+
+      // No temporary link to be had: the initial instead of an empty circle.
+      getTempFileURL.mockRejectedValueOnce({ errMsg: 'cloud.getTempFileURL:fail' })
+      drawn.length = 0
+      page.setData({ message: '' })
+      await tap(page, '#poster-button', () => page.data.busy === '' && page.data.message !== '')
+      expect(drawn).toContain('许')
+      expect(drawn.some((d) => d.startsWith('image:https://tmp.example.com'))).toBe(false)
+
+      // An older base library without the API: the same.
+      Reflect.deleteProperty(wx.cloud, 'getTempFileURL')
+      drawn.length = 0
+      page.setData({ message: '' })
+      await tap(page, '#poster-button', () => page.data.busy === '' && page.data.message !== '')
+      expect(textOf(page, '#action-message')).toBe('海报已保存到相册，可以发给朋友或发朋友圈')
+      expect(drawn).toContain('许')
+    } finally {
+      cloudTable.getTempFileURL = originalGetTempFileURL
+    }
+  })
+})
+
+test('以陌生人身份预览: the owner sees the card as strangers do (public fields, what an exchange would show), and back', async () => {
+  backend.signIn(OWNER)
+  const page = await openById(card.id)
+  const view = cardView(page)
+  expect(textOf(view, '#cv-value-phone')).toBe('13812345678')
+  expect(page.querySelector('#preview-banner')).toBeUndefined()
+  expect(textOf(page, '#preview-button')).toBe('以陌生人身份预览')
+
+  await tap(page, '#preview-button', () => page.data.busy === '' && page.data.previewing)
+  expect(textOf(page, '#preview-banner')).toContain('以陌生人身份预览')
+  for (const key of ['phone', 'email', 'wechatId', 'address']) expect(cardView(page).querySelector(`#cv-row-${key}`)).toBeUndefined()
+  expect(textOf(cardView(page), '#cv-exchange-only')).toBe('电话、邮箱、微信号、地址交换名片后可见')
+  expect(textOf(cardView(page), '#cv-headline')).toBe('产品经理 · 乐聊科技')
+  expect(textOf(page, '#preview-button')).toBe('退出预览')
+  expect(attrOf(page, '#preview-button', 'aria-label')).toBe('退出预览，查看完整名片')
+
+  await tap(page, '#preview-button', () => !page.data.previewing)
+  expect(page.querySelector('#preview-banner')).toBeUndefined()
+  expect(textOf(cardView(page), '#cv-value-phone')).toBe('13812345678')
+})
+
+test('我的名片’s 预览 (?preview=public) opens the owner’s card in the stranger’s view; for anyone else it changes nothing', async () => {
+  backend.signIn(OWNER)
+  const page = render(pageId, { preview: 'public' })
+  ;(page.instance as unknown as { onLoad(query: Record<string, string>): void }).onLoad({ id: card.id, preview: 'public' })
+  await waitFor('the preview', () => page.data.status === 'ready' && page.data.previewing && page.data.busy === '')
+  expect(cardView(page).querySelector('#cv-row-phone')).toBeUndefined()
+  expect(textOf(page, '#preview-banner')).toContain('只显示你设为「公开」的内容')
+
+  backend.signIn(viewer)
+  const stranger = render(pageId, { preview: 'public' })
+  ;(stranger.instance as unknown as { onLoad(query: Record<string, string>): void }).onLoad({ id: card.id, preview: 'public' })
+  await waitFor('the card', () => stranger.data.status === 'ready')
+  await simulate.sleep(10)
+  expect(stranger.data.previewing).toBe(false)
+  expect(stranger.querySelector('#preview-button')).toBeUndefined()
+})
+
+test('the owner’s page shows the card as edited when it shows again (back from the editor), in the preview too', async () => {
+  const owner = `${viewer}-edits`
+  const own = await cardOwner(backend.cloud, owner, { input: { ...SAMPLE_CARD, name: '陈编辑' } })
+  backend.signIn(owner)
+  const page = await openById(own.id)
+  expect(textOf(cardView(page), '#cv-headline')).toBe('产品经理 · 乐聊科技')
+
+  await callAs(backend.cloud, owner, 'cards', 'update', { cardId: own.id, card: { ...SAMPLE_CARD, name: '陈编辑', title: '产品总监' } })
+  showPage(page)
+  await waitFor('the edited card', () => textOf(cardView(page), '#cv-headline') === '产品总监 · 乐聊科技')
+
+  await tap(page, '#preview-button', () => page.data.busy === '' && page.data.previewing)
+  await callAs(backend.cloud, owner, 'cards', 'update', { cardId: own.id, card: { ...SAMPLE_CARD, name: '陈编辑', title: '副总裁', visibility: { phone: 'public' } } })
+  showPage(page)
+  await waitFor('the edited preview', () => textOf(cardView(page), '#cv-headline') === '副总裁 · 乐聊科技')
+  expect(page.data.previewing).toBe(true)
+  expect(textOf(cardView(page), '#cv-value-phone')).toBe('13812345678')
+  expect(cardView(page).querySelector('#cv-row-email')).toBeUndefined()
 })

@@ -138,11 +138,13 @@ test('the QR code is the backend’s image of the card’s scene, shown in a she
   expect(instance.onShareAppMessage({ from: 'button', target: { dataset: { id: card.id } } })).toEqual({ title: '王小明的名片', path: `/pages/card/index?id=${card.id}` })
   expect(attrOf(page, `#share-${card.id}`, 'open-type')).toBe('share')
 
+  // 预览 opens the landing page as a stranger sees the card, not the owner's own view.
+  expect(attrOf(page, `#open-${card.id}`, 'aria-label')).toBe('以陌生人身份预览名片王小明')
   await tap(page, `#open-${card.id}`, () => navigateTo.mock.calls.length === 1)
   await tap(page, `#edit-${card.id}`, () => navigateTo.mock.calls.length === 2)
   await tap(page, `#visitors-${card.id}`, () => navigateTo.mock.calls.length === 3)
   expect(navigateTo.mock.calls.map(([o]) => o.url)).toEqual([
-    `/pages/card/index?id=${card.id}`,
+    `/pages/card/index?id=${card.id}&preview=public`,
     `/packageCards/pages/editor/index?cardId=${card.id}`,
     `/packageCards/pages/visitors/index?cardId=${card.id}`,
   ])

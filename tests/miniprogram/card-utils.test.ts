@@ -5,7 +5,8 @@
  */
 import 'miniprogram-simulate'
 import { DEFAULT_VISIBILITY, encodeCardScene } from '../../shared/cards'
-import { drawPoster, posterLayout, POSTER_WIDTH, textWidth, wrapText, type Poster2D } from '../../miniprogram/utils/card-poster'
+import { drawPoster, posterAvatarPath, posterLayout, POSTER_WIDTH, textWidth, wrapText, type Poster2D } from '../../miniprogram/utils/card-poster'
+import type { OwnCardView } from '../../shared/contract/cards'
 import {
   cardIdFromQuery,
   cardViewModel,
@@ -14,6 +15,7 @@ import {
   inputOf,
   parseTags,
   phoneContactOf,
+  posterFace,
   previewFace,
   type CardDraft,
 } from '../../miniprogram/utils/cards'
@@ -212,4 +214,66 @@ test('drawing replays the layout on a 2D context; a missing image leaves its slo
   // The avatar is clipped to a circle.
   const at = calls.indexOf('image AVATAR')
   expect(calls.slice(at - 4, at + 2)).toEqual(['save', 'begin', 'arc', 'clip', 'image AVATAR', 'restore'])
+})
+
+test('every poster shows the stranger’s face: public fields only, no links, no「交换名片后可见」line', () => {
+  // As cards.get answers (the cast keeps this literal valid while the contract gains fields).
+  const own = {
+    id: ID,
+    isDefault: true,
+    name: '王小明',
+    title: '产品经理',
+    company: '乐聊科技',
+    phone: '13812345678',
+    email: 'a@example.com',
+    wechatId: 'wxm_2024',
+    address: '北京市海淀区',
+    intro: '简介',
+    avatarUrl: 'cloud://env/cards/a.png',
+    links: [{ label: '官网', url: 'https://example.com' }],
+    visibility: { ...DEFAULT_VISIBILITY, email: 'public', intro: 'hidden' },
+    verified: true,
+    ownerVerified: true,
+    moderation: { state: 'published', label: '已发布', reasons: [] },
+    shownToOthers: true,
+    hiddenReason: null,
+    hiddenNotice: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  } as OwnCardView
+  const face = posterFace(own)
+  expect(face).toMatchObject({ name: '王小明', email: 'a@example.com', phone: null, wechatId: null, address: null, intro: null, links: [], exchangeOnly: [] })
+  expect(face.avatarUrl).toBe('cloud://env/cards/a.png')
+  const texts = posterLayout(cardViewModel(face), { avatar: false }).ops.flatMap((op) => (op.kind === 'text' ? [op.text] : []))
+  expect(texts.join('\n')).toContain('a@example.com')
+  for (const hidden of ['13812345678', 'wxm_2024', '北京市海淀区', '简介', '交换名片后可见']) expect(texts.join('\n')).not.toContain(hidden)
+  // The avatar hidden from strangers is not drawn either.
+  expect(posterFace({ ...own, visibility: { ...own.visibility, avatarUrl: 'exchanged' } }).avatarUrl).toBeNull()
+})
+
+test('a poster’s avatar: https as it is, cloud:// through a temporary link, nothing else; no link to be had is the initial', async () => {
+  expect(await posterAvatarPath('https://img.example.com/a.png')).toBe('https://img.example.com/a.png')
+  expect(await posterAvatarPath('')).toBe('')
+  expect(await posterAvatarPath('wxfile://tmp/a.png')).toBe('')
+  const wxTable = wx as unknown as Record<string, unknown>
+  const originalCloud = wxTable.cloud
+  const cloudTable: Record<string, unknown> = {}
+  wxTable.cloud = cloudTable
+  try {
+    cloudTable.getTempFileURL = async (options: { fileList: string[] }) => ({ fileList: options.fileList.map((fileID) => ({ fileID, tempFileURL: 'https://tmp/a.png', status: 0 })) })
+    expect(await posterAvatarPath('cloud://env/a.png')).toBe('https://tmp/a.png')
+    cloudTable.getTempFileURL = async (options: { fileList: string[] }) => ({ fileList: options.fileList.map((fileID) => ({ fileID, tempFileURL: '', status: -1 })) })
+    expect(await posterAvatarPath('cloud://env/a.png')).toBe('')
+    cloudTable.getTempFileURL = async () => {
+      throw { errMsg: 'cloud.getTempFileURL:fail' }
+    }
+    expect(await posterAvatarPath('cloud://env/a.png')).toBe('')
+    Reflect.deleteProperty(cloudTable, 'getTempFileURL')
+    expect(await posterAvatarPath('cloud://env/a.png')).toBe('')
+    // No wx.cloud at all (development, the local transport).
+    Reflect.deleteProperty(wxTable, 'cloud')
+    expect(await posterAvatarPath('cloud://env/a.png')).toBe('')
+  } finally {
+    wxTable.cloud = originalCloud
+  }
 })

@@ -162,3 +162,33 @@ test('no cards: the page offers to create one', async () => {
   await tap(page, '#create-card', () => navigateTo.mock.calls.length === 1)
   expect(navigateTo).toHaveBeenCalledWith({ url: '/packageCards/pages/editor/index' })
 })
+
+test('a setting that fails to save puts the switch back to what is stored, with the reason', async () => {
+  await cardOwner(backend.cloud, openid)
+  await grantConsents(backend.cloud, openid, ['personalization'])
+  const page = await openVisitors()
+  expect(attrOf(page, '#share-switch', 'checked')).toBe('false')
+  let release = (): void => undefined
+  backend.hold(
+    new Promise<void>((resolve) => {
+      release = resolve
+    }),
+  )
+  page.querySelector('#share-switch')?.dispatchEvent('change', { detail: { value: true } })
+  await waitFor('the save to start', () => page.data.settingsBusy)
+  // While saving, the page follows the switch…
+  expect(attrOf(page, '#share-switch', 'checked')).toBe('true')
+  backend.setNetworkDown(true)
+  backend.hold(null)
+  release()
+  try {
+    await waitFor('the save to fail', () => !page.data.settingsBusy)
+  } finally {
+    backend.setNetworkDown(false)
+  }
+  // …and after the failure it is put back: a change the view renders, so the switch flips back.
+  expect(page.data.settings?.shareCardOnVisit).toBe(false)
+  expect(attrOf(page, '#share-switch', 'checked')).toBe('false')
+  expect(textOf(page, '#settings-error')).toContain('网络连接失败')
+  expect((await callAs(backend.cloud, openid, 'cards', 'visitSettings', {})).shareCardOnVisit).toBe(false)
+})

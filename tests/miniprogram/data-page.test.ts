@@ -10,7 +10,7 @@ import { ERROR_MESSAGES } from '../../shared/errors'
 import { NETWORK_ERROR_MESSAGE } from '../../miniprogram/api'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, makeAdmin, type Backend } from './backend'
-import { attrOf, change, fileSharingMocks, load, render, tap, textOf, type, waitFor, type Page } from './helpers'
+import { attrOf, change, fileSharingMocks, load, render, renderedTags, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -80,6 +80,8 @@ async function exportThePageReceived(): Promise<ExportDocument> {
 
 test('before anything happened: no staff access, no requests, the unverified note, and the way to the other pages', async () => {
   const page = await openReadyPage()
+  // Saving the copy (a file) and the clipboard wait for WeChat's privacy authorization: the page carries the popup that answers it.
+  expect(renderedTags(page)).toContain('privacy-popup')
 
   expect(textOf(page, '#log-empty')).toBe(EMPTY_LOG_TEXT)
   expect(page.querySelector('#log-more')).toBeUndefined()

@@ -137,3 +137,19 @@ export function fileSharingMocks() {
   }
   return { setClipboardData, writeFile, shareFileMessage, install }
 }
+
+interface RenderedNode {
+  tagName: string
+  children?: RenderedNode[]
+}
+
+/** The tag names of the rendered tree (custom components appear under their tag, e.g. privacy-popup). */
+export function renderedTags(page: Page): string[] {
+  const tags: string[] = []
+  const walk = (node: RenderedNode): void => {
+    tags.push(node.tagName)
+    for (const child of node.children ?? []) walk(child)
+  }
+  walk((page as unknown as { toJSON(): RenderedNode }).toJSON())
+  return tags
+}

@@ -11,6 +11,7 @@ import { NETWORK_ERROR_MESSAGE } from '../../miniprogram/api'
 import type { AppConfig } from '../../miniprogram/config'
 import { accounts, findAccount } from '../../cloudfunctions/_core/accounts'
 import { inboxMessages } from '../../cloudfunctions/_core/inbox'
+import { verifiedPublisher } from '../../local/testing'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
 import { attrOf, load, textOf, waitFor } from './helpers'
 
@@ -378,4 +379,42 @@ test('an avatar the image check finds risky is dropped: the old one stays and I 
   expect((await profileFromBackend()).avatarUrl).toBeNull()
   const notices = await inboxMessages(backend.cloud.store).find({ recipient: openid, type: 'moderationDecision' }, { limit: 10 })
   expect(notices.map((m) => m.title)).toEqual(['新头像未通过审核'])
+})
+
+describe('an account that is not active', () => {
+  /** Arranged in the database, as the lifecycle would leave it. */
+  async function arrange(patch: Record<string, unknown>): Promise<void> {
+    // Verified, with the face check's consents in force: a dormant account then waits for the face check.
+    await verifiedPublisher(backend.cloud, openid)
+    const account = await findAccount(backend.cloud.store, openid)
+    if (!account) throw new Error('login did not create the account')
+    await accounts(backend.cloud.store).update(account._id, patch)
+  }
+
+  test.each([
+    ['dormant (verified: the face check wakes it)', { state: 'dormant', contentHidden: true }, '去恢复', '人脸核验'],
+    ['frozen by myself', { state: 'frozenBySelf' }, '去解冻', '你已冻结账号'],
+    ['waiting for deletion', { state: 'pendingDeletion', deletionRequestedAt: new Date(), deletionDueAt: new Date(Date.now() + 15 * 86_400_000) }, '查看注销进度', '注销冷静期'],
+  ])('%s: a notice with the way to 账号与安全', async (_case, patch, actionText, noticeText) => {
+    await arrange(patch)
+    const page = await openReadyPage()
+    expect(textOf(page, '#account-notice')).toContain('账号状态')
+    expect(textOf(page, '#account-notice-text')).toContain(noticeText)
+    expect(textOf(page, '#account-notice-action')).toBe(actionText)
+    expect(attrOf(page, '#account-notice', 'aria-role')).toBe('alert')
+    expect(attrOf(page, '#account-notice-action', 'aria-label')).toBe(`${actionText}，打开账号与安全`)
+    page.querySelector('#account-notice-action')?.dispatchEvent('tap')
+    await simulate.sleep(0)
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packageAccount/pages/security/index' })
+  })
+
+  test('an active account shows no notice; one frozen meanwhile does when the page shows again', async () => {
+    await registered()
+    const page = await openReadyPage()
+    expect(page.querySelector('#account-notice')).toBeUndefined()
+    await callAs(backend.cloud, openid, 'account', 'freeze', {})
+    ;(page as unknown as { triggerPageLifeTime(name: string): void }).triggerPageLifeTime('show')
+    await waitFor('the notice', () => page.querySelector('#account-notice') !== undefined)
+    expect(textOf(page, '#account-notice-action')).toBe('去解冻')
+  })
 })

@@ -11,7 +11,7 @@ import type { ImpersonationReportDoc } from '../../cloudfunctions/_core/identity
 import { ID_NUMBER_PROBLEMS, checkCharacter } from '../../shared/rules/id-number'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
-import { attrOf, load, tap, textOf, type, waitFor, type Page } from './helpers'
+import { attrOf, load, renderedTags, tap, textOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -105,6 +105,8 @@ async function fillAndSubmit(page: Page, name: string, idNumber: string): Promis
 test('unverified: the why, what is kept and the consents; granting them, then start → sandbox → passed with the masked result', async () => {
   const page = await openPage()
   expect(page.data.status).toBe('ready')
+  // The face check waits for WeChat's privacy authorization, and a refusal for updated terms needs its popup: both are on the page.
+  expect(renderedTags(page)).toEqual(expect.arrayContaining(['privacy-popup', 'terms-popup']))
   expect(textOf(page, '#why-text')).toContain('发布名片等内容前，需要先完成实名认证')
   expect(textOf(page, '#collected')).toContain('我们不保存人脸图像或视频，只保存核验服务商、核验编号、核验结果和时间')
   expect(textOf(page, '#attempts')).toContain('还可以发起 5 次')

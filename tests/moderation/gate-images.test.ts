@@ -110,7 +110,8 @@ describe('images wait for their verdicts', () => {
     await sweep()
     const notices = await noticesOf(AUTHOR)
     expect(notices).toHaveLength(1)
-    expect(notices[0]).toMatchObject({ title: '名片未通过审核' })
+    // It opens the card's editor, where the author replaces the image.
+    expect(notices[0]).toMatchObject({ title: '名片未通过审核', link: `/packageCards/pages/editor/index?cardId=${id}` })
     expect(notices[0]?.body).toContain('第 2 张图片含有「色情」类违规内容')
   })
 

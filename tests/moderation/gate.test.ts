@@ -123,11 +123,24 @@ describe('outcomes', () => {
     expect(moderation).toMatchObject({ state: 'pendingReview', reasons: ['此前未通过审核，修改后需人工复审'] })
   })
 
-  it('checks long text in chunks WeChat accepts (at most 2,500 characters each)', async () => {
+  it('checks long text in chunks WeChat accepts (at most 2,500 characters each), overlapping by 100', async () => {
     const long = '读书'.repeat(1500)
     const moderation = await check({ body: long }, 'article')
     expect(moderation.state).toBe('published')
-    expect(wechat.calls.msgSecCheck.map((c) => c.length)).toEqual([2500, 500])
+    expect(wechat.calls.msgSecCheck.map((c) => c.length)).toEqual([2500, 600])
+    // The second piece starts 100 characters before the first one ends.
+    expect(wechat.calls.msgSecCheck[1]).toBe(long.slice(2400))
+  })
+
+  it('finds a term cut in two by the 2,500-character boundary', async () => {
+    // 「沙箱违规」 straddles the end of the first piece: two of its characters on each side.
+    const filler = (n: number): string => '读书会'.repeat(Math.ceil(n / 3)).slice(0, n)
+    const body = `${filler(2498)}沙箱违规${filler(1000)}`
+    expect(body.slice(0, 2500).includes('沙箱违规')).toBe(false)
+    const refusal = await refusalOf(check({ body }, 'article'))
+    expect(refusal.code).toBe('CONTENT_REFUSED')
+    expect(refusal.issues).toEqual([{ path: 'body', message: '含有「违法犯罪」类违规内容，不能发布' }])
+    expect(wechat.calls.msgSecCheck.every((c) => c.length <= 2500)).toBe(true)
   })
 })
 

@@ -5,10 +5,17 @@
  * seats held (the counter sign-ups claim by conditional increment),
  * `moderation` where the gate left it (kind 'activity', targetId = _id).
  *
+ * `published`: the text as the last decision that published it left it —
+ * what attendees may be quoted (notices.ts). Content held for review or for
+ * its image check is shown to its organizer only, so a notice never quotes
+ * it: an edit still under review is announced neutrally, and its details
+ * follow when a decision publishes it (the moderation domain's hook).
+ *
  * `activity_signups`: one per (activityId, openid), unique. A sign-up is
  * `pending` from its insertion until its seat is claimed, then `held`; only
  * held sign-ups count anywhere (lists, attendee list, "signed up").
  */
+import { createHash } from 'node:crypto'
 import type { ActivityPhase } from '../../../shared/activities'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
@@ -39,10 +46,52 @@ export interface ActivityDoc extends Doc {
   status: ActivityStatus
   cancelledAt: Date | null
   moderation: ContentModeration
+  /**
+   * The content as of the last decision that published it; null until one
+   * did (or after a reviewer took that very content down). Absent on
+   * activities stored before it was kept: their current content stands in
+   * while it is published.
+   */
+  published?: PublishedContent | null
   /** Incremented by every edit: the condition of the next one and the dedupe key of its notices. */
   revision: number
   createdAt: Date
   updatedAt: Date
+}
+
+/** What attendees were last allowed to read of an activity's text. */
+export interface PublishedContent {
+  /** The decision that published it. */
+  decisionId: string
+  title: string
+  place: string
+  /** SHA-256 of the description: enough to tell that it changed, without a second copy of it. */
+  descriptionDigest: string
+  coverImage: string | null
+}
+
+type ActivityContent = Pick<ActivityDoc, 'title' | 'place' | 'description' | 'coverImage'>
+
+export function publishedContentOf(content: ActivityContent, decisionId: string): PublishedContent {
+  return {
+    decisionId,
+    title: content.title,
+    place: content.place,
+    descriptionDigest: createHash('sha256').update(content.description, 'utf8').digest('hex'),
+    coverImage: content.coverImage,
+  }
+}
+
+/** The published content attendees know of: the kept one, or (stored before it was kept) the current one while published. */
+export function knownContentOf(a: ActivityDoc): PublishedContent | null {
+  if (a.published !== undefined) return a.published
+  return a.moderation.state === 'published' ? publishedContentOf(a, a.moderation.decisionId) : null
+}
+
+/** The title a notice may quote: the current one while it is published, else the last published one (or none). */
+export function approvedTitleOf(a: ActivityDoc): string | null {
+  if (a.moderation.state === 'published') return a.title
+  return knownContentOf(a)?.title ?? null
 }
 
 export type SeatState = 'pending' | 'held'

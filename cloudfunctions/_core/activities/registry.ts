@@ -11,12 +11,12 @@
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
 import type { Collection, Doc } from '../db'
-import type { ErasureRule, ErasureSubject } from '../erasure'
+import type { ErasureRule, ErasureSubject, FileReference } from '../erasure'
 import type { ExportRule } from '../export'
 import { walk } from '../paging'
 import { MODERATION_STATE_LABELS } from '../../../shared/contract/content'
 import { notifyAttendees } from './notices'
-import { activitiesOf, signUpsOf } from './records'
+import { activitiesOf, approvedTitleOf, signUpsOf } from './records'
 import { giveUpSeat } from './seats'
 
 async function eraseOrganized(ctx: Context, s: ErasureSubject): Promise<void> {
@@ -58,6 +58,9 @@ export const activitySignUpsErasure: ErasureRule = {
   count: (ctx, s) => signUpsOf(ctx.db).count({ openid: s.openid }),
   erase: eraseSignUps,
 }
+
+/** The organizer's uploaded covers: deleted from storage on erasure, before the activities go (../erasure.ts). */
+export const activityFiles: FileReference = { collection: COLLECTIONS.activities, owner: 'ownerOpenid', fields: ['coverImage'] }
 
 async function allOf<T extends Doc>(ctx: Context, collection: Collection<T>, where: Record<string, unknown>): Promise<T[]> {
   const docs: T[] = []
@@ -103,7 +106,9 @@ export const activitySignUpsExport: ExportRule = {
     const titles = new Map<string, string>()
     for (const s of signUps) {
       if (titles.has(s.activityId)) continue
-      titles.set(s.activityId, (await activitiesOf(ctx.db).byId(s.activityId))?.title ?? '')
+      // Someone else's activity: only a title a published decision let others read.
+      const activity = await activitiesOf(ctx.db).byId(s.activityId)
+      titles.set(s.activityId, activity ? (approvedTitleOf(activity) ?? '') : '')
     }
     return [
       {

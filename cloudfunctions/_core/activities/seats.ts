@@ -22,16 +22,19 @@
  * documents. Without transactions, recounting `taken` from the held sign-ups
  * is safe only when no run that changes seats can still be under way: every
  * claim and release stamps the activity's `seatsChangedAt` with its run's
- * start, and a cancellation stamps it before removing its sign-up. A recount
- * waits until the stamp is SEATS_QUIET_MS old — twice the longest a function
- * may run, so every run that stamped or was overtaken by the last stamp has
- * ended — and writes on the condition that `taken` and the stamp are still
- * what it read: any claim or release in between (each stamps anew) makes it
- * write nothing, and the next run looks again.
+ * start, and a cancellation stamps it (once it found the held sign-up it
+ * cancels) before removing its sign-up. A recount waits until the stamp is
+ * SEATS_QUIET_MS old — twice the longest a function may run, so every run that
+ * stamped or was overtaken by the last stamp has ended — and writes on the
+ * condition that `taken` and the stamp are still what it read: any claim or
+ * release in between (each stamps anew) makes it write nothing, and the next
+ * run looks again.
  */
+import { findAccount } from '../accounts'
 import type { Context } from '../context'
 import { fail, isDuplicateKey } from '../errors'
 import { walk } from '../paging'
+import { notifyAttendees } from './notices'
 import { activitiesOf, signUpsOf, type ActivityDoc, type SignUpDoc } from './records'
 
 /** A pending sign-up older than this was left by an attempt that died; the person's next attempt replaces it. */
@@ -68,8 +71,9 @@ async function claimSeat(ctx: Context, read: ActivityDoc): Promise<boolean> {
   let current: ActivityDoc | null = read
   for (let attempt = 0; attempt < CLAIM_ATTEMPTS && current; attempt++) {
     refuseIfClosed(current, ctx.now)
+    // Still scheduled and open for sign-ups at this instant: a cancellation or an earlier deadline written meanwhile wins.
     const claimed = await activitiesOf(ctx.db).updateWhere(
-      { _id: current._id, status: 'scheduled', capacity: current.capacity, taken: _.lt(current.capacity) },
+      { _id: current._id, status: 'scheduled', signUpDeadline: _.gt(ctx.now), capacity: current.capacity, taken: _.lt(current.capacity) },
       { taken: _.inc(1), seatsChangedAt: ctx.now },
     )
     if (claimed === 1) return true
@@ -134,6 +138,27 @@ export async function takeSeat(ctx: Context, activity: ActivityDoc, request: Sig
     )
     throw error
   }
+  await tellIfCancelledMeanwhile(ctx, activity._id)
+}
+
+/**
+ * A cancellation written between our claim and our sign-up becoming held
+ * walked the held sign-ups without ours (it was still pending). Its notices
+ * are sent again — the same idempotent notices a repeated cancel sends — so
+ * the late sign-up hears of it like everyone else; a claim after the
+ * cancellation is refused (claimSeat), so nothing later can be missed.
+ */
+async function tellIfCancelledMeanwhile(ctx: Context, activityId: string): Promise<void> {
+  try {
+    const now = await activitiesOf(ctx.db).byId(activityId)
+    if (!now || now.status !== 'cancelled') return
+    // Cancelled by the erasure of its organizer (whose account is gone or going) or by the organizer.
+    const organizer = await findAccount(ctx.db, now.ownerOpenid)
+    await notifyAttendees(ctx, now, { kind: organizer === null || organizer.state === 'deleted' ? 'organizerGone' : 'cancelled' })
+  } catch (error) {
+    // The sign-up stands; a repeated cancel sends what did not go out.
+    ctx.log.error('cancellation notice to a late sign-up failed', { requestId: ctx.requestId, activityId, error: String(error) })
+  }
 }
 
 async function compensate(ctx: Context, activityId: string, signUpId: string, claimed: boolean): Promise<void> {
@@ -145,11 +170,18 @@ async function compensate(ctx: Context, activityId: string, signUpId: string, cl
  * Cancels `openid`'s held sign-up and frees its seat: the removal is the
  * condition of the release, so two cancellations free one seat.
  * Returns false when there was no held sign-up.
+ *
+ * Check, stamp, remove, release: only someone who holds a seat stamps the
+ * activity (a stamp defers its recount, so a caller without a sign-up must
+ * not be able to hold the repair off by cancelling again and again), and the
+ * stamp still comes before the removal.
  */
 export async function giveUpSeat(ctx: Context, activityId: string, openid: string): Promise<boolean> {
+  const where = { activityId, openid, seat: 'held' }
+  if ((await signUpsOf(ctx.db).count(where)) === 0) return false
   // Stamped before the sign-up goes: a recount never sees it gone while its seat is still counted.
   await activitiesOf(ctx.db).update(activityId, { seatsChangedAt: ctx.now })
-  const removed = await signUpsOf(ctx.db).removeWhere({ activityId, openid, seat: 'held' })
+  const removed = await signUpsOf(ctx.db).removeWhere(where)
   if (removed === 0) return false
   await releaseSeat(ctx, activityId)
   return true

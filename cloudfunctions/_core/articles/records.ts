@@ -24,7 +24,7 @@ import type { ArticleStatus } from '../../../shared/articles'
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
 import type { Collection, Doc, Store } from '../db'
-import type { ErasureRule } from '../erasure'
+import type { ErasureRule, FileReference } from '../erasure'
 import type { ExportRule } from '../export'
 import { keyedRef } from '../identity/crypto'
 import type { ContentModeration } from '../moderation/gate'
@@ -124,6 +124,9 @@ export const articlesErasure: ErasureRule = {
     }
   },
 }
+
+/** The author's uploaded covers (drafts' too): deleted from storage on erasure, before the articles go (../erasure.ts). */
+export const articleFiles: FileReference = { collection: COLLECTIONS.articles, owner: 'ownerOpenid', fields: ['cover'] }
 
 export const articleReadsErasure: ErasureRule = {
   collection: COLLECTIONS.articleReads,

@@ -11,6 +11,7 @@ import type { AccountContext } from '../context'
 import { fail, isDuplicateKey } from '../errors'
 import { moderate } from '../moderation/gate'
 import { requirePublisher } from '../publishing'
+import { endExchangesOf } from './relations'
 import { cards, newCardCode, visitCounts, visits, type CardDoc } from './store'
 import { displayOf, ownViewOf } from './view'
 
@@ -41,20 +42,25 @@ function fieldsOf(input: CardInput): Pick<
 }
 
 /**
- * What the gate reads: the free texts shown to others. Phone, e-mail and WeChat
- * id are checked by format (the contract) instead. The avatar, uploaded
- * (cloud://) or an https image, is shown to others and goes to the image check.
+ * What the gate reads: every text shown to others that can carry words — the
+ * free texts, each link's label and address, and the e-mail address (its
+ * shape is checked by the contract, but a mailbox name is still text). Phone
+ * and WeChat id are checked by format alone: a number or an id in those fields
+ * is the point of a card. The avatar, uploaded (cloud://) or a WeChat profile
+ * picture, is shown to others and goes to the image check.
  */
 async function moderateCard(ctx: AccountContext, cardId: string, fields: ReturnType<typeof fieldsOf>): Promise<CardDoc['moderation']> {
   const texts: Record<string, string> = {
     name: fields.name,
     title: fields.title,
     company: fields.company,
+    email: fields.email,
     address: fields.address,
     intro: fields.intro,
   }
   fields.links.forEach((link, index) => {
     texts[`links.${index}.label`] = link.label
+    texts[`links.${index}.url`] = link.url
   })
   const images = fields.avatarUrl ? [fields.avatarUrl] : []
   return moderate(ctx, { kind: 'card', targetId: cardId, texts, images })
@@ -69,7 +75,19 @@ export async function myCards(ctx: AccountContext): Promise<CardDoc[]> {
 export async function ownView(ctx: AccountContext, card: CardDoc): Promise<OwnCardView> {
   const [shown] = await displayOf(ctx, [card])
   if (!shown) fail('INTERNAL')
-  return ownViewOf(card, shown.verified, shown.hidden)
+  return ownViewOf(shown)
+}
+
+/**
+ * After a save: the consent read before it may have been withdrawn while the
+ * checks ran, and the withdrawal's effect (flagging the owner's cards) may have
+ * run before this card was written. Looked at again now, and flagged if gone.
+ * A save never clears the flag: only settling the consent does (view.ts).
+ */
+async function flagIfConsentGone(ctx: AccountContext, cardId: string): Promise<boolean> {
+  if (await consentsInForce(ctx, ['publicCard'])) return false
+  await cards(ctx.db).update(cardId, { consentHidden: true })
+  return true
 }
 
 export async function ownCard(ctx: AccountContext, cardId: string): Promise<CardDoc> {
@@ -109,7 +127,7 @@ export async function createCard(ctx: AccountContext, input: CardInput): Promise
       }
       try {
         await cards(ctx.db).add(doc)
-        return ownView(ctx, doc)
+        return ownView(ctx, (await flagIfConsentGone(ctx, id)) ? { ...doc, consentHidden: true } : doc)
       } catch (error) {
         if (!isDuplicateKey(error)) throw error
         const clash = await cards(ctx.db).findOne({ slotKey: doc.slotKey })
@@ -133,24 +151,29 @@ async function createAsNonDefault(ctx: AccountContext, doc: CardDoc): Promise<Ow
     if (isDuplicateKey(error)) fail('CONFLICT')
     throw error
   }
-  return ownView(ctx, next)
+  return ownView(ctx, (await flagIfConsentGone(ctx, next._id)) ? { ...next, consentHidden: true } : next)
 }
 
 export async function updateCard(ctx: AccountContext, cardId: string, input: CardInput): Promise<OwnCardView> {
   requirePublisher(ctx)
   const card = await ownCard(ctx, cardId)
   const fields = fieldsOf(input)
-  const [moderation, consentOk] = await Promise.all([moderateCard(ctx, cardId, fields), consentsInForce(ctx, ['publicCard'])])
-  const patch = { ...fields, moderation, consentHidden: !consentOk, updatedAt: ctx.now }
+  const moderation = await moderateCard(ctx, cardId, fields)
+  // No consentHidden here: a save must not undo a withdrawal that landed while the checks ran.
+  const patch = { ...fields, moderation, updatedAt: ctx.now }
   await cards(ctx.db).update(cardId, patch)
-  return ownView(ctx, { ...card, ...patch })
+  const flagged = await flagIfConsentGone(ctx, cardId)
+  return ownView(ctx, { ...card, ...patch, consentHidden: flagged || card.consentHidden })
 }
 
-/** Removes the card with its visit records; a removed default passes to the oldest other card. */
+/**
+ * Removes the card with its visit records and ends its exchanges (what it let
+ * each side see goes with it); a removed default passes to the oldest other card.
+ */
 export async function removeCard(ctx: AccountContext, cardId: string): Promise<string | null> {
   await ownCard(ctx, cardId)
   await cards(ctx.db).remove(cardId)
-  await Promise.all([visits(ctx.db).removeWhere({ cardId }), visitCounts(ctx.db).removeWhere({ cardId })])
+  await Promise.all([visits(ctx.db).removeWhere({ cardId }), visitCounts(ctx.db).removeWhere({ cardId }), endExchangesOf(ctx, cardId)])
   const rest = await myCards(ctx)
   const current = rest.find((c) => c.isDefault)
   if (current) return current._id

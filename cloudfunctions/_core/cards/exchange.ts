@@ -8,21 +8,34 @@
  * The request's message is shown to the addressee, so it passes the moderation
  * gate first (kind `exchangeMessage`): anything but a clean pass refuses the
  * request, and nothing is stored but the decision.
+ * Requests reach someone's inbox, so they are rationed: EXCHANGE_DAILY_LIMIT
+ * per requester per Beijing day (a conditional counter), and none for the same
+ * pair within EXCHANGE_RETRY_HOURS of the requester's last one being declined
+ * or withdrawn. Requests from accounts that hide content now (dormant, frozen,
+ * pending deletion …) are left out of the addressee's lists and cannot be accepted.
  */
-import { EXCHANGE_STATUS_LABELS } from '../../../shared/cards'
+import { EXCHANGE_DAILY_LIMIT, EXCHANGE_RETRY_HOURS, EXCHANGE_STATUS_LABELS } from '../../../shared/cards'
 import type { ExchangeView } from '../../../shared/contract/cards'
+import { beijingDateTime } from '../clock'
 import { requireConsent } from '../consent/gate'
 import type { AccountContext } from '../context'
+import { PAGE_MAX, type Where } from '../db'
 import { fail, isDuplicateKey } from '../errors'
 import { notify } from '../inbox'
 import { requireFeature } from '../lifecycle/features'
 import { moderate } from '../moderation/gate'
 import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from './cursor'
 import { keep } from './holder'
-import { cards, exchangeIdOf, exchanges, type CardDoc, type ExchangeDoc } from './store'
-import { displayOf, summaryOf } from './view'
+import { beijingDay, cards, cardsById, cardSettings, exchangeIdOf, exchanges, type CardDoc, type ExchangeDoc } from './store'
+import { displayOf, summaryOf, visibleOwners } from './view'
 
-const HOLDER_PAGE = '/packageCards/pages/holder/index'
+/** The holder opened on the tab of requests I received, where I accept or decline. */
+const INCOMING_REQUESTS_PAGE = '/packageCards/pages/holder/index?tab=incoming'
+
+/** The card landing page (what the requester can now see in full). */
+function cardPage(cardId: string): string {
+  return `/pages/card/index?id=${encodeURIComponent(cardId)}`
+}
 
 /** The addressee hears of a request; one message per request (a renewed request is a new one). */
 async function tellAddressee(ctx: AccountContext, exchange: ExchangeDoc, fromCard: CardDoc): Promise<void> {
@@ -31,7 +44,7 @@ async function tellAddressee(ctx: AccountContext, exchange: ExchangeDoc, fromCar
     type: 'cardExchange',
     title: '收到名片交换请求',
     body: `「${fromCard.name}」想和你交换名片。同意后，双方可以看到对方设为“交换后可见”的信息，并互存名片。`,
-    link: HOLDER_PAGE,
+    link: INCOMING_REQUESTS_PAGE,
     dedupeKey: `exchange:${exchange._id}:${exchange.createdAt.getTime()}`,
   })
 }
@@ -43,15 +56,14 @@ async function tellRequester(ctx: AccountContext, exchange: ExchangeDoc): Promis
     type: 'cardExchange',
     title: '对方同意了交换名片',
     body: '名片已互存到双方的名片夹，现在可以看到对方“交换后可见”的信息。',
-    link: HOLDER_PAGE,
+    // The card I asked for: now with its「交换后可见」fields.
+    link: cardPage(exchange.toCardId),
     dedupeKey: `exchange:${exchange._id}:${exchange.createdAt.getTime()}:accepted`,
   })
 }
 
 async function viewsOf(ctx: AccountContext, list: readonly ExchangeDoc[]): Promise<ExchangeView[]> {
-  const ids = [...new Set(list.flatMap((e) => [e.fromCardId, e.toCardId]))]
-  const found = ids.length ? await cards(ctx.db).find({ _id: ctx.db.cmd.in(ids) }, { limit: ids.length }) : []
-  const byId = new Map(found.map((c) => [c._id, c]))
+  const byId = await cardsById(ctx.db, list.flatMap((e) => [e.fromCardId, e.toCardId]))
   const theirs = list.map((e) => byId.get(e.fromOpenid === ctx.openid ? e.toCardId : e.fromCardId)).filter((c): c is CardDoc => c !== undefined)
   const shown = new Map((await displayOf(ctx, theirs)).filter((d) => d.hidden === null).map((d) => [d.card._id, d]))
   return list.map((e) => {
@@ -94,6 +106,48 @@ async function accept(ctx: AccountContext, exchange: ExchangeDoc): Promise<Excha
   return accepted
 }
 
+const RETRY_MS = EXCHANGE_RETRY_HOURS * 3600_000
+
+/** RATE_LIMITED when I ask again for a pair whose last request of mine was declined or withdrawn within EXCHANGE_RETRY_HOURS. */
+function refuseTooSoon(ctx: AccountContext, existing: ExchangeDoc): void {
+  if (existing.fromOpenid !== ctx.openid || (existing.status !== 'declined' && existing.status !== 'cancelled') || !existing.decidedAt) return
+  const retryAt = new Date(existing.decidedAt.getTime() + RETRY_MS)
+  if (retryAt.getTime() <= ctx.now.getTime()) return
+  const why = existing.status === 'declined' ? '对方婉拒了你的交换请求' : '你撤回了交换请求'
+  fail('RATE_LIMITED', `${why}，${EXCHANGE_RETRY_HOURS} 小时内不能再向这张名片发起交换，请于 ${beijingDateTime(retryAt)}（北京时间）后再试`, undefined, retryAt)
+}
+
+/**
+ * Takes one of today's EXCHANGE_DAILY_LIMIT requests, atomically (like the
+ * identity starts): an increment that only matches today and below the limit,
+ * or a reset that only matches another day. Concurrent requests cannot overshoot.
+ */
+async function takeDailyRequest(ctx: AccountContext): Promise<void> {
+  const settings = cardSettings(ctx.db)
+  const { cmd } = ctx.db
+  const day = beijingDay(ctx.now)
+  for (let round = 0; round < 4; round++) {
+    if ((await settings.updateWhere({ ownerOpenid: ctx.openid, exchangeDay: day, exchangeRequests: cmd.lt(EXCHANGE_DAILY_LIMIT) }, { exchangeRequests: cmd.inc(1) })) > 0) return
+    if ((await settings.updateWhere({ ownerOpenid: ctx.openid, exchangeDay: cmd.neq(day) }, { exchangeDay: day, exchangeRequests: 1 })) > 0) return
+    const doc = await settings.findOne({ ownerOpenid: ctx.openid })
+    if (doc) {
+      if (doc.exchangeDay === day && (doc.exchangeRequests ?? 0) >= EXCHANGE_DAILY_LIMIT) {
+        // The next Beijing midnight.
+        const retryAt = new Date(Date.parse(`${day}T00:00:00+08:00`) + 24 * 3600_000)
+        fail('RATE_LIMITED', `每天最多发出 ${EXCHANGE_DAILY_LIMIT} 个交换名片请求，今天的已经用完，请于 ${beijingDateTime(retryAt)}（北京时间）后再试`, undefined, retryAt)
+      }
+      continue
+    }
+    try {
+      await settings.add({ ownerOpenid: ctx.openid, shareCardOnVisit: false, updatedAt: ctx.now, exchangeDay: day, exchangeRequests: 1 })
+      return
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+    }
+  }
+  fail('CONFLICT')
+}
+
 export async function requestExchange(ctx: AccountContext, myCardId: string, theirCardId: string, message: string): Promise<ExchangeView> {
   requireFeature(ctx, 'exchange')
   const [mine, theirs] = await Promise.all([cards(ctx.db).byId(myCardId), cards(ctx.db).byId(theirCardId)])
@@ -108,6 +162,10 @@ export async function requestExchange(ctx: AccountContext, myCardId: string, the
   if (!shownTheirs || shownTheirs.hidden !== null) fail('CARD_HIDDEN')
 
   const id = exchangeIdOf(myCardId, theirCardId)
+  const before = await exchanges(ctx.db).byId(id)
+  if (before) refuseTooSoon(ctx, before)
+  // A request that will reach the addressee counts against today's; so does one whose message the gate then refuses.
+  if (!before || (before.status !== 'accepted' && before.status !== 'pending')) await takeDailyRequest(ctx)
   // Refused (CONTENT_REFUSED, an issue on `message`) before anything is written or anyone told.
   if (message.trim().length > 0) await moderate(ctx, { kind: 'exchangeMessage', targetId: id, texts: { message } })
   /** A request from me, new or in place of an earlier declined, withdrawn or ended one. */
@@ -142,7 +200,8 @@ export async function requestExchange(ctx: AccountContext, myCardId: string, the
       await tellRequester(ctx, accepted)
       return viewOf(ctx, accepted)
     }
-    // Declined, withdrawn or ended before: a new request from me.
+    // Declined, withdrawn or ended before: a new request from me (unless it is too soon).
+    refuseTooSoon(ctx, existing)
     const renewed = await move(ctx, existing, existing.status, request)
     await tellAddressee(ctx, renewed, mine)
     return viewOf(ctx, renewed)
@@ -163,6 +222,11 @@ export async function respondExchange(ctx: AccountContext, exchangeId: string, a
   if (exchange.status !== 'pending') fail('CONFLICT', `这条交换请求${EXCHANGE_STATUS_LABELS[exchange.status]}，无需再回应`)
   if (!acceptIt) return viewOf(ctx, await move(ctx, exchange, 'pending', { status: 'declined', decidedAt: ctx.now }))
   requireFeature(ctx, 'exchange')
+  // Accepting shows each side the other's card: the requester's must be shown to others now
+  // (the same rule as asking for it), which also refuses requests from accounts that hide content.
+  const fromCard = await cards(ctx.db).byId(exchange.fromCardId)
+  const [requester] = fromCard ? await displayOf(ctx, [fromCard]) : []
+  if (!requester || requester.hidden !== null) fail('CARD_HIDDEN', '对方的名片目前不对他人展示，不能同意这条请求；你可以婉拒')
   const accepted = await accept(ctx, exchange)
   await tellRequester(ctx, accepted)
   return viewOf(ctx, accepted)
@@ -177,6 +241,31 @@ export async function endExchange(ctx: AccountContext, exchangeId: string): Prom
   fail('CONFLICT', exchange.status === 'pending' ? '收到的请求请选择同意或婉拒' : `这条交换请求${EXCHANGE_STATUS_LABELS[exchange.status]}`)
 }
 
+/** A request waiting for my answer. */
+function waitingOnMe(ctx: AccountContext, exchange: ExchangeDoc): boolean {
+  return exchange.status === 'pending' && exchange.toOpenid === ctx.openid
+}
+
+/** Requests waiting for my answer from requesters whose accounts show content now (every one, by _id pages). */
+async function pendingIncomingCount(ctx: AccountContext): Promise<number> {
+  const { cmd } = ctx.db
+  const where = { toOpenid: ctx.openid, status: 'pending' }
+  const byRequester = new Map<string, number>()
+  let lastId = ''
+  for (;;) {
+    const query: Where = lastId ? cmd.and(where, { _id: cmd.gt(lastId) }) : where
+    const page = await exchanges(ctx.db).find(query, { orderBy: [['_id', 'asc']], limit: PAGE_MAX, fields: { _id: true, fromOpenid: true } })
+    for (const e of page) byRequester.set(e.fromOpenid, (byRequester.get(e.fromOpenid) ?? 0) + 1)
+    const last = page.at(-1)
+    if (page.length < PAGE_MAX || !last) break
+    lastId = last._id
+  }
+  const visible = await visibleOwners(ctx, [...byRequester.keys()])
+  let count = 0
+  for (const [openid, n] of byRequester) if (visible.has(openid)) count += n
+  return count
+}
+
 export async function exchangePage(
   ctx: AccountContext,
   input: { box: 'incoming' | 'outgoing'; status?: ExchangeDoc['status'] | undefined; cursor?: string | null | undefined; limit?: number | undefined },
@@ -186,7 +275,10 @@ export async function exchangePage(
   if (input.status) where.status = input.status
   const [page, pendingIncoming] = await Promise.all([
     exchanges(ctx.db).find(after(ctx.db, where, 'updatedAt', decodeCursor(input.cursor)), { orderBy: newestFirst('updatedAt'), limit }),
-    exchanges(ctx.db).count({ toOpenid: ctx.openid, status: 'pending' }),
+    pendingIncomingCount(ctx),
   ])
-  return { exchanges: await viewsOf(ctx, page), nextCursor: nextOf(page, limit, (e) => e.updatedAt), pendingIncoming }
+  // Requests from accounts that hide content now are left out (the cursor still moves past them).
+  const visible = await visibleOwners(ctx, page.filter((e) => waitingOnMe(ctx, e)).map((e) => e.fromOpenid))
+  const shown = page.filter((e) => !waitingOnMe(ctx, e) || visible.has(e.fromOpenid))
+  return { exchanges: await viewsOf(ctx, shown), nextCursor: nextOf(page, limit, (e) => e.updatedAt), pendingIncoming }
 }

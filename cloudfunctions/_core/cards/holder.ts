@@ -10,22 +10,12 @@ import type { AccountContext } from '../context'
 import { fail, isDuplicateKey } from '../errors'
 import { after, decodeCursor, encodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from './cursor'
 import { exchangedCards, holderEntry } from './relations'
-import { cards, holder, type CardDoc, type HolderDoc } from './store'
+import { cards, cardsById, cardSettings, holder, type HolderDoc } from './store'
 import { displayOf, faceOf } from './view'
-
-async function cardsById(ctx: AccountContext, ids: readonly string[]): Promise<Map<string, CardDoc>> {
-  const found = new Map<string, CardDoc>()
-  const unique = [...new Set(ids)]
-  for (let i = 0; i < unique.length; i += 100) {
-    const batch = unique.slice(i, i + 100)
-    for (const card of await cards(ctx.db).find({ _id: ctx.db.cmd.in(batch) }, { limit: batch.length })) found.set(card._id, card)
-  }
-  return found
-}
 
 /** The entries as items, in order, with each card as I may see it now. */
 export async function itemsOf(ctx: AccountContext, entries: readonly HolderDoc[]): Promise<HolderItem[]> {
-  const byId = await cardsById(ctx, entries.map((e) => e.cardId))
+  const byId = await cardsById(ctx.db, entries.map((e) => e.cardId))
   const [displayed, exchanged] = await Promise.all([displayOf(ctx, [...byId.values()]), exchangedCards(ctx, ctx.openid, [...byId.keys()])])
   const shown = new Map(displayed.map((d) => [d.card._id, d]))
   return entries.map((entry) => {
@@ -43,7 +33,72 @@ export async function itemsOf(ctx: AccountContext, entries: readonly HolderDoc[]
   })
 }
 
-/** Saves without checks beyond the limit (an accepted exchange saves both cards); false when the holder is full. */
+/**
+ * A count that has not moved for this long has no reservation in flight (a
+ * call reserves and writes within one function run): only then may a recount
+ * correct it — downwards, after a run died between reserving and writing.
+ */
+const RECOUNT_QUIET_MS = 10 * 60 * 1000
+
+/**
+ * Starts `openid`'s holder count from the entries there now: on their first
+ * save since the count was kept, and never over a count that exists (when a
+ * concurrent call starts it first, theirs stands).
+ */
+async function startHolderCount(ctx: AccountContext, openid: string): Promise<void> {
+  const settings = cardSettings(ctx.db)
+  const current = await settings.findOne({ ownerOpenid: openid })
+  if (current && typeof current.holderCount === 'number') return
+  const holderCount = await holder(ctx.db).count({ ownerOpenid: openid })
+  if (current) {
+    await settings.updateWhere({ ownerOpenid: openid, holderCount: ctx.db.cmd.exists(false) }, { holderCount, holderCountAt: ctx.now })
+    return
+  }
+  try {
+    await settings.add({ ownerOpenid: openid, shareCardOnVisit: false, updatedAt: ctx.now, holderCount, holderCountAt: ctx.now })
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+  }
+}
+
+/**
+ * Takes one place in `openid`'s holder, atomically: an increment that only
+ * matches below HOLDER_LIMIT, so concurrent saves (a burst of accepted
+ * exchanges, two devices) cannot pass the limit. False when the holder is full.
+ */
+async function reserveHolderPlace(ctx: AccountContext, openid: string): Promise<boolean> {
+  const settings = cardSettings(ctx.db)
+  const { cmd } = ctx.db
+  const take = async (): Promise<boolean> =>
+    (await settings.updateWhere({ ownerOpenid: openid, holderCount: cmd.lt(HOLDER_LIMIT) }, { holderCount: cmd.inc(1), holderCountAt: ctx.now })) > 0
+  if (await take()) return true
+  const doc = await settings.findOne({ ownerOpenid: openid })
+  if (!doc || typeof doc.holderCount !== 'number') {
+    await startHolderCount(ctx, openid)
+    return take()
+  }
+  // Full by the count: correct a count left too high by an interrupted run, once it has been still for a while.
+  const quiet = doc.holderCountAt === undefined || doc.holderCountAt.getTime() <= ctx.now.getTime() - RECOUNT_QUIET_MS
+  if (!quiet) return false
+  const actual = await holder(ctx.db).count({ ownerOpenid: openid })
+  if (actual >= doc.holderCount) return false
+  const still = doc.holderCountAt === undefined ? cmd.exists(false) : doc.holderCountAt
+  if ((await settings.updateWhere({ ownerOpenid: openid, holderCount: doc.holderCount, holderCountAt: still }, { holderCount: actual, holderCountAt: ctx.now })) === 0) return false
+  return take()
+}
+
+/** Gives places back (an entry removed, or a reserved place not used). */
+async function releaseHolderPlaces(ctx: AccountContext, openid: string, count: number): Promise<void> {
+  if (count <= 0) return
+  const { cmd } = ctx.db
+  await cardSettings(ctx.db).updateWhere({ ownerOpenid: openid, holderCount: cmd.gte(count) }, { holderCount: cmd.inc(-count), holderCountAt: ctx.now })
+}
+
+/**
+ * Saves without checks beyond the limit (an accepted exchange saves both
+ * cards); false when the holder is full. The place is reserved before the
+ * entry is written (reserveHolderPlace), and given back if it is not needed.
+ */
 export async function keep(ctx: AccountContext, openid: string, cardId: string, extra: { note?: string | undefined; tags?: string[] | undefined } = {}): Promise<HolderDoc | false> {
   const existing = await holderEntry(ctx, openid, cardId)
   if (existing) {
@@ -54,7 +109,7 @@ export async function keep(ctx: AccountContext, openid: string, cardId: string, 
     await holder(ctx.db).update(existing._id, { ...patch, updatedAt: ctx.now })
     return { ...existing, ...patch, updatedAt: ctx.now }
   }
-  if ((await holder(ctx.db).count({ ownerOpenid: openid })) >= HOLDER_LIMIT) return false
+  if (!(await reserveHolderPlace(ctx, openid))) return false
   const doc: Omit<HolderDoc, '_id'> = {
     ownerOpenid: openid,
     cardId,
@@ -67,6 +122,7 @@ export async function keep(ctx: AccountContext, openid: string, cardId: string, 
     const id = await holder(ctx.db).add(doc)
     return { _id: id, ...doc }
   } catch (error) {
+    await releaseHolderPlaces(ctx, openid, 1)
     // Saved by a concurrent call: one entry per card.
     if (!isDuplicateKey(error)) throw error
     const saved = await holderEntry(ctx, openid, cardId)
@@ -99,7 +155,9 @@ export async function updateHolder(ctx: AccountContext, cardId: string, extra: {
 }
 
 export async function removeFromHolder(ctx: AccountContext, cardId: string): Promise<boolean> {
-  return (await holder(ctx.db).removeWhere({ ownerOpenid: ctx.openid, cardId })) > 0
+  const removed = await holder(ctx.db).removeWhere({ ownerOpenid: ctx.openid, cardId })
+  await releaseHolderPlaces(ctx, ctx.openid, removed)
+  return removed > 0
 }
 
 /** Every entry of mine (≤ HOLDER_LIMIT), newest first. */

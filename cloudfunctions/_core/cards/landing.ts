@@ -13,7 +13,7 @@ import { findAccount, stateOf, type AccountDoc } from '../accounts'
 import type { Context } from '../context'
 import { fail } from '../errors'
 import { viewOfModeration } from '../moderation/gate'
-import { exchangesWith } from './relations'
+import { exchangesWith, liveExchanges } from './relations'
 import { cards, holder } from './store'
 import { displayOf, faceOf, type Relation } from './view'
 import { recordVisit, viewerChoices } from './visits'
@@ -59,9 +59,11 @@ export async function landing(ctx: Context, cardId: string): Promise<Landing> {
   }
 
   const [between, saved, choices] = reading ? await reading : [[], 0, null]
-  const accepted = between.find((e) => e.status === 'accepted')
+  // An accepted exchange opens the「交换名片后可见」fields only while my card of it exists and is shown.
+  const live = viewer ? await liveExchanges(ctx, viewer.openid, between) : []
+  const accepted = live[0] ?? between.find((e) => e.status === 'accepted')
   const pending = between.find((e) => e.status === 'pending')
-  const relation: Relation = !viewer ? 'visitor' : accepted ? 'exchanged' : 'member'
+  const relation: Relation = !viewer ? 'visitor' : live.length > 0 ? 'exchanged' : 'member'
   const visit = await recordVisit(ctx, card, viewer, relation, choices)
   const current = accepted ?? pending
   return {

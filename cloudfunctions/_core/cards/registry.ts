@@ -8,7 +8,8 @@ import type { Context } from '../context'
 import type { Collection, Doc, Where } from '../db'
 import type { ErasureRule } from '../erasure'
 import type { ExportRule } from '../export'
-import { CARD_COLLECTIONS, cards, cardSettings, exchanges, holder, visitCounts, visits, type CardDoc } from './store'
+import { inboxMessages } from '../inbox'
+import { CARD_COLLECTIONS, cards, cardSettings, exchanges, holder, visitCounts, visits, type CardDoc, type ExchangeDoc } from './store'
 
 type Loose = Record<string, unknown>
 
@@ -51,6 +52,20 @@ function cardRecord(doc: Partial<CardDoc> & Doc): Loose {
   }
 }
 
+/**
+ * The notices an exchange put in the other party's inbox — the request (with
+ * the requester's card name) and the acceptance — all carry the dedupe key
+ * `exchange:<exchange id>:…` (exchange.ts). Seen from the person being erased,
+ * every such notice in the other party's inbox is one they caused: removed by
+ * the key's prefix, as a range (the SDK has no prefix query; ';' follows ':').
+ */
+async function removeExchangeNotices(ctx: Context, exchange: ExchangeDoc, erased: string): Promise<void> {
+  const other = exchange.fromOpenid === erased ? exchange.toOpenid : exchange.fromOpenid
+  const { cmd } = ctx.db
+  const prefix = `exchange:${exchange._id}:`
+  await inboxMessages(ctx.db).removeWhere(cmd.and({ recipient: other, dedupeKey: cmd.gte(prefix) }, { dedupeKey: cmd.lt(`exchange:${exchange._id};`) }))
+}
+
 export const CARD_ERASURE_RULES: readonly ErasureRule[] = [
   {
     collection: CARD_COLLECTIONS.cards,
@@ -91,9 +106,13 @@ export const CARD_ERASURE_RULES: readonly ErasureRule[] = [
     collection: CARD_COLLECTIONS.exchanges,
     title: '交换名片记录',
     treatment: 'delete',
-    detail: '你发出和收到的交换请求全部删除；对方从此看不到你名片中“交换后可见”的内容（你的名片本身也已删除）。',
+    detail: '你发出和收到的交换请求全部删除，你的请求和同意在对方站内信中留下的通知也一并删除；对方从此看不到你名片中“交换后可见”的内容（你的名片本身也已删除）。',
     count: async (ctx, s) => (await exchanges(ctx.db).count({ fromOpenid: s.openid })) + (await exchanges(ctx.db).count({ toOpenid: s.openid })),
     async erase(ctx, s) {
+      // The notices first: a run stopped half-way finds the exchanges, and with them the notices, again.
+      for (const where of [{ fromOpenid: s.openid }, { toOpenid: s.openid }]) {
+        for (const exchange of await all(ctx, exchanges(ctx.db), where)) await removeExchangeNotices(ctx, exchange, s.openid)
+      }
       await exchanges(ctx.db).removeWhere({ fromOpenid: s.openid })
       await exchanges(ctx.db).removeWhere({ toOpenid: s.openid })
     },

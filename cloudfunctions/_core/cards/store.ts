@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { CARD_CODE_ALPHABET, CARD_CODE_LENGTH, type CardTexts, type ExchangeStatus, type FieldVisibility, type VisibilityField } from '../../../shared/cards'
 import { COLLECTIONS } from '../collections'
-import type { Collection, Doc, Store } from '../db'
+import { PAGE_MAX, type Collection, type Doc, type Store } from '../db'
 import type { ContentModeration } from '../moderation/gate'
 
 export interface CardLinkDoc {
@@ -82,11 +82,24 @@ export interface VisitCountDoc extends Doc {
   anonymous: number
 }
 
-/** A person's choices about their visits to others' cards. */
+/**
+ * A person's one document of the cards domain (unique `ownerOpenid`): their
+ * choices about visits to others' cards, and the counters that hold limits
+ * under concurrency (conditional increments). Counters are missing on
+ * documents written before them, and counted afresh on first use.
+ */
 export interface CardSettingsDoc extends Doc {
   ownerOpenid: string
   shareCardOnVisit: boolean
   updatedAt: Date
+  /** Entries in my holder, reserved before each is written (holder.ts keep): never past HOLDER_LIMIT. */
+  holderCount?: number
+  /** When `holderCount` last changed: a recount only corrects a count that has been still for a while. */
+  holderCountAt?: Date
+  /** The Beijing day (YYYY-MM-DD) `exchangeRequests` counts for. */
+  exchangeDay?: string
+  /** Exchange requests I sent on `exchangeDay` (exchange.ts): never past EXCHANGE_DAILY_LIMIT. */
+  exchangeRequests?: number
 }
 
 export const CARD_COLLECTIONS = {
@@ -104,6 +117,33 @@ export const exchanges = (db: Store): Collection<ExchangeDoc> => db.collection<E
 export const visits = (db: Store): Collection<VisitDoc> => db.collection<VisitDoc>(CARD_COLLECTIONS.visits)
 export const visitCounts = (db: Store): Collection<VisitCountDoc> => db.collection<VisitCountDoc>(CARD_COLLECTIONS.visitCounts)
 export const cardSettings = (db: Store): Collection<CardSettingsDoc> => db.collection<CardSettingsDoc>(CARD_COLLECTIONS.settings)
+
+/**
+ * The documents whose `field` is one of `values` (a unique field: at most one
+ * document each, plus `where`), looked up PAGE_MAX values at a time: a query
+ * may not ask for more (cloudfunctions/_core/db.ts), and lists like the holder
+ * (HOLDER_LIMIT) name far more.
+ */
+export async function findIn<T extends Doc>(
+  db: Store,
+  collection: Collection<T>,
+  field: string,
+  values: readonly string[],
+  options: { where?: Record<string, unknown>; fields?: Record<string, boolean> } = {},
+): Promise<T[]> {
+  const unique = [...new Set(values)]
+  const found: T[] = []
+  for (let i = 0; i < unique.length; i += PAGE_MAX) {
+    const batch = unique.slice(i, i + PAGE_MAX)
+    found.push(...(await collection.find({ ...options.where, [field]: db.cmd.in(batch) }, { limit: batch.length, ...(options.fields ? { fields: options.fields } : {}) })))
+  }
+  return found
+}
+
+/** Cards by id (missing ones are left out). */
+export async function cardsById(db: Store, ids: readonly string[]): Promise<Map<string, CardDoc>> {
+  return new Map((await findIn(db, cards(db), '_id', ids)).map((card) => [card._id, card]))
+}
 
 /** A fresh 10-character card code (50 random bits). */
 export function newCardCode(): string {

@@ -1,8 +1,10 @@
 /**
  * Who sees what of a card. The pure part: which fields a viewer of a given
  * relation sees. The reading part: whether others may see a card at all now
- * (published, the owner's「公开展示我的名片」consent, the owner's account shows
- * content) and whether its owner is verified — read per owner, in batches.
+ * (published, the owner's「公开展示我的名片」consent for the notice in effect,
+ * the owner's account shows content) and whether the card gets the 已实名
+ * badge (its owner is verified and it carries their verified legal name) —
+ * read per owner, in batches.
  */
 import {
   CARD_HIDDEN_REASON_LABELS,
@@ -16,14 +18,16 @@ import {
   type VisibilityField,
 } from '../../../shared/cards'
 import type { CardFace, CardSummary, OwnCardView } from '../../../shared/contract/cards'
-import { accounts, normalizeAccount, type AccountDoc } from '../accounts'
+import { accounts, type AccountDoc } from '../accounts'
 import { ageClassOf, isSatisfied, ledgerOf, standingOf } from '../consent/gate'
 import { NO_DECISION } from '../consent/ledger'
 import type { Context } from '../context'
+import { PAGE_MAX } from '../db'
+import { identities, nameRefOf } from '../identity/records'
 import { documentCatalogue } from '../legal'
 import { viewOfModeration } from '../moderation/gate'
 import { visibleAuthors } from '../publishing'
-import { cards, type CardDoc } from './store'
+import { cards, findIn, type CardDoc } from './store'
 
 /** How the viewer stands to the card. */
 export type Relation = 'owner' | 'exchanged' | 'member' | 'visitor'
@@ -81,21 +85,63 @@ export function summaryOf(card: CardDoc, verified: boolean): CardSummary {
 }
 
 export interface OwnerFacts {
+  /** The account is real-name verified. */
   verified: boolean
+  /** The keyed reference of the verified legal name; null when unverified, or verified before references were kept. */
+  nameRef: string | null
   /** The owner's account shows content (not dormant, frozen by staff, pending deletion …). */
   visible: boolean
+  /** 「公开展示我的名片」is granted for the version of its notice in effect (read only for `consentOf` owners). */
+  publicCard: boolean
+  /** The account's birth date (under-14s grant through a guardian): for judging the consent again. */
+  birthDate: string | null
 }
 
-/** Per owner: verified (the badge) and whether their content is shown (visibleAuthors). */
-export async function ownerFacts(ctx: Context, openids: readonly string[]): Promise<Map<string, OwnerFacts>> {
+/** Owners' consents are read this many at a time (one ledger query each). */
+const CONSENT_READS_AT_ONCE = 20
+
+/** The owners among `openids` whose content others may see: visibleAuthors, PAGE_MAX owners per query. */
+export async function visibleOwners(ctx: Context, openids: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(openids)]
+  const visible = new Set<string>()
+  for (let i = 0; i < unique.length; i += PAGE_MAX) for (const openid of await visibleAuthors(ctx, unique.slice(i, i + PAGE_MAX))) visible.add(openid)
+  return visible
+}
+
+/**
+ * Per owner, read once however many of their cards are shown: verification and
+ * the name reference (the badge), whether their content is shown, and — for the
+ * owners in `consentOf` — the public-card consent for the current notice.
+ */
+export async function ownerFacts(ctx: Context, openids: readonly string[], consentOf: ReadonlySet<string> = new Set()): Promise<Map<string, OwnerFacts>> {
   const unique = [...new Set(openids)]
   const facts = new Map<string, OwnerFacts>()
   if (unique.length === 0) return facts
-  const [found, visible] = await Promise.all([
-    accounts(ctx.db).find({ openid: ctx.db.cmd.in(unique) }, { limit: unique.length, fields: { openid: true, verifiedAt: true } }),
-    visibleAuthors(ctx, unique),
+  const [found, visible, named] = await Promise.all([
+    findIn(ctx.db, accounts(ctx.db), 'openid', unique, { fields: { openid: true, verifiedAt: true, birthDate: true } }),
+    visibleOwners(ctx, unique),
+    findIn(ctx.db, identities(ctx.db), 'openid', unique, { fields: { openid: true, nameRef: true } }),
   ])
-  for (const account of found) facts.set(account.openid, { verified: account.verifiedAt !== null && account.verifiedAt !== undefined, visible: visible.has(account.openid) })
+  const nameRefs = new Map(named.map((identity) => [identity.openid, identity.nameRef ?? null]))
+  const asking = found.filter((account) => consentOf.has(account.openid))
+  const granted = new Set<string>()
+  for (let i = 0; i < asking.length; i += CONSENT_READS_AT_ONCE) {
+    await Promise.all(
+      asking.slice(i, i + CONSENT_READS_AT_ONCE).map(async (account) => {
+        if (await consentGranted(ctx, { openid: account.openid, birthDate: account.birthDate ?? null }, 'publicCard')) granted.add(account.openid)
+      }),
+    )
+  }
+  for (const account of found) {
+    const verified = account.verifiedAt !== null && account.verifiedAt !== undefined
+    facts.set(account.openid, {
+      verified,
+      nameRef: verified ? (nameRefs.get(account.openid) ?? null) : null,
+      visible: visible.has(account.openid),
+      publicCard: granted.has(account.openid),
+      birthDate: account.birthDate ?? null,
+    })
+  }
   return facts
 }
 
@@ -107,25 +153,21 @@ export async function consentGranted(ctx: Context, subject: Pick<AccountDoc, 'op
 }
 
 /**
- * Consent on read: a card flagged `consentHidden` (saved without the consent,
- * or hidden by its withdrawal) is shown again as soon as the owner has granted
- * it — the flag is then cleared on all the owner's cards. Unflagged cards are
- * trusted: withdrawal flags them at once.
+ * The `consentHidden` flags of owners who have granted the consent again are
+ * cleared (the flag records that the consent went missing: at a save without
+ * it, or by its withdrawal). Only this path clears it, and it looks again after
+ * clearing: a withdrawal that landed meanwhile sets the flags back. What
+ * others see never rests on the flag alone: displayOf judges the consent itself.
  */
-export async function settleConsent(ctx: Context, flaggedOwners: readonly string[]): Promise<Set<string>> {
-  const granted = new Set<string>()
-  const unique = [...new Set(flaggedOwners)]
-  if (unique.length === 0) return granted
-  const owners = await accounts(ctx.db).find({ openid: ctx.db.cmd.in(unique) }, { limit: unique.length })
+export async function settleConsentFlags(ctx: Context, owners: readonly Pick<AccountDoc, 'openid' | 'birthDate'>[]): Promise<void> {
   await Promise.all(
-    owners.map(async (doc) => {
-      const owner = normalizeAccount(doc)
-      if (!(await consentGranted(ctx, owner, 'publicCard'))) return
-      granted.add(owner.openid)
-      await cards(ctx.db).updateWhere({ ownerOpenid: owner.openid, consentHidden: true }, { consentHidden: false })
+    owners.map(async (owner) => {
+      const cleared = await cards(ctx.db).updateWhere({ ownerOpenid: owner.openid, consentHidden: true }, { consentHidden: false })
+      if (cleared > 0 && !(await consentGranted(ctx, owner, 'publicCard'))) {
+        await cards(ctx.db).updateWhere({ ownerOpenid: owner.openid }, { consentHidden: true })
+      }
     }),
   )
-  return granted
 }
 
 /** Why others cannot see the card now, or null when they can. */
@@ -138,27 +180,46 @@ export function hiddenReasonOf(card: CardDoc, owner: OwnerFacts | undefined, con
 
 export interface Displayed {
   card: CardDoc
+  /** The 已实名 badge: the owner is verified and the card carries their verified legal name. */
   verified: boolean
+  /** The owner is verified, whatever name the card carries (for the owner's own views). */
+  ownerVerified: boolean
   hidden: CardHiddenReason | null
 }
 
-/** For each card (in order): the owner's badge and whether others may see it now. */
+/** The badge: a verified owner's card whose name is their verified legal name (compared by keyed reference). */
+export function badgeOf(ctx: Pick<Context, 'config'>, card: Pick<CardDoc, 'name'>, owner: OwnerFacts | undefined): boolean {
+  return owner?.verified === true && owner.nameRef !== null && owner.nameRef === nameRefOf(ctx.config, card.name)
+}
+
+/**
+ * For each card (in order): the owner's badge and whether others may see it
+ * now. The public-card consent is judged for every owner of a published card
+ * against the notice in effect — the same rule as exchangeRequest's
+ * requireConsent — so a new version of the notice hides cards until it is
+ * granted again, flagged or not.
+ */
 export async function displayOf(ctx: Context, list: readonly CardDoc[]): Promise<Displayed[]> {
-  const [facts, granted] = await Promise.all([
-    ownerFacts(ctx, list.map((c) => c.ownerOpenid)),
-    settleConsent(
-      ctx,
-      list.filter((c) => c.consentHidden && c.moderation?.state === 'published').map((c) => c.ownerOpenid),
-    ),
-  ])
+  const published = new Set(list.filter((c) => c.moderation?.state === 'published').map((c) => c.ownerOpenid))
+  const facts = await ownerFacts(ctx, list.map((c) => c.ownerOpenid), published)
+  const settled = new Map<string, Pick<AccountDoc, 'openid' | 'birthDate'>>()
+  for (const card of list) {
+    const owner = facts.get(card.ownerOpenid)
+    if (card.consentHidden && owner?.publicCard) settled.set(card.ownerOpenid, { openid: card.ownerOpenid, birthDate: owner.birthDate })
+  }
+  await settleConsentFlags(ctx, [...settled.values()])
   return list.map((card) => {
     const owner = facts.get(card.ownerOpenid)
-    const consentOk = !card.consentHidden || granted.has(card.ownerOpenid)
-    return { card, verified: owner?.verified ?? false, hidden: hiddenReasonOf(card, owner, consentOk) }
+    return {
+      card,
+      verified: badgeOf(ctx, card, owner),
+      ownerVerified: owner?.verified ?? false,
+      hidden: hiddenReasonOf(card, owner, owner?.publicCard ?? false),
+    }
   })
 }
 
-export function ownViewOf(card: CardDoc, verified: boolean, hidden: CardHiddenReason | null): OwnCardView {
+export function ownViewOf({ card, verified, ownerVerified, hidden }: Displayed): OwnCardView {
   return {
     id: card._id,
     isDefault: card.isDefault,
@@ -167,6 +228,7 @@ export function ownViewOf(card: CardDoc, verified: boolean, hidden: CardHiddenRe
     links: card.links.map(({ label, url }) => ({ label, url })),
     visibility: visibilityOf(card),
     verified,
+    ownerVerified,
     moderation: viewOfModeration(card.moderation),
     shownToOthers: hidden === null,
     hiddenReason: hidden,

@@ -17,10 +17,9 @@ import type { VisitorView } from '../../../shared/contract/cards'
 import { accounts, type AccountDoc } from '../accounts'
 import type { AccountContext, Context } from '../context'
 import { isDuplicateKey } from '../errors'
-import { visibleAuthors } from '../publishing'
 import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from './cursor'
-import { beijingDay, cards, cardSettings, visitCountIdOf, visitCounts, visits, type CardDoc, type CardSettingsDoc } from './store'
-import { consentGranted, displayOf, summaryOf, type Relation } from './view'
+import { beijingDay, cards, cardSettings, findIn, visitCountIdOf, visitCounts, visits, type CardDoc, type CardSettingsDoc } from './store'
+import { consentGranted, displayOf, summaryOf, visibleOwners, type Relation } from './view'
 
 export const STATS_DAYS = 30
 /** Beijing days (today included) a named visit record is kept; the owner's visitor list goes back this far. */
@@ -103,14 +102,12 @@ export async function visitorsPage(
   })
   const viewers = [...new Set(page.map((v) => v.viewerOpenid))]
   const [found, visible, sharing] = await Promise.all([
-    viewers.length ? accounts(ctx.db).find({ openid: ctx.db.cmd.in(viewers) }, { limit: viewers.length }) : Promise.resolve([]),
-    visibleAuthors(ctx, viewers),
-    viewers.length
-      ? cardSettings(ctx.db).find({ ownerOpenid: ctx.db.cmd.in(viewers), shareCardOnVisit: true }, { limit: viewers.length })
-      : Promise.resolve([]),
+    findIn(ctx.db, accounts(ctx.db), 'openid', viewers),
+    visibleOwners(ctx, viewers),
+    findIn(ctx.db, cardSettings(ctx.db), 'ownerOpenid', viewers, { where: { shareCardOnVisit: true } }),
   ])
   const sharers = sharing.map((s) => s.ownerOpenid).filter((openid) => visible.has(openid))
-  const defaults = sharers.length ? await cards(ctx.db).find({ ownerOpenid: ctx.db.cmd.in(sharers), isDefault: true }, { limit: sharers.length }) : []
+  const defaults = await findIn(ctx.db, cards(ctx.db), 'ownerOpenid', sharers, { where: { isDefault: true } })
   const shown = (await displayOf(ctx, defaults)).filter((d) => d.hidden === null)
   const viewerCards = new Map(shown.map((d) => [d.card.ownerOpenid, summaryOf(d.card, d.verified)]))
   const byOpenid = new Map(found.map((a) => [a.openid, a]))

@@ -7,9 +7,10 @@
 import type { PurposeId } from '../../../shared/consent'
 import type { IdentityProviderId } from '../../../shared/contract/identity'
 import { COLLECTIONS } from '../collections'
+import type { Config } from '../config'
 import type { Context } from '../context'
 import type { Collection, Doc, Store } from '../db'
-import type { Sealed } from './crypto'
+import { keyedRef, type Sealed } from './crypto'
 
 export interface IdentityDoc extends Doc {
   /** Unique: one identity per account. */
@@ -32,6 +33,38 @@ export interface IdentityDoc extends Doc {
    */
   maskedName?: string
   maskedIdNumber?: string
+  /**
+   * The `legal-name` keyed reference of the verified name (nameRefOf), made at
+   * binding so that functions without the keyring can tell whether a card
+   * carries the legal name (the 已实名 badge) without ever opening it. Missing
+   * on identities bound before it was kept: the identity function fills it in
+   * (identity.status, and its daily timer); until then no card gets the badge.
+   */
+  nameRef?: string
+}
+
+/**
+ * A person's name as compared for the badge: Unicode NFKC (full-width letters,
+ * compatibility forms), no whitespace at all, every middle-dot variant of
+ * minority and foreign names (·・•‧∙⋅) as one「·」, Latin letters lower-cased.
+ * 王 小明 and 王小明 are the same name; 王小明 and 王晓明 are not.
+ */
+export function normalizePersonName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\s+/gu, '')
+    .replace(/[\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65]/gu, '\u00b7')
+    .toLowerCase()
+}
+
+/**
+ * The keyed reference of a name (HMAC under the product's blind-index key, its
+ * own `legal-name` domain): the identity function stores it for the verified
+ * name, the cards function computes it for a card's name; equal references
+ * mean equal names, and neither reveals the name to anyone without the key.
+ */
+export function nameRefOf(config: Pick<Config, 'blindIndexKey'>, name: string): string {
+  return keyedRef(config.blindIndexKey, 'legal-name', normalizePersonName(name))
 }
 
 export type AttemptResult = 'passed' | 'failed' | 'bound' | 'invalid'

@@ -132,7 +132,7 @@ async function dormancyVisit(ctx: Context, account: AccountDoc, months: number):
     recipient: account.openid,
     type: 'accountState',
     title: `账号将于 ${when.slice(0, 10)} 转为休眠`,
-    body: `你已经很久没有使用乐聊名片了。如果在 ${when}（北京时间）前仍未登录，账号将转为休眠：你发布的内容暂不对他人显示，数据全部保留，不会被删除；之后登录即可恢复。现在打开小程序，账号就会保持正常。`,
+    body: `你已经很久没有使用乐聊名片了。如果在 ${when}（北京时间）前仍未登录，账号将转为休眠：你发布的内容暂不对他人显示，数据全部保留，不会被删除；之后${account.verifiedAt === null ? '登录即可恢复' : '在「我的 → 账号与安全」完成本人人脸核验即可恢复'}。现在打开小程序，账号就会保持正常。`,
     link: '/pages/me/index',
     dedupeKey: `dormancy:${account.lastActiveAt.getTime()}:${step.days}`,
   })

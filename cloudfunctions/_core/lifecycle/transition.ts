@@ -25,6 +25,9 @@ import { fail } from '../errors'
 import { notify } from '../inbox'
 import { transitionMessage } from './view'
 
+/** Where every account-state message leads: 账号与安全 shows the state and what can be done about it (解冻, 恢复, 撤销注销 …). */
+export const ACCOUNT_SECURITY_PAGE = '/packageAccount/pages/security/index'
+
 /** The history of an account's states: kept (pseudonymized) after erasure, as proof of what was decided and why. */
 export interface AccountEventDoc extends Doc {
   accountId: string
@@ -141,7 +144,7 @@ export async function recordTransition(ctx: Context, account: AccountDoc, args: 
   const message = args.notify === false ? null : transitionMessage(args.name, after, ctx.config, args.actor === 'reviewer' || args.actor === 'admin')
   if (message) {
     try {
-      await notify(ctx, { recipient: after.openid, type: 'accountState', title: message.title, body: message.body, link: '/pages/me/index' })
+      await notify(ctx, { recipient: after.openid, type: 'accountState', title: message.title, body: message.body, link: ACCOUNT_SECURITY_PAGE })
     } catch (error) {
       // The decision stands and is recorded; the operator sees the failed message in the log.
       ctx.log.error('state message not delivered', { requestId: ctx.requestId, accountId: account._id, transition: args.name, error: String(error) })

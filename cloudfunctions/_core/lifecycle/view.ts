@@ -77,6 +77,15 @@ export function unavailableMessage(doc: AccountDoc, state: AccountState, config:
   return `${noticeOf(state, doc, [], config)}${reason}`
 }
 
+/**
+ * How a dormant account comes back: an unverified one wakes by signing in; a
+ * verified one only by its owner's face check (account.wake), which a sign-in
+ * alone does not replace.
+ */
+export function howToWake(doc: Pick<AccountDoc, 'verifiedAt'>): string {
+  return doc.verifiedAt === null ? '重新登录即可恢复。' : '在「我的 → 账号与安全」完成本人人脸核验即可恢复。'
+}
+
 export interface StateMessage {
   title: string
   body: string
@@ -101,7 +110,7 @@ export function transitionMessage(name: TransitionName, after: AccountDoc, confi
     case 'freezeSelf':
       return {
         title: '账号已冻结',
-        body: '你已冻结账号，冻结期间任何人都无法使用它。确认账号安全后，可以在「我的 → 账号状态」本人解冻。如果这不是你本人的操作，请立即联系我们。',
+        body: '你已冻结账号，冻结期间任何人都无法使用它。确认账号安全后，可以在「我的 → 账号与安全」本人解冻。如果这不是你本人的操作，请立即联系我们。',
       }
     case 'unfreezeSelf':
       return { title: '账号已解冻', body: '你已解除自助冻结，账号恢复正常。如果这不是你本人的操作，请立即重新冻结并联系我们。' }
@@ -122,7 +131,7 @@ export function transitionMessage(name: TransitionName, after: AccountDoc, confi
     case 'markDormant':
       return {
         title: '账号已转为休眠',
-        body: `账号超过 ${config.dormancyMonths} 个月未使用，已转为休眠：你发布的内容暂不对他人显示，数据全部保留，不会因此被删除。重新登录即可恢复。`,
+        body: `账号超过 ${config.dormancyMonths} 个月未使用，已转为休眠：你发布的内容暂不对他人显示，数据全部保留，不会因此被删除。${howToWake(after)}`,
       }
     case 'wake':
       return { title: '账号已从休眠恢复', body: '欢迎回来！你的账号已恢复正常，发布的内容重新对他人显示。' }

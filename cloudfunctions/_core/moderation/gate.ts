@@ -4,7 +4,8 @@
  *     heuristics) on each field; a local refusal ends here — WeChat never sees it;
  *  2. WeChat's msgSecCheck v2 through the OpenApi port: the fields in one call
  *     when they fit (the usual case), each field on its own only to say which
- *     field WeChat objected to; a failed call holds the content for people;
+ *     field WeChat objected to; a text longer than one call takes goes in
+ *     overlapping pieces (`chunks`); a failed call holds the content for people;
  *  3. images (cloud:// file ids, or an avatar's https URL) to mediaCheckAsync
  *     v2, holding the content until the verdicts arrive (media.ts); a cloud://
  *     file that already passed for the same target in the decision it shows
@@ -70,11 +71,22 @@ export type ModerationRequest =
   | (RequestBase & { kind: MessageKind; images?: never; holdForReview?: never })
 
 /** msgSecCheck takes at most 2,500 characters per call. */
-const WECHAT_CHUNK = 2500
+export const WECHAT_CHUNK = 2500
+/**
+ * How much consecutive pieces of a long text share: a term cut in two at the
+ * end of one piece is whole at the start of the next, so splitting a text
+ * never hides what WeChat would find in it (terms are far shorter than this).
+ */
+export const WECHAT_CHUNK_OVERLAP = 100
 
+/** The pieces WeChat is asked about: at most WECHAT_CHUNK characters, each starting WECHAT_CHUNK_OVERLAP before the previous one ends. */
 function chunks(text: string): string[] {
   const out: string[] = []
-  for (let i = 0; i < text.length; i += WECHAT_CHUNK) out.push(text.slice(i, i + WECHAT_CHUNK))
+  const step = WECHAT_CHUNK - WECHAT_CHUNK_OVERLAP
+  for (let start = 0; start < text.length; start += step) {
+    out.push(text.slice(start, start + WECHAT_CHUNK))
+    if (start + WECHAT_CHUNK >= text.length) break
+  }
   return out
 }
 

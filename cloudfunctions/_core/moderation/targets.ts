@@ -15,6 +15,7 @@ import type { Context } from '../context'
 import type { Doc, Patch } from '../db'
 import { notify } from '../inbox'
 import { decisions, type ContentModeration, type ModerationDecisionDoc } from './decisions'
+import { afterDecisionShown } from './hooks'
 
 /** The account's side of profile moderation (nickname and avatar, each with its own decision). */
 export interface ProfileModerationFields {
@@ -112,6 +113,24 @@ export async function applyToTarget(ctx: Context, decision: ModerationDecisionDo
   return (await targetIsBehind(ctx, decision, target.moderation?.decisionId ?? null)) ? 'behind' : 'stale'
 }
 
+/** Where the author fixes what was taken down: the editor of the card, activity or article; 我的 for a nickname or an avatar. */
+export function rejectionLink(decision: Pick<ModerationDecisionDoc, 'kind' | 'targetId'>): string | null {
+  const id = encodeURIComponent(decision.targetId)
+  switch (decision.kind) {
+    case 'card':
+      return `/packageCards/pages/editor/index?cardId=${id}`
+    case 'activity':
+      return `/packageActivities/pages/editor/index?id=${id}`
+    case 'article':
+      return `/packageArticles/pages/editor/index?id=${id}`
+    case 'nickname':
+    case 'avatar':
+      return '/pages/me/index'
+    case 'exchangeMessage':
+      return null
+  }
+}
+
 function rejectionNotice(decision: ModerationDecisionDoc): { title: string; body: string } {
   const why = decision.reasons.join('；') || '未通过内容安全审核'
   if (decision.kind === 'nickname') return { title: '新昵称未通过审核', body: `你提交的新昵称未通过审核，仍使用原来的昵称。原因：${why}` }
@@ -129,10 +148,18 @@ function rejectionNotice(decision: ModerationDecisionDoc): { title: string; body
 export async function syncTarget(ctx: Context, decision: ModerationDecisionDoc): Promise<TargetOutcome> {
   const outcome = await applyToTarget(ctx, decision)
   if (outcome === 'missing' || outcome === 'behind') return outcome
+  // The target's domain follows up (hooks.ts); should it fail, the decision stays unsynced and the sweep comes back.
+  if (outcome === 'applied') await afterDecisionShown(ctx, decision)
   // Unless the decision changed meanwhile: then its own sync is still to come.
   await decisions(ctx.db).updateWhere({ _id: decision._id, updatedAt: decision.updatedAt }, { targetSyncedAt: ctx.now })
   if (outcome === 'applied' && decision.state === 'rejected') {
-    await notify(ctx, { recipient: decision.authorOpenid, type: 'moderationDecision', ...rejectionNotice(decision), dedupeKey: `moderation:${decision._id}:rejected` })
+    await notify(ctx, {
+      recipient: decision.authorOpenid,
+      type: 'moderationDecision',
+      ...rejectionNotice(decision),
+      link: rejectionLink(decision),
+      dedupeKey: `moderation:${decision._id}:rejected`,
+    })
   }
   return outcome
 }

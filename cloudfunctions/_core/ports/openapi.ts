@@ -4,6 +4,8 @@
  * `permissions.openapi` in each function's config.json), local and tests use the sandbox.
  */
 
+import { sandboxStorage, type SandboxStorage } from './storage'
+
 /** msgSecCheck v2 and mediaCheckAsync v2 verdicts: `review` means a person must look at it. */
 export type TextVerdict = 'pass' | 'review' | 'risky'
 export type MediaVerdict = TextVerdict
@@ -88,6 +90,8 @@ export interface SandboxOpenApi extends OpenApi {
   readonly sent: SubscribeMessage[]
   /** Images submitted for checking, in order (verdicts are delivered by the moderation function's sweep). */
   readonly media: SandboxMediaSubmission[]
+  /** The sandbox's cloud storage (storage.ts `storageFor` uses it while the open APIs are the sandbox's). */
+  readonly storage: SandboxStorage
 }
 
 export function sandboxOpenApi(): SandboxOpenApi {
@@ -98,6 +102,7 @@ export function sandboxOpenApi(): SandboxOpenApi {
     provider: 'sandbox',
     sent,
     media,
+    storage: sandboxStorage(),
     async msgSecCheck({ content }) {
       const hit = SANDBOX_TEXT_TRIGGERS.find((t) => content.includes(t.word))
       return hit ? { suggest: hit.suggest, label: hit.label } : { suggest: 'pass', label: 100 }

@@ -11,10 +11,16 @@ Component({
     status: { type: String, value: 'loading' },
     message: { type: String, value: '' },
     retryText: { type: String, value: '重新加载' },
+    /** A way on from the empty state (返回 …), raised as `emptyaction`; none when ''. */
+    emptyActionText: { type: String, value: '' },
   },
   methods: {
     onRetry() {
       this.triggerEvent('retry', {})
+    },
+
+    onEmptyAction() {
+      this.triggerEvent('emptyaction', {})
     },
   },
 })

@@ -10,15 +10,19 @@
  * Actions: 保存到名片夹 and 交换名片 need an account (the backend's
  * ACCOUNT_REQUIRED / TERMS_NOT_ACCEPTED turn into an offer to register);
  * 存入手机通讯录 (the visible fields only); share to a chat; for the owner, a
- * poster with the QR code saved to the album. A hidden or unknown card is an
- * empty state that says so.
+ * poster with the QR code saved to the album (the card as a stranger sees
+ * it: utils/cards.ts posterFace) and 以陌生人身份预览 (`?preview=public`, as
+ * 我的名片's 预览 opens it), which shows the card with its public fields only.
+ * The owner's page is read again each time it shows (back from the editor).
+ * A hidden or unknown card is an empty state that says so.
  */
 import { EXCHANGE_STATUS_LABELS, type ExchangeStatus } from '../../../shared/cards'
 import type { OutputOf } from '../../../shared/contract'
 import type { CardFace } from '../../../shared/contract/cards'
 import { ApiCallError, call, messageOf } from '../../api'
 import { grantPublicCard, openPrivacySettings, publicCardNoticeUrl } from '../../utils/card-consent'
-import { canMakePoster, POSTER_MESSAGES, savePoster, writeQrFile } from '../../utils/card-poster'
+import { markChanged } from '../../utils/changes'
+import { canMakePoster, POSTER_MESSAGES, saveCardPoster, writeQrFile } from '../../utils/card-poster'
 import {
   cardIdFromQuery,
   cardPageUrl,
@@ -28,7 +32,9 @@ import {
   HOLDER_URL,
   MY_CARDS_URL,
   phoneContactOf,
+  strangerFace,
   visitorsUrl,
+  type CardViewModel,
 } from '../../utils/cards'
 import { PRIVACY_URL, REGISTER_URL } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
@@ -48,7 +54,7 @@ const NO_CARD_MESSAGE = '没有找到这张名片：二维码或链接可能不�
 const HIDDEN_MESSAGE = '这张名片暂不公开：名片主人可能撤回了公开展示、名片正在审核，或已删除。'
 
 /** Refusals that mean "register (or finish registering) first". */
-type Busy = '' | 'save' | 'exchange' | 'accept' | 'decline' | 'contact' | 'poster' | 'consent'
+type Busy = '' | 'save' | 'exchange' | 'accept' | 'decline' | 'contact' | 'poster' | 'consent' | 'preview'
 
 interface ExchangeState {
   id: string
@@ -73,6 +79,11 @@ function exchangeStateOf(exchange: ViewOutput['exchange']): ExchangeState | null
         : '对方想和你交换名片'
       : EXCHANGE_STATUS_LABELS[exchange.status]
   return { id: exchange.id, status: exchange.status, outgoing: exchange.outgoing, label }
+}
+
+/** The page query's request for the stranger's view (我的名片 → 预览). */
+function wantsPreview(value: string | undefined): boolean {
+  return value === 'public'
 }
 
 function viewData(view: ViewOutput): Record<string, unknown> {
@@ -102,6 +113,8 @@ Component({
   properties: {
     /** The QR code's scene (page query); `id` comes through onLoad. */
     scene: { type: String, value: '' },
+    /** `public`: open the owner's card as a stranger sees it (以陌生人身份预览). */
+    preview: { type: String, value: '' },
   },
   data: {
     status: 'loading' as LoadStatus,
@@ -129,6 +142,8 @@ Component({
     /** My card cannot be shown to others until I grant「公开展示我的名片」. */
     needConsent: false,
     consentToPrivacy: false,
+    /** The owner looks at the card as a stranger sees it. */
+    previewing: false,
   },
   lifetimes: {
     attached() {
@@ -138,8 +153,14 @@ Component({
   },
   pageLifetimes: {
     show() {
+      if (!this.data.started || this.data.status !== 'ready') return
+      // The owner, back from the editor (or anywhere): show the card as it is now.
+      if (this.data.relation === 'owner') {
+        void this.refresh()
+        return
+      }
       // Back from registration, the editor or the privacy settings: what this viewer may do has changed.
-      if (this.data.started && this.data.status === 'ready' && (this.data.needRegister || this.data.needCard || this.data.needConsent)) {
+      if (this.data.needRegister || this.data.needCard || this.data.needConsent) {
         this.setData({ needRegister: false, needCard: false, needConsent: false, message: '' })
         void this.refresh()
       }
@@ -147,6 +168,7 @@ Component({
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      if (wantsPreview(query.preview) && !this.data.preview) this.setData({ preview: 'public' })
       if (this.data.started) return
       this.start(cardIdFromQuery(query))
     },
@@ -179,16 +201,24 @@ Component({
             throw error
           }
         },
-        { toData: (view) => (view ? viewData(view) : {}), isEmpty: (view) => view === null },
+        { toData: (view) => (view ? { ...viewData(view), previewing: false } : {}), isEmpty: (view) => view === null },
       )
-      if (result) this.setTitle(result.card.name)
+      if (!result) return
+      this.setTitle(result.card.name)
+      if (result.relation === 'owner' && wantsPreview(this.data.preview)) await this.showStrangerView()
     },
 
-    /** Loads again without the loading state (after an action changed what I may see). */
+    /** Loads again without the loading state (after an action changed what I may see, or the owner edited the card). */
     async refresh() {
       try {
         const view = await call('cards', 'view', { cardId: this.data.cardId })
-        this.setData(viewData(view))
+        const data = { ...viewData(view), previewing: false }
+        if (this.data.previewing && view.relation === 'owner') {
+          // Still previewing: the stranger's view of the card as it is now (the owner's own view if it cannot be had).
+          const stranger = await this.strangerView()
+          if (stranger) Object.assign(data, { card: stranger, previewing: true })
+        }
+        this.setData(data)
       } catch (error) {
         if (error instanceof ApiCallError && (error.code === 'CARD_HIDDEN' || error.code === 'NOT_FOUND')) {
           this.setData({ status: 'empty', error: error.code === 'CARD_HIDDEN' ? HIDDEN_MESSAGE : NO_CARD_MESSAGE })
@@ -227,6 +257,7 @@ Component({
       this.setData({ busy: 'save', message: '' })
       try {
         await call('cards', 'holderSave', { cardId: this.data.cardId })
+        markChanged('holder')
         this.setData({ busy: '', saved: true })
         this.say('已保存到名片夹，可以在名片夹中添加备注和标签', false)
       } catch (error) {
@@ -245,6 +276,7 @@ Component({
           return
         }
         const { exchange } = await call('cards', 'exchangeRequest', { myCardId: myCard.id, theirCardId: this.data.cardId })
+        markChanged('holder')
         this.setData({ busy: '', exchange: exchangeStateOf(exchange) })
         this.say(`已用「${myCard.name}」发出交换请求，对方同意后你们可以看到彼此「交换名片后可见」的信息`, false)
       } catch (error) {
@@ -266,6 +298,7 @@ Component({
       this.setData({ busy: accept ? 'accept' : 'decline', message: '' })
       try {
         await call('cards', 'exchangeRespond', { exchangeId: exchange.id, accept })
+        markChanged('holder')
         this.setData({ busy: '' })
         this.say(accept ? '已交换名片，对方的名片已保存到你的名片夹' : '已婉拒交换请求', false)
         await this.refresh()
@@ -334,16 +367,47 @@ Component({
       }
       this.setData({ busy: 'poster', message: '' })
       try {
-        const qr = await call('cards', 'qrCode', { cardId: this.data.cardId })
+        // A poster is passed on to anyone: it shows the card as a stranger sees it, never the owner's own view.
+        const [{ card }, qr] = await Promise.all([call('cards', 'get', { cardId: this.data.cardId }), call('cards', 'qrCode', { cardId: this.data.cardId })])
         const qrPath = await writeQrFile(this.data.cardId, qr.imageBase64, qr.contentType)
-        const avatar = this.data.card.avatarUrl.startsWith('https://') ? this.data.card.avatarUrl : ''
-        const outcome = await savePoster(this.data.card, qrPath, avatar)
+        const outcome = await saveCardPoster(card, qrPath)
         this.setData({ busy: '' })
         this.say(POSTER_MESSAGES[outcome], outcome !== 'saved')
       } catch (error) {
         this.setData({ busy: '' })
         this.say(error instanceof ApiCallError ? messageOf(error) : POSTER_MESSAGES.failed, true)
       }
+    },
+
+    /** The owner's card as a stranger sees it (what they made public, and which fields an exchange would show); null when it cannot be read. */
+    async strangerView(): Promise<CardViewModel | null> {
+      try {
+        const { card } = await call('cards', 'get', { cardId: this.data.cardId })
+        return cardViewModel(strangerFace(card))
+      } catch {
+        return null
+      }
+    },
+
+    async showStrangerView() {
+      this.setData({ busy: 'preview', message: '' })
+      const stranger = await this.strangerView()
+      if (stranger) {
+        this.setData({ busy: '', previewing: true, card: stranger })
+        return
+      }
+      this.setData({ busy: '' })
+      this.say('暂时无法预览陌生人看到的名片，请稍后重试', true)
+    },
+
+    onTogglePreview() {
+      if (this.data.busy || this.data.relation !== 'owner') return
+      if (this.data.previewing) {
+        const face = this.data.face
+        this.setData({ previewing: false, message: '', ...(face ? { card: cardViewModel(face) } : {}) })
+        return
+      }
+      void this.showStrangerView()
     },
 
     onEdit() {

@@ -10,6 +10,7 @@ import { ApiCallError, call } from '../../api'
 import { formatDate, shortHash } from '../../utils/format'
 import { docUrl } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
+import { decodedParam } from '../../utils/query'
 
 /** Where a version stands: in effect, announced, or replaced by a later one. */
 type Standing = 'current' | 'upcoming' | 'past'
@@ -97,7 +98,8 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      if (query.docId && !this.data.docId) this.setData({ docId: decodeURIComponent(query.docId), version: decodeURIComponent(query.version ?? '') })
+      // A broken link decodes to nothing: the page then says the document was not found.
+      if (query.docId && !this.data.docId) this.setData({ docId: decodedParam(query.docId) ?? '', version: decodedParam(query.version) ?? '' })
       void this.start()
     },
 

@@ -3,12 +3,15 @@
  * agreement step opens registration), links to messages, privacy settings and
  * the documents, real-name verification, account security (freezing, deletion)
  * and my data, and lets me change nickname and avatar (account.updateProfile).
+ * An account that is not active but can be brought back by its owner
+ * (dormant, frozen by myself, deletion pending …) gets a notice at the top
+ * with the way there: 账号与安全 (去恢复 / 去解冻 / 查看注销进度).
  * A new nickname or avatar that waits for moderation is shown to me as such;
  * others keep seeing the current one until it passes.
  */
-import { ACCOUNT_STATE_LABELS, PENDING_STEP_LABELS, type PendingStep } from '../../../shared/account'
+import { ACCOUNT_STATE_LABELS, PENDING_STEP_LABELS, type AccountState, type PendingStep } from '../../../shared/account'
 import type { InputOf, OutputOf } from '../../../shared/contract'
-import type { AccountView } from '../../../shared/contract/account'
+import type { AccountView, LifecycleView } from '../../../shared/contract/account'
 import { call, fieldErrors, messageOf } from '../../api'
 import { config } from '../../config'
 import { persistAvatar } from '../../utils/avatar'
@@ -74,6 +77,25 @@ function profileOf(account: AccountView, pending: readonly PendingStep[]): Profi
   }
 }
 
+/** The account's state when it needs my attention, and the button to 账号与安全. */
+interface AccountNotice {
+  text: string
+  actionText: string
+}
+
+/** The button's words by state; other states with something I can do get the generic one. */
+const ACCOUNT_ACTION_TEXTS: Partial<Record<AccountState, string>> = {
+  dormant: '去恢复',
+  frozenBySelf: '去解冻',
+  pendingDeletion: '查看注销进度',
+}
+
+/** A notice for a state that is not active and that I can do something about myself (login's `available`); null otherwise. */
+function accountNoticeOf(lifecycle: Pick<LifecycleView, 'state' | 'notice' | 'available'>): AccountNotice | null {
+  if (lifecycle.state === 'active' || lifecycle.available.length === 0) return null
+  return { text: lifecycle.notice, actionText: ACCOUNT_ACTION_TEXTS[lifecycle.state] ?? '查看账号状态' }
+}
+
 type ProfilePatch = InputOf<'account', 'updateProfile'>
 
 /** What waits for moderation, from any reply that reports it ('' when nothing does). */
@@ -103,6 +125,8 @@ Component({
     pendingAvatarUrl: '',
     /** null until known (no account yet, or offline). */
     unread: null as number | null,
+    /** The account's state when it is not active and I can act on it; null otherwise. */
+    accountNotice: null as AccountNotice | null,
   },
   lifetimes: {
     attached() {
@@ -124,6 +148,7 @@ Component({
           toData: (r) => ({
             profile: profileOf(r.account, r.pending),
             draftNickname: r.account.nickname,
+            accountNotice: accountNoticeOf(r.lifecycle),
             ...heldForModeration(r),
           }),
         },
@@ -135,7 +160,7 @@ Component({
     async refresh() {
       try {
         const r = await call('account', 'login', {})
-        this.setData({ profile: profileOf(r.account, r.pending), ...heldForModeration(r) })
+        this.setData({ profile: profileOf(r.account, r.pending), accountNotice: accountNoticeOf(r.lifecycle), ...heldForModeration(r) })
       } catch {
         // The page keeps what it shows; a failed refresh is not worth an error state.
       }

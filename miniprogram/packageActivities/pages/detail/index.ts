@@ -10,10 +10,13 @@
  *   (the editor) or cancel it after confirming (activities.cancel; sign-ups
  *   are notified), and reads the attendee list (activities.attendees, paged):
  *   phones masked unless the attendee shared theirs.
+ * An activity that is gone (deleted, hidden, or a broken link) is an empty
+ * state that says so, with 返回: reloading would not bring it back.
  */
 import type { ActivityDetail } from '../../../../shared/contract/activities'
 import { ApiCallError, call, messageOf } from '../../../api'
 import {
+  ACTIVITY_LIST_URL,
   activityDetailUrl,
   activityEditorUrl,
   activityViewOf,
@@ -23,12 +26,17 @@ import {
   type ActivityView,
   type AttendeeRow,
 } from '../../../utils/activities'
+import { markChanged } from '../../../utils/changes'
 import { confirmed } from '../../../utils/confirm'
 import { emptyList, firstPage, loadNextPage, type CursorList } from '../../../utils/cursor-list'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { decodedParam, goBack } from '../../../utils/query'
 import { followRefusal, NO_REFUSAL, refusalOf, type Refusal } from '../../../utils/refusal'
 
 const ATTENDEE_PAGE_SIZE = 20
+
+const GONE_MESSAGE = '这个活动不存在或已被删除，也可能暂时不公开'
+const BAD_LINK_MESSAGE = '没有找到这个活动：链接可能不完整，请返回后重新打开'
 
 /** Refusals after which the activity on screen is out of date (seats, phase, my sign-up). */
 const STALE_AFTER: readonly string[] = ['ACTIVITY_FULL', 'SIGNUP_CLOSED', 'ALREADY_SIGNED_UP', 'NOT_PUBLISHED', 'ACTIVITY_LOCKED']
@@ -97,7 +105,8 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      this.setData({ activityId: decodeURIComponent(query.id ?? '') })
+      const id = decodedParam(query.id)
+      this.setData({ activityId: id ?? '' })
       void this.start()
     },
 
@@ -110,13 +119,22 @@ Component({
     async load() {
       const id = this.data.activityId
       if (!id) {
-        this.setData({ status: 'error', error: '没有找到这个活动，请返回后重新打开' })
+        this.setData({ status: 'empty', error: BAD_LINK_MESSAGE })
         return
       }
+      let gone = GONE_MESSAGE
       const result = await runLoad(
-        (patch) => this.setData(patch),
-        () => call('activities', 'detail', { id }),
-        { toData: ({ activity }) => this.viewData(activity) },
+        (patch) => this.setData(patch.status === 'empty' ? { ...patch, error: gone } : patch),
+        async () => {
+          try {
+            return await call('activities', 'detail', { id })
+          } catch (error) {
+            if (!(error instanceof ApiCallError) || error.code !== 'NOT_FOUND') throw error
+            gone = error.message || GONE_MESSAGE
+            return null
+          }
+        },
+        { toData: (found) => (found ? this.viewData(found.activity) : {}), isEmpty: (found) => found === null },
       )
       if (result?.activity.mine) void this.loadAttendees()
     },
@@ -127,8 +145,9 @@ Component({
         const { activity } = await call('activities', 'detail', { id: this.data.activityId })
         this.setData(this.viewData(activity))
         if (activity.mine) void this.loadAttendees()
-      } catch {
-        // What is shown stays; the refusal or the next visit says the rest.
+      } catch (error) {
+        // Deleted or hidden meanwhile: say so. Otherwise what is shown stays; the refusal or the next visit says the rest.
+        if (error instanceof ApiCallError && error.code === 'NOT_FOUND') this.setData({ status: 'empty', error: error.message || GONE_MESSAGE })
       }
     },
 
@@ -145,6 +164,10 @@ Component({
 
     onRetry() {
       void this.load()
+    },
+
+    onBack() {
+      goBack(ACTIVITY_LIST_URL)
     },
 
     // —— 报名 ——
@@ -174,6 +197,7 @@ Component({
           id: this.data.activityId,
           ...(trimmed ? { phone: trimmed, sharePhone } : {}),
         })
+        markChanged('activities')
         this.setData({
           ...this.viewData(activity),
           busy: '',
@@ -200,6 +224,7 @@ Component({
       this.setData({ busy: 'cancelSignUp', refusal: NO_REFUSAL, notice: '' })
       try {
         const { activity } = await call('activities', 'cancelSignUp', { id: this.data.activityId })
+        markChanged('activities')
         if (activity) this.setData({ ...this.viewData(activity), busy: '', notice: '已取消报名，名额已释放。' })
         else this.setData({ busy: '', canCancelSignUp: false, 'activity.signedUp': false, notice: '已取消报名。这个活动目前已不公开。' })
       } catch (error) {
@@ -211,7 +236,11 @@ Component({
       const refusal = refusalOf(error)
       const phoneIssue = error instanceof ApiCallError ? error.issues.find((i) => i.path === 'phone' || i.path === 'sharePhone') : undefined
       this.setData({ busy: '', refusal: phoneIssue ? NO_REFUSAL : refusal, phoneError: phoneIssue?.message ?? '' })
-      if (STALE_AFTER.includes(refusal.code)) void this.refresh()
+      if (STALE_AFTER.includes(refusal.code)) {
+        // The lists show it out of date too.
+        markChanged('activities')
+        void this.refresh()
+      }
     },
 
     onRefusalAction() {
@@ -238,6 +267,7 @@ Component({
       this.setData({ busy: 'cancel', refusal: NO_REFUSAL, notice: '' })
       try {
         const { activity, notified } = await call('activities', 'cancel', { id: this.data.activityId })
+        markChanged('activities')
         this.setData({ ...this.viewData(activity), busy: '', notice: notified > 0 ? `活动已取消，已通知 ${notified} 位报名者。` : '活动已取消。' })
       } catch (error) {
         this.refused(error)

@@ -15,6 +15,11 @@
  * sending; the server's field issues (CONTENT_REFUSED, INVALID_INPUT) beside
  * theirs; VERIFICATION_REQUIRED with the way to verify; ACTIVITY_LOCKED (the
  * activity started or was cancelled) locks the form and says why.
+ *
+ * The default start (a week ahead, 19:00) and the pickers' earliest day are
+ * worked out when the page opens, not when the bundle was loaded. While there
+ * are unsaved changes, leaving the page asks first (utils/unsaved.ts). A broken
+ * link or an activity that is gone is an empty state with 返回.
  */
 import { ACTIVITY_LIMITS } from '../../../../shared/activities'
 import type { ActivityDetail } from '../../../../shared/contract/activities'
@@ -23,6 +28,7 @@ import { ApiCallError, call } from '../../../api'
 import { config } from '../../../config'
 import {
   ACTIVITY_FIELDS,
+  ACTIVITY_LIST_URL,
   activityDetailUrl,
   activityProblems,
   countOf,
@@ -38,10 +44,13 @@ import {
   type ActivityForm,
 } from '../../../utils/activities'
 import { defaultMoment, sameMinute } from '../../../utils/beijing-time'
+import { markChanged } from '../../../utils/changes'
 import { chooseCover } from '../../../utils/cover-image'
 import { todayInBeijing } from '../../../utils/format'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { decodedParam, goBack } from '../../../utils/query'
 import { followRefusal, formRefusalOf, NO_REFUSAL, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+import { guardUnsaved } from '../../../utils/unsaved'
 import { verificationNeeded } from '../../../utils/verification'
 
 interface SavedView {
@@ -56,6 +65,9 @@ interface SavedView {
 const NO_SAVED: SavedView = { state: '', label: '', badge: '', reasons: [], summary: '' }
 
 const LOCKED_TEXT = '活动已开始或已取消，不能再修改。已报名的人看到的仍是之前的信息；如需调整，可以重新发布一个活动。'
+
+const BAD_LINK_MESSAGE = '没有找到这个活动：链接可能不完整，请返回后重新打开'
+const GONE_MESSAGE = '这个活动不存在或已被删除'
 
 /** Text inputs and the page-data key each one writes. */
 type TextField = 'title' | 'description' | 'place' | 'capacity'
@@ -115,11 +127,15 @@ Component({
     started: false,
     /** The activity being edited (after the first save too); null while creating. */
     stored: null as ActivityDetail | null,
+    /** Set again in onLoad: the date here is when the bundle was loaded, not when the page opens. */
     form: newForm(new Date()),
+    /** The form as last loaded or saved (JSON): anything else is unsaved. */
+    savedForm: '',
     titleCount: 0,
     descriptionCount: 0,
     placeCount: 0,
     limits: ACTIVITY_LIMITS,
+    /** The pickers' earliest day, set in onLoad. */
     today: todayInBeijing(),
     errors: NO_ACTIVITY_ERRORS,
     busy: '' as '' | 'save' | 'cover',
@@ -135,7 +151,14 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      this.setData({ started: true, activityId: decodeURIComponent(query.id ?? '') })
+      const id = decodedParam(query.id)
+      const now = new Date()
+      const form = newForm(now)
+      this.setData({ started: true, activityId: id ?? '', today: todayInBeijing(now), form, savedForm: JSON.stringify(form) })
+      if (id === null) {
+        this.setData({ status: 'empty', error: BAD_LINK_MESSAGE })
+        return
+      }
       if (this.data.activityId) {
         void this.load()
         return
@@ -145,22 +168,42 @@ Component({
       void this.checkVerified()
     },
 
+    onBack() {
+      goBack(ACTIVITY_LIST_URL)
+    },
+
+    /** Leaving asks first while the form differs from what is saved. */
+    trackUnsaved() {
+      guardUnsaved(this, JSON.stringify(this.data.form) !== this.data.savedForm)
+    },
+
     async load() {
       const id = this.data.activityId
+      let gone = GONE_MESSAGE
       await runLoad(
-        (patch) => this.setData(patch),
+        (patch) => this.setData(patch.status === 'empty' ? { ...patch, error: gone } : patch),
         async () => {
-          const { activity } = await call('activities', 'detail', { id })
+          let activity: ActivityDetail
+          try {
+            ;({ activity } = await call('activities', 'detail', { id }))
+          } catch (error) {
+            if (!(error instanceof ApiCallError) || error.code !== 'NOT_FOUND') throw error
+            gone = error.message || GONE_MESSAGE
+            return null
+          }
           if (!activity.mine) throw new ApiCallError('FORBIDDEN', '只有活动的组织者可以修改这个活动')
           return activity
         },
         {
+          isEmpty: (activity) => activity === null,
           toData: (activity) => {
+            if (!activity) return {}
             const form = formOf(activity)
             wx.setNavigationBarTitle({ title: '修改活动', fail: () => undefined })
             return {
               stored: activity,
               form,
+              savedForm: JSON.stringify(form),
               ...countsOf(form),
               locked: lockedPhase(activity),
               saved: activity.moderation && activity.moderation.state !== 'published' ? savedViewOf(activity, '') : NO_SAVED,
@@ -189,6 +232,7 @@ Component({
       if (!field) return
       const form: ActivityForm = { ...this.data.form, [field]: e.detail.value }
       this.setData({ form, ...countsOf(form), [`errors.${field}`]: '' })
+      this.trackUnsaved()
     },
 
     onPick(e: FieldEvent) {
@@ -201,10 +245,12 @@ Component({
       // Moving the start past the end moves the end to the same day.
       if (field === 'startDate' && form.endDate < form.startDate) form.endDate = form.startDate
       this.setData({ form, [`errors.${PICK_ERROR[field]}`]: '' })
+      this.trackUnsaved()
     },
 
     onClearDeadline() {
       this.setData({ 'form.deadlineDate': '', 'form.deadlineClock': '', 'errors.signUpDeadline': '' })
+      this.trackUnsaved()
     },
 
     async onChooseCover() {
@@ -214,11 +260,13 @@ Component({
       if (!chosen) return
       if ('fileId' in chosen) this.setData({ busy: '', 'form.cover': chosen.fileId })
       else this.setData({ busy: '', 'errors.coverImage': chosen.error })
+      this.trackUnsaved()
     },
 
     onRemoveCover() {
       if (this.data.busy || this.data.locked) return
       this.setData({ 'form.cover': '', 'errors.coverImage': '' })
+      this.trackUnsaved()
     },
 
     async onSubmit() {
@@ -243,6 +291,7 @@ Component({
       this.setData({ busy: 'save', errors: NO_ACTIVITY_ERRORS, refusal: NO_REFUSAL, otherIssues: [], saved: NO_SAVED })
       try {
         const { activity } = update ? await call('activities', 'update', update) : await call('activities', 'publish', publishInputOf(form))
+        markChanged('activities')
         const published = activity.moderation === null || activity.moderation.state === 'published'
         const summary = stored
           ? `修改已保存。${stored.taken > 0 ? `已报名的 ${stored.taken} 人会收到通知。` : ''}${published ? '' : '修改的内容通过审核后其他人才能看到。'}`
@@ -255,11 +304,13 @@ Component({
           activityId: activity.id,
           stored: activity,
           form: next,
+          savedForm: JSON.stringify(next),
           ...countsOf(next),
           locked: lockedPhase(activity),
           needsVerification: false,
           saved: savedViewOf(activity, summary),
         })
+        this.trackUnsaved()
         wx.setNavigationBarTitle({ title: '修改活动', fail: () => undefined })
       } catch (error) {
         const { refusal, errors, otherIssues } = formRefusalOf(error, ACTIVITY_FIELDS, NO_ACTIVITY_ERRORS)

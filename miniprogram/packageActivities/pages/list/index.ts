@@ -4,10 +4,13 @@
  * - 即将开始 (activities.list): published activities, earliest first; visitors too;
  * - 我发布的 (activities.mine): mine, with where each stands in moderation;
  * - 我报名的 (activities.mySignUps): where I hold a seat.
- * 发布活动 opens the editor. Coming back to the page refreshes the list shown
- * (seats change while one looks at a detail).
+ * 发布活动 opens the editor. Coming back to the page keeps the list and where
+ * the user scrolled to, unless an activity was published, edited, signed up
+ * for or cancelled meanwhile (utils/changes.ts): then the first page is read
+ * again, quietly.
  */
 import { call } from '../../../api'
+import { changeStamp } from '../../../utils/changes'
 import {
   activityDetailUrl,
   activityEditorUrl,
@@ -73,6 +76,8 @@ Component({
     /** Incremented by every first-page load: late answers for an earlier one are dropped. */
     generation: 0,
     started: false,
+    /** The activities' change count (utils/changes.ts) the list was loaded at. */
+    seenChanges: 0,
   },
   lifetimes: {
     attached() {
@@ -82,7 +87,8 @@ Component({
   },
   pageLifetimes: {
     show() {
-      if (this.data.status === 'ready' || this.data.status === 'empty') void this.load({ quiet: true })
+      // Back from a detail or the editor: read again only when something was changed there.
+      if ((this.data.status === 'ready' || this.data.status === 'empty') && changeStamp('activities') !== this.data.seenChanges) void this.load({ quiet: true })
     },
   },
   methods: {
@@ -101,6 +107,7 @@ Component({
     /** The first page of the current tab; `quiet` keeps what is shown until the answer arrives. */
     async load(options: { quiet?: boolean } = {}) {
       const tab = this.data.current
+      this.setData({ seenChanges: changeStamp('activities') })
       await runLatestLoad(
         this,
         async () => {

@@ -9,12 +9,16 @@
  * (articles.publish; refusals explained with what to do), take a published
  * one back to drafts (articles.unpublish) or delete it (articles.remove);
  * both after confirming. A declined confirmation sends nothing.
+ * An article that is gone (deleted, a draft of someone else, or a broken
+ * link) is an empty state that says so, with 返回.
  */
 import type { ArticleDetailView } from '../../../../shared/contract/articles'
-import { call } from '../../../api'
+import { ApiCallError, call } from '../../../api'
 import { ARTICLE_FEED_URL, articleDetailUrl, articleEditorUrl, articleViewOf, authorFeedUrl, type ArticleView } from '../../../utils/articles'
+import { markChanged } from '../../../utils/changes'
 import { confirmed } from '../../../utils/confirm'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { decodedParam, goBack } from '../../../utils/query'
 import { followRefusal, NO_REFUSAL, refusalOf, type Refusal } from '../../../utils/refusal'
 
 const EMPTY_ARTICLE: ArticleView = {
@@ -39,6 +43,9 @@ const EMPTY_ARTICLE: ArticleView = {
 
 type Busy = '' | 'publish' | 'unpublish' | 'remove'
 
+const GONE_MESSAGE = '这篇文章不存在或已被删除，也可能暂时不公开'
+const BAD_LINK_MESSAGE = '没有找到这篇文章：链接可能不完整，请返回后重新打开'
+
 Component({
   data: {
     /** From the page query (?id=; `id` cannot be a property: it is the component's own id). */
@@ -62,7 +69,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      this.setData({ articleId: decodeURIComponent(query.id ?? '') })
+      this.setData({ articleId: decodedParam(query.id) ?? '' })
       void this.start()
     },
 
@@ -75,13 +82,22 @@ Component({
     async load() {
       const id = this.data.articleId
       if (!id) {
-        this.setData({ status: 'error', error: '没有找到这篇文章，请返回后重新打开' })
+        this.setData({ status: 'empty', error: BAD_LINK_MESSAGE })
         return
       }
+      let gone = GONE_MESSAGE
       await runLoad(
-        (patch) => this.setData(patch),
-        () => call('articles', 'detail', { id }),
-        { toData: ({ article }) => this.viewData(article) },
+        (patch) => this.setData(patch.status === 'empty' ? { ...patch, error: gone } : patch),
+        async () => {
+          try {
+            return await call('articles', 'detail', { id })
+          } catch (error) {
+            if (!(error instanceof ApiCallError) || error.code !== 'NOT_FOUND') throw error
+            gone = error.message || GONE_MESSAGE
+            return null
+          }
+        },
+        { toData: (found) => (found ? this.viewData(found.article) : {}), isEmpty: (found) => found === null },
       )
     },
 
@@ -89,8 +105,9 @@ Component({
       try {
         const { article } = await call('articles', 'detail', { id: this.data.articleId })
         this.setData(this.viewData(article))
-      } catch {
-        // What is shown stays.
+      } catch (error) {
+        // Gone meanwhile: say so; otherwise what is shown stays.
+        if (error instanceof ApiCallError && error.code === 'NOT_FOUND') this.setData({ status: 'empty', error: error.message || GONE_MESSAGE })
       }
     },
 
@@ -101,6 +118,10 @@ Component({
 
     onRetry() {
       void this.load()
+    },
+
+    onBack() {
+      goBack(ARTICLE_FEED_URL)
     },
 
     onOpenAuthor() {
@@ -117,6 +138,7 @@ Component({
       this.setData({ busy: 'publish', refusal: NO_REFUSAL, notice: '' })
       try {
         await call('articles', 'publish', { id: this.data.articleId })
+        markChanged('articles')
         const { article } = await call('articles', 'detail', { id: this.data.articleId })
         const published = article.moderation?.state === 'published'
         this.setData({ ...this.viewData(article), busy: '', notice: published ? '已发布，所有人都能看到这篇文章了。' : '已提交发布，通过审核后其他人才能看到。' })
@@ -140,6 +162,7 @@ Component({
       this.setData({ busy: 'unpublish', refusal: NO_REFUSAL, notice: '' })
       try {
         await call('articles', 'unpublish', { id: this.data.articleId })
+        markChanged('articles')
         const { article } = await call('articles', 'detail', { id: this.data.articleId })
         this.setData({ ...this.viewData(article), busy: '', notice: '已撤回为草稿，只有你能看到。' })
       } catch (error) {
@@ -159,6 +182,7 @@ Component({
       this.setData({ busy: 'remove', refusal: NO_REFUSAL, notice: '' })
       try {
         await call('articles', 'remove', { id: this.data.articleId })
+        markChanged('articles')
         this.setData({ busy: '', deleted: true, article: EMPTY_ARTICLE })
         wx.setNavigationBarTitle({ title: '文章已删除', fail: () => undefined })
       } catch (error) {

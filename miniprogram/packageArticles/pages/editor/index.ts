@@ -13,12 +13,16 @@
  * stands in moderation with the reasons. Refusals: the server's field issues
  * beside the title and body; VERIFICATION_REQUIRED with the way to verify;
  * FEATURE_RESTRICTED with until when and why.
+ * While there are unsaved changes, leaving the page asks first
+ * (utils/unsaved.ts). A broken link or an article that is gone is an empty
+ * state with 返回.
  */
 import { ARTICLE_LIMITS, type ArticleStatus } from '../../../../shared/articles'
-import type { MyArticleView } from '../../../../shared/contract/articles'
+import type { ArticleDetailView, MyArticleView } from '../../../../shared/contract/articles'
 import { ApiCallError, call } from '../../../api'
 import { config } from '../../../config'
 import {
+  ARTICLE_FEED_URL,
   ARTICLE_FIELDS,
   articleDetailUrl,
   articleProblems,
@@ -28,9 +32,12 @@ import {
   NO_ARTICLE_ERRORS,
   titleCount,
 } from '../../../utils/articles'
+import { markChanged } from '../../../utils/changes'
 import { chooseCover } from '../../../utils/cover-image'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { decodedParam, goBack } from '../../../utils/query'
 import { followRefusal, formRefusalOf, NO_REFUSAL, VERIFY_URL, type Refusal } from '../../../utils/refusal'
+import { guardUnsaved } from '../../../utils/unsaved'
 import { verificationNeeded } from '../../../utils/verification'
 
 interface SavedView {
@@ -57,6 +64,9 @@ function savedViewOf(article: Pick<MyArticleView, 'status' | 'moderation'>, summ
 }
 
 type Busy = '' | 'draft' | 'publish' | 'cover'
+
+const BAD_LINK_MESSAGE = '没有找到这篇文章：链接可能不完整，请返回后重新打开'
+const GONE_MESSAGE = '这篇文章不存在或已被删除'
 
 Component({
   data: {
@@ -85,7 +95,12 @@ Component({
     /** ?id= opens a saved article (`id` cannot be a property: it is the component's own id). */
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      this.setData({ started: true, articleId: decodeURIComponent(query.id ?? '') })
+      const id = decodedParam(query.id)
+      this.setData({ started: true, articleId: id ?? '' })
+      if (id === null) {
+        this.setData({ status: 'empty', error: BAD_LINK_MESSAGE })
+        return
+      }
       if (this.data.articleId) {
         void this.load()
         return
@@ -96,15 +111,25 @@ Component({
 
     async load() {
       const id = this.data.articleId
+      let gone = GONE_MESSAGE
       await runLoad(
-        (patch) => this.setData(patch),
+        (patch) => this.setData(patch.status === 'empty' ? { ...patch, error: gone } : patch),
         async () => {
-          const { article } = await call('articles', 'detail', { id })
+          let article: ArticleDetailView
+          try {
+            ;({ article } = await call('articles', 'detail', { id }))
+          } catch (error) {
+            if (!(error instanceof ApiCallError) || error.code !== 'NOT_FOUND') throw error
+            gone = error.message || GONE_MESSAGE
+            return null
+          }
           if (!article.mine) throw new ApiCallError('FORBIDDEN', '只有作者可以修改这篇文章')
           return article
         },
         {
+          isEmpty: (article) => article === null,
           toData: (article) => {
+            if (!article) return {}
             wx.setNavigationBarTitle({ title: '修改文章', fail: () => undefined })
             return {
               articleId: article.id,
@@ -127,6 +152,15 @@ Component({
       void this.load()
     },
 
+    onBack() {
+      goBack(ARTICLE_FEED_URL)
+    },
+
+    /** Leaving asks first while there are unsaved changes (`dirty`). */
+    trackUnsaved() {
+      guardUnsaved(this, this.data.dirty)
+    },
+
     async checkVerified() {
       // Unknown (not signed in yet, or offline): saving will say what is needed.
       const needed = await verificationNeeded()
@@ -140,11 +174,13 @@ Component({
     onTitleInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const title = e.detail.value
       this.setData({ title, titleCount: titleCount(title), 'errors.title': '', dirty: true })
+      this.trackUnsaved()
     },
 
     onBodyInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const body = e.detail.value
       this.setData({ body, bodyCount: bodyCount(body), 'errors.body': '', dirty: true })
+      this.trackUnsaved()
     },
 
     async onChooseCover() {
@@ -154,11 +190,13 @@ Component({
       if (!chosen) return
       if ('fileId' in chosen) this.setData({ busy: '', cover: chosen.fileId, dirty: true })
       else this.setData({ busy: '', 'errors.cover': chosen.error })
+      this.trackUnsaved()
     },
 
     onRemoveCover() {
       if (this.data.busy) return
       this.setData({ cover: '', 'errors.cover': '', dirty: true })
+      this.trackUnsaved()
     },
 
     /** Creates or updates; resolves with the saved article, or null after showing the refusal. */
@@ -168,7 +206,11 @@ Component({
         const { article } = articleId
           ? await call('articles', 'update', { id: articleId, title, body, cover: cover || null })
           : await call('articles', 'create', { title, body, ...(cover ? { cover } : {}) })
-        this.setData({ articleId: article.id, articleStatus: article.status, dirty: false })
+        markChanged('articles')
+        // Typed on while it was being saved: that part is still unsaved.
+        const changedSince = this.data.title !== title || this.data.body !== body || this.data.cover !== cover
+        this.setData({ articleId: article.id, articleStatus: article.status, dirty: changedSince })
+        this.trackUnsaved()
         return article
       } catch (error) {
         this.refused(error)
@@ -214,6 +256,7 @@ Component({
       }
       try {
         ;({ article } = await call('articles', 'publish', { id: this.data.articleId }))
+        markChanged('articles')
       } catch (error) {
         // The draft is kept: say so before the refusal.
         this.refused(error, '草稿已保存，但没有发布：')

@@ -5,9 +5,12 @@
  * - 我的文章 (articles.mine): my drafts and published articles, with where
  *   each stands in moderation;
  * - with ?author=: one author's published articles (articles.byAuthor).
- * 写文章 opens the editor. Coming back to the page refreshes the list shown.
+ * 写文章 opens the editor. Coming back to the page keeps the list and where
+ * the user scrolled to, unless an article was saved, published, taken back or
+ * deleted meanwhile (utils/changes.ts): then the first page is read again, quietly.
  */
 import { call } from '../../../api'
+import { changeStamp } from '../../../utils/changes'
 import {
   articleDetailUrl,
   articleEditorUrl,
@@ -19,6 +22,7 @@ import {
 } from '../../../utils/articles'
 import { emptyList, fetchFilled, firstPage, loadNextPage, pageInput, type CursorList, type CursorPage } from '../../../utils/cursor-list'
 import { runLatestLoad } from '../../../utils/latest-load'
+import { decodedParam } from '../../../utils/query'
 import type { LoadStatus } from '../../../utils/load'
 import { followRefusal, type RefusalAction } from '../../../utils/refusal'
 
@@ -81,6 +85,8 @@ Component({
     mine: emptyList<MyArticleRow>(),
     generation: 0,
     started: false,
+    /** The articles' change count (utils/changes.ts) the list was loaded at. */
+    seenChanges: 0,
   },
   lifetimes: {
     attached() {
@@ -90,13 +96,15 @@ Component({
   },
   pageLifetimes: {
     show() {
-      if (this.data.status === 'ready' || this.data.status === 'empty') void this.load({ quiet: true })
+      // Back from an article or the editor: read again only when something was changed there.
+      if ((this.data.status === 'ready' || this.data.status === 'empty') && changeStamp('articles') !== this.data.seenChanges) void this.load({ quiet: true })
     },
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       // Base libraries that set properties after attached: reload for the author.
-      const author = query.author ? decodeURIComponent(query.author) : ''
+      // A broken link (a cut %-sequence) shows the feed of everyone instead.
+      const author = decodedParam(query.author) ?? ''
       if (author && author !== this.data.author) {
         this.setData({ author, emptyText: AUTHOR_EMPTY })
         void this.load()
@@ -112,6 +120,7 @@ Component({
     async load(options: { quiet?: boolean } = {}) {
       const tab = this.data.current
       const author = this.data.author
+      this.setData({ seenChanges: changeStamp('articles') })
       await runLatestLoad(
         this,
         async (): Promise<Record<string, unknown> & { count: number }> => {

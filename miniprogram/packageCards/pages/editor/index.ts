@@ -11,6 +11,10 @@
  * Refusals that need something else first say what and offer the way:
  * VERIFICATION_REQUIRED → real-name verification, missing「公开展示我的名片」→
  * grant it here, FEATURE_RESTRICTED and CARD_LIMIT → the reason.
+ *
+ * While there are unsaved changes, leaving the page asks first
+ * (utils/unsaved.ts). A broken link or a card that is gone is an empty state
+ * with 返回.
  */
 import {
   ADDRESS_MAX,
@@ -21,6 +25,7 @@ import {
   LINK_LABEL_MAX,
   LINK_LIMIT,
   LINK_URL_MAX,
+  isCardCode,
   NAME_MAX,
   PHONE_MAX,
   TITLE_MAX,
@@ -56,7 +61,9 @@ import {
 import { pickImage } from '../../../utils/cloud-image'
 import { REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { decodedParam, goBack } from '../../../utils/query'
 import { isRegisterRefusal } from '../../../utils/refusal'
+import { guardUnsaved } from '../../../utils/unsaved'
 
 interface FieldSpec {
   key: CardTextField
@@ -112,6 +119,14 @@ function isTextField(value: string): value is CardTextField {
 }
 
 type RefusalKind = '' | 'verify' | 'consent' | 'restricted' | 'limit' | 'register' | 'content' | 'other'
+
+const BAD_LINK_MESSAGE = '没有找到这张名片：链接可能不完整，请返回后重新打开'
+const GONE_MESSAGE = '没有找到这张名片：它可能已被删除'
+
+/** What saving would send, to tell unsaved changes from saved ones. */
+function savedFormOf(draft: CardDraft): string {
+  return JSON.stringify(inputOf(draft))
+}
 
 interface CardState {
   moderationState: OwnCardView['moderation']['state']
@@ -179,6 +194,10 @@ Component({
     consentBusy: false,
     consentToPrivacy: false,
     notice: '',
+    /** The draft as last loaded or saved (savedFormOf): anything else is unsaved. */
+    savedForm: savedFormOf(emptyDraft()),
+    /** Counts loads: a load's answers count only while it is the latest (a broken link ends them all). */
+    loadRun: 0,
   },
   lifetimes: {
     attached() {
@@ -188,7 +207,12 @@ Component({
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const id = query.cardId ? decodeURIComponent(query.cardId) : ''
+      const id = decodedParam(query.cardId)
+      if (id === null) {
+        // A broken link: nothing to load, whatever started.
+        this.setData({ cardId: '', started: true, loadRun: this.data.loadRun + 1, status: 'empty', error: BAD_LINK_MESSAGE })
+        return
+      }
       if (id && id !== this.data.cardId) {
         this.setData({ cardId: id, started: false })
         this.start()
@@ -198,6 +222,10 @@ Component({
     start() {
       if (this.data.started) return
       this.setData({ started: true })
+      if (this.data.cardId && !isCardCode(this.data.cardId)) {
+        this.setData({ status: 'empty', error: BAD_LINK_MESSAGE })
+        return
+      }
       if (typeof wx.setNavigationBarTitle === 'function') {
         wx.setNavigationBarTitle({ title: this.data.cardId ? '编辑名片' : '新建名片', fail: () => undefined })
       }
@@ -206,19 +234,32 @@ Component({
 
     async load() {
       const cardId = this.data.cardId
+      const run = this.data.loadRun + 1
+      this.setData({ loadRun: run })
+      let gone = false
       await runLoad(
-        (patch) => this.setData(patch),
+        (patch) => {
+          // A load for another card (or before a broken link) no longer speaks for the page.
+          if (this.data.loadRun !== run) return
+          this.setData(gone && patch.status === 'empty' ? { ...patch, error: GONE_MESSAGE } : patch)
+        },
         async () => {
           try {
             const [mine, got] = await Promise.all([call('cards', 'mine', {}), cardId ? call('cards', 'get', { cardId }) : Promise.resolve(null)])
             return { mine, card: got?.card ?? null }
           } catch (error) {
             if (isRegisterRefusal(error)) return null
+            if (error instanceof ApiCallError && error.code === 'NOT_FOUND') {
+              gone = true
+              return 'gone' as const
+            }
             throw error
           }
         },
         {
+          isEmpty: (value) => value === 'gone',
           toData: (value) => {
+            if (value === 'gone') return {}
             if (!value) return { refusal: 'register', formError: '' }
             const { mine, card } = value
             const draft = card ? draftOf(card) : emptyDraft()
@@ -228,6 +269,7 @@ Component({
               limit: mine.limit,
               atLimit: !card && mine.cards.length >= mine.limit,
               draft,
+              savedForm: savedFormOf(draft),
               linkErrors: noLinkErrors(draft.links.length),
               saved: card ? cardStateOf(card) : null,
               preview: this.previewOf(draft, this.data.audience, card?.verified ?? mine.verified),
@@ -241,6 +283,15 @@ Component({
       void this.load()
     },
 
+    onBack() {
+      goBack(MY_CARDS_URL)
+    },
+
+    /** Leaving asks first while the draft differs from what is saved. */
+    trackUnsaved() {
+      guardUnsaved(this, savedFormOf(this.data.draft) !== this.data.savedForm)
+    },
+
     previewOf(draft: CardDraft, audience: Audience, verified?: boolean): CardViewModel {
       return cardViewModel(previewFace(draft, { id: this.data.cardId, verified: verified ?? this.data.verified, audience }))
     },
@@ -248,6 +299,7 @@ Component({
     /** Applies a change to the draft and redraws the preview in the same setData. */
     change(draft: CardDraft, patch: Record<string, unknown>) {
       this.setData({ ...patch, draft, preview: this.previewOf(draft, this.data.audience), notice: '' })
+      this.trackUnsaved()
     },
 
     onFieldInput(e: FieldEvent) {
@@ -340,12 +392,14 @@ Component({
           cardId: card.id,
           saved: cardStateOf(card),
           draft,
+          savedForm: savedFormOf(draft),
           linkErrors: noLinkErrors(draft.links.length),
           verified: card.verified,
           publicConsent: card.hiddenReason === 'consent' ? false : this.data.publicConsent,
           notice: SAVED_NOTICES[card.moderation.state],
         })
         this.setData({ preview: this.previewOf(draft, this.data.audience, card.verified) })
+        this.trackUnsaved()
         if (created && typeof wx.setNavigationBarTitle === 'function') wx.setNavigationBarTitle({ title: '编辑名片', fail: () => undefined })
       } catch (error) {
         this.setData({ saving: false, ...this.refusalOf(error) })

@@ -1,25 +1,89 @@
 /**
- * 名片夹 (/packageCards/pages/holder/index): the cards I saved, newest first,
- * a page at a time, searchable (name, company, title, note, tag — only what I
- * may see) and filterable by tag; each with my note and tags (edited in a
- * sheet) and removable after a confirmation. The second and third tabs are
- * exchange requests I received (accept / decline) and sent (withdraw), and
- * accepted exchanges can be ended (after a confirmation).
+ * 名片夹 (/packageCards/pages/holder/index[?tab=incoming|outgoing]): the cards
+ * I saved, newest first, a page at a time, searchable (name, company, title,
+ * note, tag — only what I may see) and filterable by tag; each with my note
+ * and tags (edited in a sheet) and removable after a confirmation. The second
+ * and third tabs are exchange requests I received (accept / decline) and sent
+ * (withdraw), and accepted exchanges can be ended (after a confirmation);
+ * ?tab=incoming opens the received requests (the inbox message of a request).
+ *
+ * Lists load as the activity and article lists do: only the latest first-page
+ * load reaches the page (runLatestLoad: a late answer for an earlier search,
+ * tag or tab is dropped), and 加载更多 (loadNextPage) continues the list shown
+ * with the search it was loaded with, or is dropped once the list changed.
+ * Coming back to the page keeps the list unless a card was saved or an
+ * exchange changed elsewhere (utils/changes.ts).
  */
 import { EXCHANGE_STATUS_LABELS, NOTE_MAX, SEARCH_MAX, TAG_LIMIT, TAG_MAX } from '../../../../shared/cards'
 import type { ExchangeView, HolderItem } from '../../../../shared/contract/cards'
 import { call, fieldErrors, messageOf } from '../../../api'
 import { cardPageUrl, initialOf, MY_CARDS_URL, parseTags } from '../../../utils/cards'
+import { changeStamp } from '../../../utils/changes'
 import { confirmed } from '../../../utils/confirm'
-import { pageInput } from '../../../utils/cursor-list'
+import { emptyList, firstPage, loadNextPage, pageInput, type CursorList, type CursorPage } from '../../../utils/cursor-list'
 import { formatDateTime } from '../../../utils/format'
+import { runLatestLoad, type LatestLoadHost } from '../../../utils/latest-load'
 import { REGISTER_URL } from '../../../utils/links'
-import { runLoad, type LoadStatus } from '../../../utils/load'
+import { runLoad, type LoadPatch, type LoadStatus } from '../../../utils/load'
 import { isRegisterRefusal } from '../../../utils/refusal'
 
 const PAGE_SIZE = 20
 type Tab = 'holder' | 'incoming' | 'outgoing'
+type Box = Exclude<Tab, 'holder'>
 type PartStatus = 'idle' | 'loading' | 'ready' | 'error'
+
+function isTab(value: string | undefined): value is Tab {
+  return value === 'holder' || value === 'incoming' || value === 'outgoing'
+}
+
+/** The holder's search as sent: the list shown was loaded with it, and 加载更多 continues with it. */
+interface HolderQuery {
+  q: string
+  tag: string
+}
+
+function sameQuery(a: HolderQuery, b: HolderQuery): boolean {
+  return a.q === b.q && a.tag === b.tag
+}
+
+function holderInput(query: HolderQuery, cursor: string | null): { cursor?: string; limit: number; q?: string; tag?: string } {
+  return { ...pageInput(cursor, PAGE_SIZE), ...(query.q ? { q: query.q } : {}), ...(query.tag ? { tag: query.tag } : {}) }
+}
+
+/** The part of the page one list's loads write to: its own generation, status and error keys. */
+interface PartKeys {
+  generation: 'listGeneration' | 'exchangeGeneration'
+  status: 'listStatus' | 'exchangeStatus'
+  error: 'listError' | 'exchangeError'
+}
+
+interface PartPage {
+  data: Record<PartKeys['generation'], number>
+  setData(patch: Record<string, unknown>): void
+}
+
+/**
+ * runLatestLoad for one part of the page: its generation, and its status and
+ * error under their own names (the page's own status is the whole page's).
+ * An empty list is 'ready': the template says what is missing.
+ */
+function partHost(page: PartPage, keys: PartKeys): LatestLoadHost {
+  return {
+    data: {
+      get generation() {
+        return page.data[keys.generation]
+      },
+    },
+    setData(patch: Record<string, unknown>) {
+      const { generation, status, error, errorAction: _action, errorActionText: _text, ...rest } = patch as Partial<LoadPatch> & { generation?: number }
+      const mapped: Record<string, unknown> = { ...rest }
+      if (generation !== undefined) mapped[keys.generation] = generation
+      if (status !== undefined) mapped[keys.status] = status === 'empty' ? 'ready' : status
+      if (error !== undefined) mapped[keys.error] = error
+      page.setData(mapped)
+    },
+  }
+}
 
 interface HolderRow {
   cardId: string
@@ -106,24 +170,30 @@ function exchangeRowOf(exchange: ExchangeView): ExchangeRow {
 type IdEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>
 
 Component({
+  properties: {
+    /** Page query: the tab to open with (incoming: the requests I received). */
+    tab: { type: String, value: '' },
+  },
   data: {
     status: 'loading' as LoadStatus,
     error: '',
     needRegister: false,
-    tab: 'holder' as Tab,
+    current: 'holder' as Tab,
     pendingIncoming: 0,
+    /** utils/changes.ts: the holder's change count when the page last loaded what it shows. */
+    seenChanges: 0,
     // 名片夹
     q: '',
     /** The search the list shows (what was sent, not what is being typed). */
     searched: '',
     activeTag: '',
     tags: [] as string[],
-    items: [] as HolderRow[],
-    cursor: null as string | null,
+    list: emptyList<HolderRow>(),
+    /** What the list shown was loaded with; 加载更多 continues it. */
+    listQuery: { q: '', tag: '' } as HolderQuery,
     listStatus: 'ready' as PartStatus,
     listError: '',
-    loadingMore: false,
-    moreError: '',
+    listGeneration: 0,
     busy: '',
     message: '',
     messageIsError: false,
@@ -140,31 +210,47 @@ Component({
     tagLimit: TAG_LIMIT,
     searchMax: SEARCH_MAX,
     // 交换请求
-    exchanges: [] as ExchangeRow[],
-    exchangeCursor: null as string | null,
+    exchanges: emptyList<ExchangeRow>(),
+    /** The box the exchange list shown belongs to. */
+    exchangeBox: '' as Box | '',
     exchangeStatus: 'idle' as PartStatus,
     exchangeError: '',
-    exchangeMoreBusy: false,
+    exchangeGeneration: 0,
   },
   lifetimes: {
     attached() {
+      if (isTab(this.data.tab)) this.setData({ current: this.data.tab })
       void this.load()
     },
   },
   pageLifetimes: {
     show() {
-      // Back from a card page: it may have been saved, removed or exchanged there.
-      if (this.data.status === 'ready' && !this.data.needRegister) void this.reloadTab()
+      // Back from a card page: reload only when a card was saved or an exchange changed meanwhile (utils/changes.ts).
+      if (this.data.status !== 'ready' || this.data.needRegister || changeStamp('holder') === this.data.seenChanges) return
+      this.setData({ seenChanges: changeStamp('holder') })
+      void this.reloadTab({ quiet: true })
+      if (this.data.current === 'holder') void this.refreshPendingCount()
     },
   },
   methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      // Base libraries that set properties after attached: the query's tab.
+      const tab = query.tab
+      if (isTab(tab) && tab !== this.data.current) {
+        if (this.data.status === 'loading') this.setData({ current: tab })
+        else this.switchTo(tab)
+      }
+    },
+
     async load() {
+      const listGeneration = this.data.listGeneration + 1
+      this.setData({ seenChanges: changeStamp('holder'), listGeneration })
       await runLoad(
         (patch) => this.setData(patch),
         async () => {
           try {
             return await Promise.all([
-              call('cards', 'holderList', { limit: PAGE_SIZE }),
+              call('cards', 'holderList', holderInput(this.currentQuery(), null)),
               call('cards', 'exchangeList', { box: 'incoming', status: 'pending', limit: 1 }),
             ])
           } catch (error) {
@@ -178,8 +264,8 @@ Component({
             const [list, incoming] = value
             return {
               needRegister: false,
-              items: list.items.map(holderRowOf),
-              cursor: list.nextCursor,
+              list: firstPage({ items: list.items.map(holderRowOf), nextCursor: list.nextCursor }),
+              listQuery: this.currentQuery(),
               tags: list.tags,
               listStatus: 'ready',
               pendingIncoming: incoming.pendingIncoming,
@@ -187,6 +273,7 @@ Component({
           },
         },
       )
+      if (this.data.status === 'ready' && !this.data.needRegister && this.data.current !== 'holder') void this.loadExchanges(this.data.current)
     },
 
     onRetry() {
@@ -205,49 +292,78 @@ Component({
       this.setData({ message, messageIsError: isError })
     },
 
-    async reloadTab() {
-      if (this.data.tab === 'holder') await this.loadList()
-      else await this.loadExchanges(this.data.tab)
+    async reloadTab(options: { quiet?: boolean } = {}) {
+      const tab = this.data.current
+      if (tab === 'holder') await this.loadList(options)
+      else await this.loadExchanges(tab, options)
     },
 
-    onTab(e: WechatMiniprogram.BaseEvent<Record<string, never>, { tab: Tab }>) {
+    onTab(e: WechatMiniprogram.BaseEvent<Record<string, never>, { tab: string }>) {
       const tab = e.currentTarget.dataset.tab
-      if (tab === this.data.tab) return
-      this.setData({ tab, message: '' })
+      if (isTab(tab)) this.switchTo(tab)
+    },
+
+    switchTo(tab: Tab) {
+      if (tab === this.data.current) return
+      this.setData({ current: tab, message: '' })
       void this.reloadTab()
+    },
+
+    /** The count on 收到的请求 (the exchange tabs keep it up to date themselves). */
+    async refreshPendingCount() {
+      try {
+        const { pendingIncoming } = await call('cards', 'exchangeList', { box: 'incoming', status: 'pending', limit: 1 })
+        this.setData({ pendingIncoming })
+      } catch {
+        // The count stays as it was.
+      }
     },
 
     // ---- 名片夹 ----
 
-    query(cursor: string | null) {
-      const q = this.data.searched
-      return {
-        ...pageInput(cursor, PAGE_SIZE),
-        ...(q ? { q } : {}),
-        ...(this.data.activeTag ? { tag: this.data.activeTag } : {}),
-      }
+    currentQuery(): HolderQuery {
+      return { q: this.data.searched, tag: this.data.activeTag }
     },
 
-    async loadList() {
-      this.setData({ listStatus: 'loading', listError: '', moreError: '' })
-      try {
-        const list = await call('cards', 'holderList', this.query(null))
-        this.setData({ listStatus: 'ready', items: list.items.map(holderRowOf), cursor: list.nextCursor, tags: list.tags })
-      } catch (error) {
-        this.setData({ listStatus: 'error', listError: messageOf(error) })
-      }
+    /** The first page for the current search; a later load (another search, tag or a refresh) drops this one's answer. */
+    async loadList(options: { quiet?: boolean } = {}) {
+      const query = this.currentQuery()
+      if (!options.quiet) this.setData({ list: emptyList<HolderRow>(), listQuery: query })
+      this.setData({ listError: '' })
+      await runLatestLoad(
+        partHost(this, { generation: 'listGeneration', status: 'listStatus', error: 'listError' }),
+        () => call('cards', 'holderList', holderInput(query, null)),
+        {
+          quiet: options.quiet,
+          toData: (page) => ({
+            list: firstPage({ items: page.items.map(holderRowOf), nextCursor: page.nextCursor }),
+            listQuery: query,
+            tags: page.tags,
+          }),
+        },
+      )
     },
 
+    onRetryList() {
+      void this.loadList()
+    },
+
+    /** 加载更多: the next page of the list shown, with the search it was loaded with; dropped when the list changed meanwhile. */
     async onMore() {
-      const cursor = this.data.cursor
-      if (!cursor || this.data.loadingMore) return
-      this.setData({ loadingMore: true, moreError: '' })
-      try {
-        const list = await call('cards', 'holderList', this.query(cursor))
-        this.setData({ loadingMore: false, items: [...this.data.items, ...list.items.map(holderRowOf)], cursor: list.nextCursor, tags: list.tags })
-      } catch (error) {
-        this.setData({ loadingMore: false, moreError: messageOf(error) })
-      }
+      if (this.data.listStatus !== 'ready') return
+      const generation = this.data.listGeneration
+      const query = this.data.listQuery
+      await loadNextPage<HolderRow>({
+        read: () => this.data.list,
+        write: (list: CursorList<HolderRow>) => this.setData({ list }),
+        fetch: async (cursor): Promise<CursorPage<HolderRow>> => {
+          const page = await call('cards', 'holderList', holderInput(query, cursor))
+          if (this.data.listGeneration === generation) this.setData({ tags: page.tags })
+          return { items: page.items.map(holderRowOf), nextCursor: page.nextCursor }
+        },
+        keyOf: (row) => row.cardId,
+        stillWanted: () => this.data.listGeneration === generation && sameQuery(this.data.listQuery, query),
+      })
     },
 
     onSearchInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -276,7 +392,7 @@ Component({
     },
 
     onEdit(e: IdEvent) {
-      const row = this.data.items.find((i) => i.cardId === e.currentTarget.dataset.id)
+      const row = this.data.list.items.find((i) => i.cardId === e.currentTarget.dataset.id)
       if (!row) return
       this.setData({
         editing: row.cardId,
@@ -337,8 +453,8 @@ Component({
       this.setData({ editBusy: true, editErrors: { note: '', tags: '', form: '' } })
       try {
         const { item } = await call('cards', 'holderUpdate', { cardId, note: this.data.editNote.trim(), tags: this.data.editTags })
-        const index = this.data.items.findIndex((i) => i.cardId === cardId)
-        this.setData({ editBusy: false, editing: '', ...(index >= 0 ? { [`items[${index}]`]: holderRowOf(item) } : {}) })
+        const index = this.data.list.items.findIndex((i) => i.cardId === cardId)
+        this.setData({ editBusy: false, editing: '', ...(index >= 0 ? { [`list.items[${index}]`]: holderRowOf(item) } : {}) })
         this.say('已保存备注和标签', false)
         // The tag list may have gained a tag.
         void this.refreshTags()
@@ -362,7 +478,7 @@ Component({
     },
 
     async onRemove(e: IdEvent) {
-      const row = this.data.items.find((i) => i.cardId === e.currentTarget.dataset.id)
+      const row = this.data.list.items.find((i) => i.cardId === e.currentTarget.dataset.id)
       if (!row || this.data.busy) return
       const ok = await confirmed({
         title: `从名片夹移除「${row.name}」？`,
@@ -374,7 +490,7 @@ Component({
       this.setData({ busy: `remove:${row.cardId}`, message: '' })
       try {
         await call('cards', 'holderRemove', { cardId: row.cardId })
-        this.setData({ busy: '', items: this.data.items.filter((i) => i.cardId !== row.cardId) })
+        this.setData({ busy: '', 'list.items': this.data.list.items.filter((i) => i.cardId !== row.cardId) })
         this.say(`已移除「${row.name}」`, false)
       } catch (error) {
         this.setData({ busy: '' })
@@ -384,38 +500,50 @@ Component({
 
     // ---- 交换请求 ----
 
-    async loadExchanges(box: 'incoming' | 'outgoing') {
-      this.setData({ exchangeStatus: 'loading', exchangeError: '', exchanges: [], exchangeCursor: null })
-      try {
-        const list = await call('cards', 'exchangeList', { box, limit: PAGE_SIZE })
-        if (this.data.tab !== box) return
-        this.setData({ exchangeStatus: 'ready', exchanges: list.exchanges.map(exchangeRowOf), exchangeCursor: list.nextCursor, pendingIncoming: list.pendingIncoming })
-      } catch (error) {
-        if (this.data.tab !== box) return
-        this.setData({ exchangeStatus: 'error', exchangeError: messageOf(error) })
-      }
+    /** The first page of a box; a later load (another tab, a refresh) drops this one's answer. */
+    async loadExchanges(box: Box, options: { quiet?: boolean } = {}) {
+      const quiet = options.quiet === true && this.data.exchangeBox === box
+      if (!quiet) this.setData({ exchanges: emptyList<ExchangeRow>(), exchangeBox: box })
+      this.setData({ exchangeError: '' })
+      await runLatestLoad(
+        partHost(this, { generation: 'exchangeGeneration', status: 'exchangeStatus', error: 'exchangeError' }),
+        () => call('cards', 'exchangeList', { box, limit: PAGE_SIZE }),
+        {
+          quiet,
+          toData: (page) => ({
+            exchanges: firstPage({ items: page.exchanges.map(exchangeRowOf), nextCursor: page.nextCursor }),
+            exchangeBox: box,
+            pendingIncoming: page.pendingIncoming,
+          }),
+        },
+      )
     },
 
     onRetryExchanges() {
-      if (this.data.tab !== 'holder') void this.loadExchanges(this.data.tab)
+      const tab = this.data.current
+      if (tab !== 'holder') void this.loadExchanges(tab)
     },
 
+    /** 加载更多 on a request tab; a failure is said under the list (exchanges.moreError), with the rows kept. */
     async onMoreExchanges() {
-      const box = this.data.tab
-      const cursor = this.data.exchangeCursor
-      if (box === 'holder' || !cursor || this.data.exchangeMoreBusy) return
-      this.setData({ exchangeMoreBusy: true, exchangeError: '' })
-      try {
-        const list = await call('cards', 'exchangeList', { box, cursor, limit: PAGE_SIZE })
-        this.setData({ exchangeMoreBusy: false, exchanges: [...this.data.exchanges, ...list.exchanges.map(exchangeRowOf)], exchangeCursor: list.nextCursor })
-      } catch (error) {
-        this.setData({ exchangeMoreBusy: false, exchangeError: messageOf(error) })
-      }
+      const box = this.data.exchangeBox
+      if (box === '' || this.data.exchangeStatus !== 'ready') return
+      const generation = this.data.exchangeGeneration
+      await loadNextPage<ExchangeRow>({
+        read: () => this.data.exchanges,
+        write: (exchanges: CursorList<ExchangeRow>) => this.setData({ exchanges }),
+        fetch: async (cursor): Promise<CursorPage<ExchangeRow>> => {
+          const page = await call('cards', 'exchangeList', { box, cursor, limit: PAGE_SIZE })
+          return { items: page.exchanges.map(exchangeRowOf), nextCursor: page.nextCursor }
+        },
+        keyOf: (row) => row.id,
+        stillWanted: () => this.data.exchangeGeneration === generation && this.data.exchangeBox === box && this.data.current === box,
+      })
     },
 
     replaceExchange(exchange: ExchangeView) {
-      const index = this.data.exchanges.findIndex((x) => x.id === exchange.id)
-      if (index >= 0) this.setData({ [`exchanges[${index}]`]: exchangeRowOf(exchange) })
+      const index = this.data.exchanges.items.findIndex((x) => x.id === exchange.id)
+      if (index >= 0) this.setData({ [`exchanges.items[${index}]`]: exchangeRowOf(exchange) })
     },
 
     async onRespond(e: WechatMiniprogram.BaseEvent<Record<string, never>, { id: string; accept: string }>) {
@@ -435,7 +563,7 @@ Component({
     },
 
     async onEndExchange(e: IdEvent) {
-      const row = this.data.exchanges.find((x) => x.id === e.currentTarget.dataset.id)
+      const row = this.data.exchanges.items.find((x) => x.id === e.currentTarget.dataset.id)
       if (!row || this.data.busy) return
       const ok = row.canWithdraw
         ? await confirmed({ title: '撤回交换请求？', content: `撤回后「${row.theirName}」不会再收到这条请求。`, confirmText: '撤回', danger: true })

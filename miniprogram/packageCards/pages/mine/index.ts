@@ -2,7 +2,8 @@
  * 我的名片 (/packageCards/pages/mine/index): my cards, the default first, each
  * with where it stands (moderation, whether others can see it and why not),
  * and what I can do with it: edit, make default, show its QR code, save a
- * poster, share to a chat, open it as others see it, delete (after asking).
+ * poster, share to a chat, preview it as a stranger sees it (the landing
+ * page in 以陌生人身份预览 mode), delete (after asking).
  * Creating is offered up to the limit; before real-name verification and
  * without「公开展示我的名片」the page says what is missing and how to fix it.
  */
@@ -10,8 +11,9 @@ import type { OutputOf } from '../../../../shared/contract'
 import type { OwnCardView } from '../../../../shared/contract/cards'
 import { ApiCallError, call, messageOf } from '../../../api'
 import { grantPublicCard, openPrivacySettings, publicCardNoticeUrl } from '../../../utils/card-consent'
-import { canMakePoster, POSTER_MESSAGES, savePoster, writeQrFile } from '../../../utils/card-poster'
-import { cardPageUrl, cardViewModel, draftOf, editorUrl, HOLDER_URL, previewFace, VERIFY_URL, visitorsUrl } from '../../../utils/cards'
+import { canMakePoster, POSTER_MESSAGES, saveCardPoster, writeQrFile } from '../../../utils/card-poster'
+import { cardPageUrl, cardPreviewUrl, editorUrl, HOLDER_URL, VERIFY_URL, visitorsUrl } from '../../../utils/cards'
+import { markChanged } from '../../../utils/changes'
 import { confirmed } from '../../../utils/confirm'
 import { REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
@@ -151,8 +153,9 @@ Component({
       wx.navigateTo({ url: editorUrl(e.currentTarget.dataset.id) })
     },
 
+    /** 预览: the landing page in 以陌生人身份预览 mode, the card as others see it. */
     onOpen(e: CardEvent) {
-      wx.navigateTo({ url: cardPageUrl(e.currentTarget.dataset.id) })
+      wx.navigateTo({ url: cardPreviewUrl(e.currentTarget.dataset.id) })
     },
 
     onVisitors(e: CardEvent) {
@@ -205,6 +208,8 @@ Component({
       this.setData({ busy: `remove:${row.id}`, message: '' })
       try {
         await call('cards', 'remove', { cardId: row.id })
+        // Its exchanges ended: the holder's request tabs show that.
+        markChanged('holder')
         await this.refresh()
         this.setData({ busy: '' })
         this.say(`已删除名片「${row.name}」`, false)
@@ -248,10 +253,8 @@ Component({
       try {
         const qr = await call('cards', 'qrCode', { cardId: id })
         const qrPath = await writeQrFile(id, qr.imageBase64, qr.contentType)
-        // The poster shows the card as a stranger sees it: its public fields (no links, no「交换名片后可见」line).
-        const face = { ...previewFace(draftOf(card), { id, verified: card.verified, audience: 'public' }), links: [], exchangeOnly: [] }
-        const model = cardViewModel(face)
-        const outcome = await savePoster(model, qrPath, model.avatarUrl.startsWith('https://') ? model.avatarUrl : '')
+        // The poster shows the card as a stranger sees it (utils/cards.ts posterFace).
+        const outcome = await saveCardPoster(card, qrPath)
         this.setData({ busy: '' })
         this.say(POSTER_MESSAGES[outcome], outcome !== 'saved')
       } catch (error) {

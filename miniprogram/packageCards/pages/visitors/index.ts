@@ -223,15 +223,17 @@ Component({
     },
 
     async onToggleShare(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      if (this.data.settingsBusy) return
+      if (this.data.settingsBusy || !this.data.settings) return
       const shareCardOnVisit = e.detail.value
-      this.setData({ settingsBusy: true, settingsError: '' })
+      const stored = this.data.settings.shareCardOnVisit
+      // The page data follows the switch, so that putting it back below is a change the view renders.
+      this.setData({ settingsBusy: true, settingsError: '', 'settings.shareCardOnVisit': shareCardOnVisit })
       try {
         const settings = await call('cards', 'updateVisitSettings', { shareCardOnVisit })
         this.setData({ settingsBusy: false, settings })
       } catch (error) {
         // The switch goes back to what is stored.
-        this.setData({ settingsBusy: false, settingsError: messageOf(error), settings: this.data.settings })
+        this.setData({ settingsBusy: false, settingsError: messageOf(error), 'settings.shareCardOnVisit': stored })
       }
     },
 
