@@ -157,18 +157,22 @@ describe('accounts in other states', () => {
   })
 })
 
+/** A verified person the job makes dormant as any other: notices first, then the state. */
+async function verifiedAndDormant(person: string): Promise<void> {
+  cloud.clock.set(START)
+  await verifiedPublisher(cloud, person)
+  const dueAt = addMonths(START, MONTHS)
+  await dayOf(new Date(dueAt.getTime() - 30 * DAY))
+  await dayOf(new Date(dueAt.getTime() - 7 * DAY))
+  await dayOf(dueAt)
+  expect((await stored(cloud, person)).state).toBe('dormant')
+}
+
 describe('a verified account', () => {
   const person = 'dorm-verified'
 
   beforeAll(async () => {
-    cloud.clock.set(START)
-    await verifiedPublisher(cloud, person)
-    // The job makes it dormant as any other: notices first, then the state.
-    const dueAt = addMonths(START, MONTHS)
-    await dayOf(new Date(dueAt.getTime() - 30 * DAY))
-    await dayOf(new Date(dueAt.getTime() - 7 * DAY))
-    await dayOf(dueAt)
-    expect((await stored(cloud, person)).state).toBe('dormant')
+    await verifiedAndDormant(person)
   })
 
   it('is told that the face check, not a sign-in, brings it back', async () => {
@@ -207,13 +211,7 @@ describe('a verified account once a new face-check notice is in effect', () => {
   const person = 'dorm-verified-old-grant'
 
   beforeAll(async () => {
-    cloud.clock.set(START)
-    await verifiedPublisher(cloud, person)
-    const dueAt = addMonths(START, MONTHS)
-    await dayOf(new Date(dueAt.getTime() - 30 * DAY))
-    await dayOf(new Date(dueAt.getTime() - 7 * DAY))
-    await dayOf(dueAt)
-    expect((await stored(cloud, person)).state).toBe('dormant')
+    await verifiedAndDormant(person)
     // Version 2 of the notice the person granted version 1 of; a dormant account cannot accept it.
     await makeAdmin(cloud, 'dorm-notice-admin')
     await acceptCurrentTerms(cloud, 'dorm-notice-admin')
