@@ -154,7 +154,17 @@ const RULES: readonly ExportRule[] = [
         section(
           'identityAttempts',
           '实名核验记录',
-          docs.map((d) => record({ provider: d.provider, createdAt: d.createdAt, expiresAt: d.expiresAt, usedAt: d.usedAt, result: d.result })),
+          docs.map((d) =>
+            record({
+              purpose: d.purpose ?? 'verify',
+              provider: d.provider,
+              createdAt: d.createdAt,
+              expiresAt: d.expiresAt,
+              usedAt: d.usedAt,
+              result: d.result,
+              consumedAt: d.consumedAt ?? null,
+            }),
+          ),
           '核验时填写的姓名和身份证号加密保存，核验结束即删除，本副本不包含。',
         ),
       ]

@@ -92,6 +92,11 @@ describe('account.exportData', () => {
       idNumber: maskIdNumber(idNumber),
     })
     expect(sectionOf('identity')?.note).toContain('加密')
+    // The verification and the face re-check spent on the deletion request, each with what it was for.
+    expect(sectionOf('identityAttempts')?.records).toEqual([
+      expect.objectContaining({ purpose: 'verify', result: 'passed', consumedAt: null }),
+      expect.objectContaining({ purpose: 'recheck', result: 'passed', consumedAt: expect.any(String) }),
+    ])
     expect(sectionOf('cardVisitors')?.records).toEqual([expect.objectContaining({ cardId: 'c-1' })])
   })
 })

@@ -105,15 +105,8 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      const id = decodedParam(query.id)
-      this.setData({ activityId: id ?? '' })
-      void this.start()
-    },
-
-    async start() {
-      if (this.data.started) return
-      this.setData({ started: true })
-      await this.load()
+      this.setData({ started: true, activityId: decodedParam(query.id) ?? '' })
+      void this.load()
     },
 
     async load() {

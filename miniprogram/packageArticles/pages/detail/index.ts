@@ -69,14 +69,8 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (this.data.started) return
-      this.setData({ articleId: decodedParam(query.id) ?? '' })
-      void this.start()
-    },
-
-    async start() {
-      if (this.data.started) return
-      this.setData({ started: true })
-      await this.load()
+      this.setData({ started: true, articleId: decodedParam(query.id) ?? '' })
+      void this.load()
     },
 
     async load() {
