@@ -56,6 +56,15 @@ async function all<T extends Doc>(ctx: Context, collection: Collection<T>, where
   return docs
 }
 
+/** Oldest first by `field`; equal times in id order (ordered ids keep the order they were made in: ids.ts). */
+function chronological<T extends Doc>(docs: T[], field: keyof T & string): T[] {
+  const time = (doc: T): number => {
+    const value = doc[field]
+    return value instanceof Date ? value.getTime() : 0
+  }
+  return docs.sort((a, b) => time(a) - time(b) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+}
+
 function section(domain: string, title: string, records: JsonRecord[], note: string | null = null): ExportSection {
   return { domain, title, records, note }
 }
@@ -149,7 +158,7 @@ const RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.identityAttempts,
     async sections(ctx, a) {
-      const docs = await all(ctx, identityAttempts(ctx.db), { openid: a.openid })
+      const docs = chronological(await all(ctx, identityAttempts(ctx.db), { openid: a.openid }), 'createdAt')
       return [
         section(
           'identityAttempts',

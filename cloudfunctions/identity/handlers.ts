@@ -42,6 +42,7 @@ import {
   type IdentityDoc,
 } from '../_core/identity/records'
 import { createAccessTokenGetter, type AccessTokenGetter } from '../_core/identity/wechat-token'
+import { orderedId } from '../_core/ids'
 import { requireRecheckConsents } from '../_core/lifecycle/reconfirm'
 
 
@@ -336,6 +337,8 @@ async function begin(
   const lifetimeMs = Math.min(started.expiresInSeconds * 1000, settings.attemptMinutes * 60 * 1000)
   const expiresAt = new Date(ctx.now.getTime() + lifetimeMs)
   await identityAttempts(ctx.db).add({
+    // Ordered: a verification and the re-check right after it list in that order even within one millisecond.
+    _id: orderedId(ctx.now),
     openid: ctx.openid,
     verificationId: started.verificationId,
     subject: { name: settings.keyring.encrypt(subject.name, 'name'), idNumber: settings.keyring.encrypt(subject.idNumber, 'idNumber') },
