@@ -45,6 +45,8 @@ export const ERROR_MESSAGES = {
   ACTIVITY_LOCKED: '活动已开始或已取消，不能再修改',
   NOT_PUBLISHED: '内容还没有发布，暂时不能进行此操作',
   DRAFT_LIMIT: '草稿数量已达上限，请先发布或删除一些草稿',
+  APPEAL_CLOSED: '已超过申诉期限：处理决定作出后 14 天内可以申诉',
+  ALREADY_APPEALED: '这项处理决定已经申诉过，每项决定只能申诉一次',
   INTERNAL: '服务暂时不可用，请稍后再试',
 } as const
 

@@ -46,6 +46,11 @@ export interface AccountDoc extends Doc {
   lastDormancyNoticeAt: Date | null
 }
 
+/** The nickname an account starts with, and goes back to when staff reset a profile. */
+export function defaultNickname(id: string): string {
+  return `乐聊用户${id.slice(-4).toUpperCase()}`
+}
+
 /** The lifecycle fields of a new account. */
 export function freshLifecycle(): Pick<
   AccountDoc,

@@ -31,24 +31,33 @@ export interface AuditDoc extends Doc {
 export interface AuditNote {
   subject: string | null
   detail: string | null
+  /** More people whose data the action showed (a list of several people's requests): each sees it in their access log. */
+  others?: string[]
 }
 
 export function noteAudit(ctx: Context, note: Partial<AuditNote>): void {
   if (!ctx.audit) return
   if (note.subject !== undefined) ctx.audit.subject = note.subject
   if (note.detail !== undefined) ctx.audit.detail = note.detail
+  if (note.others !== undefined) ctx.audit.others = [...new Set(note.others)]
 }
 
+/** One record per person concerned (the first is the action's subject), so each person's access log finds theirs. */
 export async function recordAudit(
   ctx: Context,
   entry: Pick<AuditDoc, 'outcome' | 'code' | 'target' | 'reason' | 'subject' | 'detail' | 'actorRole'>,
+  others: readonly string[] = [],
 ): Promise<void> {
-  await ctx.db.collection<AuditDoc>(COLLECTIONS.auditLogs).add({
-    actorOpenid: ctx.openid,
-    fn: ctx.fn,
-    action: ctx.action,
-    requestId: ctx.requestId,
-    createdAt: ctx.now,
-    ...entry,
-  })
+  const subjects = [entry.subject, ...others.filter((o) => o !== entry.subject)]
+  for (const subject of subjects) {
+    await ctx.db.collection<AuditDoc>(COLLECTIONS.auditLogs).add({
+      actorOpenid: ctx.openid,
+      fn: ctx.fn,
+      action: ctx.action,
+      requestId: ctx.requestId,
+      createdAt: ctx.now,
+      ...entry,
+      subject,
+    })
+  }
 }

@@ -4,6 +4,7 @@
  * fall back to a sandbox provider, a development key or demo operator details.
  */
 import { MESSAGE_TYPES, type MessageType } from '../../shared/inbox'
+import { DEFAULT_HIDE_THRESHOLD, DEFAULT_STRIKE_DAYS } from '../../shared/review'
 import { IdentityConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadIdentitySecrets, type BlindIndexKey, type Keyring } from './identity/crypto'
 import { createIdentityProvider, loadIdentityProviderConfig, type IdentityProviderConfig } from './identity/providers'
 import type { WechatAppCredentials } from './identity/wechat-token'
@@ -64,6 +65,20 @@ export interface Config {
   dormancyMonths: number
   /** Null in production functions outside IDENTITY_FUNCTIONS. */
   identity: IdentitySettings | null
+  review: ReviewSettings
+}
+
+/** The staff side of moderation. */
+export interface ReviewSettings {
+  /** Reported public content is hidden from others once its reports weigh this much (LECHAT_REPORT_HIDE_THRESHOLD). */
+  hideThreshold: number
+  /** Strikes count for this many days (LECHAT_STRIKE_DAYS). */
+  strikeDays: number
+  /**
+   * The one-time code with which the first admin makes themself admin while
+   * there is none (LECHAT_FIRST_ADMIN_CODE, at least 16 characters); null: not offered.
+   */
+  firstAdminCode: string | null
 }
 
 export class ConfigError extends Error {
@@ -137,6 +152,16 @@ function loadIdentitySettings(env: Record<string, string | undefined>, mode: Mod
   }
 }
 
+function loadReviewSettings(env: Record<string, string | undefined>): ReviewSettings {
+  const code = text(env, 'LECHAT_FIRST_ADMIN_CODE')
+  if (code !== null && code.length < 16) throw new ConfigError('LECHAT_FIRST_ADMIN_CODE must be at least 16 characters (e.g. `openssl rand -hex 16`)')
+  return {
+    hideThreshold: positiveInt(env, 'LECHAT_REPORT_HIDE_THRESHOLD', DEFAULT_HIDE_THRESHOLD, 100),
+    strikeDays: positiveInt(env, 'LECHAT_STRIKE_DAYS', DEFAULT_STRIKE_DAYS, 3650),
+    firstAdminCode: code,
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined>, options: LoadOptions = {}): Config {
   const modeText = env.LECHAT_MODE ?? 'production'
   if (modeText !== 'production' && modeText !== 'local' && modeText !== 'test') {
@@ -192,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     coolingOffDays: positiveInt(env, 'LECHAT_COOLING_OFF_DAYS', 15, 60),
     dormancyMonths: positiveInt(env, 'LECHAT_DORMANCY_MONTHS', 12, 120),
     identity: null,
+    review: loadReviewSettings(env),
   }
   assertProductionSafe(config)
   if (!production || (options.fn !== undefined && IDENTITY_FUNCTIONS.includes(options.fn))) {

@@ -6,9 +6,8 @@
  * Timer events and WeChat message pushes take their own routes, which no caller may reach.
  */
 import { randomUUID } from 'node:crypto'
-import { hasRole, isStaffAccess, type Access } from '../../shared/access'
+import { hasRole, isStaffAccess } from '../../shared/access'
 import { isUsable } from '../../shared/account'
-import type { StaffRole } from '../../shared/audit'
 import { contract, type FunctionName } from '../../shared/contract'
 import type { ActionSpec } from '../../shared/contract/define'
 import { apiError, type ApiResult, type FieldIssue } from '../../shared/errors'
@@ -19,6 +18,7 @@ import type { AccountContext, Context, Runtime } from './context'
 import type { PushRoute, TimerJob } from './define'
 import { AppError, fail } from './errors'
 import { unavailableMessage } from './lifecycle/view'
+import { staffRoleOf } from './staff'
 
 /** A function definition with its action types erased, as the dispatcher sees it. */
 export interface AnyFunctionDef {
@@ -90,11 +90,6 @@ async function authorize(spec: ActionSpec, ctx: Context): Promise<AccountDoc | n
   return account
 }
 
-function staffRoleOf(account: AccountDoc | null): StaffRole | null {
-  if (!account) return null
-  return account.roles.includes('admin') ? 'admin' : account.roles.includes('reviewer') ? 'reviewer' : null
-}
-
 function targetOf(input: unknown): string | null {
   const record = input as Record<string, unknown> | null
   for (const key of ['accountId', 'targetId', 'id', 'openid', 'docId']) {
@@ -146,21 +141,21 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
   const staff = isStaffAccess(spec.access)
   let caller: AccountDoc | null = null
   let input: unknown = envelope.input
-  // Only well-formed staff calls are audited: malformed input never reaches data and never writes.
-  let validated = false
+  // Only staff calls that passed access are audited: a refused caller touched nothing, and must not be able to flood the log.
+  let authorized = false
   try {
     if (!ctx.openid) fail('UNAUTHENTICATED')
     // An omitted input means {}; an explicit null is bad input like any other.
     const parsed = spec.input.safeParse(envelope.input === undefined ? {} : envelope.input)
     if (!parsed.success) fail('INVALID_INPUT', undefined, issuesOf(parsed.error))
     input = parsed.data
-    validated = true
 
     // Signed-in features wait for the current agreement and policy; `exempt` actions are how one gets there.
     const termsCheck = spec.access !== 'anonymous' && spec.terms !== 'exempt' ? startTermsCheck(ctx) : null
     const account = await authorize(spec, ctx)
     caller = account
     if (account && termsCheck) await termsCheck(account)
+    authorized = true
     const handlerCtx: Context | AccountContext = account ? { ...ctx, account } : ctx
     let run: LooseHandler
     if (typeof impl === 'function') {
@@ -186,15 +181,15 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
         subject: subjectOf(input, note),
         detail: note.detail,
         reason: reasonOf(input),
-        actorRole: staffRoleOf(caller),
-      })
+        actorRole: caller ? staffRoleOf(caller) : null,
+      }, note.others)
     }
     return { ok: true, data: output.data }
   } catch (error) {
     const known = error instanceof AppError
     if (!known) ctx.log.error('unhandled failure', { fn: def.name, action, requestId, error: String(error) })
     const apiErr = known ? error.toApiError() : apiError('INTERNAL')
-    if (staff && validated) {
+    if (staff && authorized) {
       await recordAudit(ctx, {
         outcome: known ? 'refused' : 'error',
         code: apiErr.code,
@@ -202,8 +197,8 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
         subject: subjectOf(input, note),
         detail: note.detail,
         reason: reasonOf(input),
-        actorRole: staffRoleOf(caller),
-      }).catch((auditError: unknown) => ctx.log.error('audit write failed', { requestId, error: String(auditError) }))
+        actorRole: caller ? staffRoleOf(caller) : null,
+      }, note.others).catch((auditError: unknown) => ctx.log.error('audit write failed', { requestId, error: String(auditError) }))
     }
     return { ok: false, error: apiErr }
   }

@@ -27,11 +27,12 @@ import type { Config } from './config'
 import { consentErasure, subjectRefOf } from './consent/ledger'
 import type { Context } from './context'
 import { PAGE_MAX, type Doc } from './db'
-import { eraseIdentityData, identityAttempts, identities, impersonationReports, startCounterId, startCounters } from './identity/records'
+import { eraseIdentityData, identityAttempts, identities, impersonationReports, startCounters } from './identity/records'
 import { inboxMessages, subscriptions } from './inbox'
 import { legalErasure } from './legal'
 import { accountEvents } from './lifecycle/transition'
 import { MODERATION_ERASURE_RULES } from './moderation/registry'
+import { REVIEW_ERASURE_RULES } from './review/registry'
 import { correctionRequests } from './corrections'
 import type { AuditDoc } from './audit'
 import { activitiesErasure, activityFiles, activitySignUpsErasure } from './activities/registry'
@@ -183,11 +184,11 @@ const RULES: readonly ErasureRule[] = [
   },
   {
     collection: COLLECTIONS.counters,
-    title: '实名核验次数计数',
+    title: '次数计数（实名核验、每日发布和举报次数）',
     treatment: 'delete',
     detail: '删除。',
-    count: async (ctx, s) => ((await startCounters(ctx.db).byId(startCounterId(s.openid))) ? 1 : 0),
-    erase: async (ctx, s) => void (await startCounters(ctx.db).remove(startCounterId(s.openid))),
+    count: (ctx, s) => startCounters(ctx.db).count({ openid: s.openid }),
+    erase: async (ctx, s) => void (await startCounters(ctx.db).removeWhere({ openid: s.openid })),
   },
   {
     collection: COLLECTIONS.correctionRequests,
@@ -227,6 +228,7 @@ const RULES: readonly ErasureRule[] = [
   activitySignUpsErasure,
   activitiesErasure,
   ...MODERATION_ERASURE_RULES,
+  ...REVIEW_ERASURE_RULES,
   legalErasure,
   {
     collection: 'demo_items',

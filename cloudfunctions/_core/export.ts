@@ -16,13 +16,14 @@ import { buildReceipt } from './consent/receipts'
 import { toRecordView } from './consent/status'
 import type { Context } from './context'
 import { correctionRequests, toCorrectionView } from './corrections'
-import type { Collection, Doc } from './db'
+import type { Doc } from './db'
 import { identityAttempts, identities, impersonationReports } from './identity/records'
 import { inboxMessages, subscriptions } from './inbox'
 import { documentCatalogue, legalExport } from './legal'
 import { accountEvents } from './lifecycle/transition'
 import { MODERATION_EXPORT_RULES } from './moderation/registry'
-import { walk } from './paging'
+import { REVIEW_EXPORT_RULES } from './review/registry'
+import { collectAll } from './paging'
 import { activitiesExport, activitySignUpsExport } from './activities/registry'
 import { articleReadsExport, articlesExport } from './articles/records'
 
@@ -47,13 +48,6 @@ export function plain(value: unknown): unknown {
 
 function record(value: unknown): JsonRecord {
   return plain(value) as JsonRecord
-}
-
-/** Every document matching `where`, in pages of ≤ 100. */
-async function all<T extends Doc>(ctx: Context, collection: Collection<T>, where: Record<string, unknown>): Promise<T[]> {
-  const docs: T[] = []
-  await walk(ctx.db, collection, where, '_id', async (doc) => void docs.push(doc), { maxPages: 100 })
-  return docs
 }
 
 /** Oldest first by `field`; equal times in id order (ordered ids keep the order they were made in: ids.ts). */
@@ -120,21 +114,21 @@ const RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.inboxMessages,
     async sections(ctx, a) {
-      const messages = await all(ctx, inboxMessages(ctx.db), { recipient: a.openid })
+      const messages = await collectAll(ctx.db, inboxMessages(ctx.db), { recipient: a.openid })
       return [section('inbox', '站内信', messages.map(({ dedupeKey: _key, recipient: _recipient, ...m }) => record(m)))]
     },
   },
   {
     collection: COLLECTIONS.subscriptions,
     async sections(ctx, a) {
-      const docs = await all(ctx, subscriptions(ctx.db), { openid: a.openid })
+      const docs = await collectAll(ctx.db, subscriptions(ctx.db), { openid: a.openid })
       return [section('subscriptions', '订阅消息授权（剩余可推送次数）', docs.map((d) => record({ credits: d.credits, updatedAt: d.updatedAt })))]
     },
   },
   {
     collection: COLLECTIONS.identities,
     async sections(ctx, a) {
-      const docs = await all(ctx, identities(ctx.db), { openid: a.openid })
+      const docs = await collectAll(ctx.db, identities(ctx.db), { openid: a.openid })
       return [
         section(
           'identity',
@@ -158,7 +152,7 @@ const RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.identityAttempts,
     async sections(ctx, a) {
-      const docs = chronological(await all(ctx, identityAttempts(ctx.db), { openid: a.openid }), 'createdAt')
+      const docs = chronological(await collectAll(ctx.db, identityAttempts(ctx.db), { openid: a.openid }), 'createdAt')
       return [
         section(
           'identityAttempts',
@@ -182,7 +176,7 @@ const RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.impersonationReports,
     async sections(ctx, a) {
-      const docs = await all(ctx, impersonationReports(ctx.db), { reporter: a.openid })
+      const docs = await collectAll(ctx.db, impersonationReports(ctx.db), { reporter: a.openid })
       return [
         section(
           'impersonationReports',
@@ -193,12 +187,12 @@ const RULES: readonly ExportRule[] = [
       ]
     },
   },
-  { collection: COLLECTIONS.counters, excluded: '技术计数（如实名核验次数限制），不含其他信息。' },
+  { collection: COLLECTIONS.counters, excluded: '技术计数（实名核验、每日发布和举报的次数限制），不含其他信息。' },
   ...CARD_EXPORT_RULES,
   {
     collection: COLLECTIONS.locations,
     async sections(ctx, a) {
-      const docs = await all(ctx, ctx.db.collection<OwnedDoc>(COLLECTIONS.locations), { openid: a.openid })
+      const docs = await collectAll(ctx.db, ctx.db.collection<OwnedDoc>(COLLECTIONS.locations), { openid: a.openid })
       return [section('locations', '位置信息', docs.map(record))]
     },
   },
@@ -218,7 +212,7 @@ const RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.accountEvents,
     async sections(ctx, a) {
-      const events = await all(ctx, accountEvents(ctx.db), { subject: a.openid })
+      const events = await collectAll(ctx.db, accountEvents(ctx.db), { subject: a.openid })
       return [
         section(
           'accountHistory',
@@ -233,7 +227,7 @@ const RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.correctionRequests,
     async sections(ctx, a) {
-      const docs = await all(ctx, correctionRequests(ctx.db), { subject: a.openid })
+      const docs = await collectAll(ctx.db, correctionRequests(ctx.db), { subject: a.openid })
       return [section('corrections', '信息更正申请', docs.map((d) => record(toCorrectionView(d))))]
     },
   },
@@ -242,6 +236,7 @@ const RULES: readonly ExportRule[] = [
   activitiesExport,
   activitySignUpsExport,
   ...MODERATION_EXPORT_RULES,
+  ...REVIEW_EXPORT_RULES,
   legalExport,
   { collection: 'demo_items', excluded: '本地演示数据，不含个人信息。' },
 ]

@@ -54,3 +54,10 @@ export async function walk<T extends Doc>(
   }
   return { visited, failed, complete: false }
 }
+
+/** Every document matching `where` (in pages of ≤ 100, up to 100 pages): for exports, which list all of a person's records. */
+export async function collectAll<T extends Doc>(db: Store, collection: Collection<T>, where: Record<string, unknown>): Promise<T[]> {
+  const docs: T[] = []
+  await walk(db, collection, where, '_id', async (doc) => void docs.push(doc), { maxPages: 100 })
+  return docs
+}

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { DEFAULT_ROLES, ERASURE_WORKING_DAYS } from '../../shared/account'
 import type { DeletionPreviewItem } from '../../shared/contract/account'
 import { accessLogPage } from '../_core/access-log'
-import { accounts, findAccount, freshLifecycle, pendingOf, stateOf, toAccountView, type AccountDoc } from '../_core/accounts'
+import { openReviewable } from '../_core/review/queue'
+import { accounts, defaultNickname, findAccount, freshLifecycle, pendingOf, stateOf, toAccountView, type AccountDoc } from '../_core/accounts'
 import { judgeTerms } from '../_core/consent/gate'
 import { consentPicture, deliverLegalNotices } from '../_core/consent/status'
 import type { Context } from '../_core/context'
@@ -22,10 +23,6 @@ import type { Patch } from '../_core/db'
 const DAY_MS = 24 * 3600 * 1000
 
 /** A friendly default name that reveals nothing about the person. */
-function defaultNickname(id: string): string {
-  return `乐聊用户${id.slice(-4).toUpperCase()}`
-}
-
 async function createAccount(ctx: Context): Promise<AccountDoc | null> {
   const id = randomBytes(16).toString('hex')
   const doc: AccountDoc = {
@@ -198,6 +195,8 @@ export const accountFunction = defineFunction('account', {
       if (isDuplicateKey(error)) fail('CORRECTION_PENDING')
       throw error
     }
+    // Staff decide it from the review queue.
+    await openReviewable(ctx, { kind: 'correction', targetId: id, subject: ctx.openid, source: 'correction' })
     return { request: toCorrectionView({ _id: id, ...doc }) }
   },
 

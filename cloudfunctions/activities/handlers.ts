@@ -4,7 +4,7 @@ import type { FieldIssue } from '../../shared/errors'
 import { maskPhone } from '../../shared/rules/phone'
 import { accounts } from '../_core/accounts'
 import { describeChanges, notifyAttendees } from '../_core/activities/notices'
-import { activitiesOf, decodeCursor, encodeCursor, publishedContentOf, signUpsOf, type ActivityDoc } from '../_core/activities/records'
+import { activitiesOf, activityModerationRequest, decodeCursor, encodeCursor, publishedContentOf, signUpsOf, type ActivityDoc } from '../_core/activities/records'
 import {
   detailFor,
   organizerOf,
@@ -56,19 +56,9 @@ function refuseIfLocked(a: ActivityDoc, now: Date): void {
   if (now.getTime() >= a.startAt.getTime()) fail('ACTIVITY_LOCKED', '活动已开始，不能再修改')
 }
 
-async function moderateActivity(
-  ctx: AccountContext,
-  id: string,
-  content: Pick<ActivityDoc, 'title' | 'description' | 'place' | 'coverImage'>,
-  holdForReview: string | null = null,
-): Promise<ContentModeration> {
-  return moderate(ctx, {
-    kind: 'activity',
-    targetId: id,
-    texts: { title: content.title, description: content.description, place: content.place },
-    images: content.coverImage ? [content.coverImage] : [],
-    ...(holdForReview ? { holdForReview } : {}),
-  })
+/** An activity taken down or hidden after reports goes back to a person on edit, whatever the checks say (the gate sees to it). */
+async function moderateActivity(ctx: AccountContext, id: string, content: Pick<ActivityDoc, 'title' | 'description' | 'place' | 'coverImage'>): Promise<ContentModeration> {
+  return moderate(ctx, activityModerationRequest(id, content))
 }
 
 async function ownerOfActivity({ id }: { id: string }, ctx: AccountContext): Promise<string | null> {
@@ -151,9 +141,7 @@ export const activitiesFunction = defineFunction('activities', {
         coverImage: input.coverImage !== undefined ? input.coverImage : before.coverImage,
       }
       const contentChanged = (Object.keys(content) as Array<keyof typeof content>).some((k) => content[k] !== before[k])
-      // Content a reviewer took down is looked at by a person again, whatever the automatic checks say.
-      const holdForReview = before.moderation.state === 'rejected' ? '此前未通过审核，修改后需人工复审' : null
-      const moderation = contentChanged ? await moderateActivity(ctx, before._id, content, holdForReview) : null
+      const moderation = contentChanged ? await moderateActivity(ctx, before._id, content) : null
 
       const _ = ctx.db.cmd
       const patch: Patch = { ...content, ...schedule, capacity, revision: _.inc(1), updatedAt: ctx.now }

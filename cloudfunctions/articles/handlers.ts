@@ -29,6 +29,7 @@ import {
   orderKey,
   readRecordId,
   removeReadsOf,
+  articleModerationRequest,
   type ArticleDoc,
 } from '../_core/articles/records'
 import { ownPage, publicPage } from '../_core/articles/paging'
@@ -62,15 +63,9 @@ function requireBody(body: string): void {
   if (body.length === 0) fail('INVALID_INPUT', '正文不能为空，请填写后再发布', [{ path: 'body', message: '正文不能为空' }])
 }
 
-/** The gate on title, body and cover; an article reviewers took down goes back to them whatever the checks say. */
+/** The gate on title, body and cover; an article taken down or hidden after reports goes back to a person whatever the checks say. */
 function gate(ctx: AccountContext, doc: ArticleDoc, content: Pick<ArticleDoc, 'title' | 'body' | 'cover'>): Promise<ContentModeration> {
-  return moderate(ctx, {
-    kind: 'article',
-    targetId: doc._id,
-    texts: { title: content.title, body: content.body },
-    images: content.cover ? [content.cover] : [],
-    ...(doc.moderation?.state === 'rejected' ? { holdForReview: '这篇文章曾未通过审核，修改后需人工复审' } : {}),
-  })
+  return moderate(ctx, articleModerationRequest(doc._id, content))
 }
 
 /** Counts the caller's read once per day; true when this call counted. */

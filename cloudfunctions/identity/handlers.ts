@@ -43,6 +43,7 @@ import {
 } from '../_core/identity/records'
 import { createAccessTokenGetter, type AccessTokenGetter } from '../_core/identity/wechat-token'
 import { orderedId } from '../_core/ids'
+import { openReviewable } from '../_core/review/queue'
 import { requireRecheckConsents } from '../_core/lifecycle/reconfirm'
 
 
@@ -480,6 +481,8 @@ export const identityFunction = defineFunction(
         if (!raced) throw error
         return { reportId: raced._id, createdAt: raced.createdAt.toISOString(), created: false }
       }
+      // Staff decide it from the review queue; the person concerned is the account holding the ID.
+      await openReviewable(ctx, { kind: 'impersonation', targetId: reportId, subject: attempt.boundTo, source: 'impersonation', categories: ['impersonation'] })
       await notify(ctx, {
         recipient: ctx.openid,
         type: 'system',

@@ -1,8 +1,9 @@
 /**
- * The moderation function: the operator's lexicon, the stored decisions for
- * the review queue, WeChat's image verdicts (the `wxa_media_check` message
- * push) and the `sweepMediaChecks` timer. The gate itself runs inside each
- * publishing function (`_core/moderation/gate.ts`).
+ * The moderation function: reports, the review queue and its decisions,
+ * appeals and the person's record (the staff side, `_core/review/`); the
+ * operator's lexicon; the gate's stored decisions; WeChat's image verdicts
+ * (the `wxa_media_check` message push) and the `sweep` timer. The gate itself
+ * runs inside each publishing function (`_core/moderation/gate.ts`).
  */
 import { noteAudit } from '../_core/audit'
 import type { Where } from '../_core/db'
@@ -11,6 +12,16 @@ import { fail, isDuplicateKey } from '../_core/errors'
 import { decisions, toDecisionView } from '../_core/moderation/decisions'
 import { adoptLexicon, currentScanner, DEMO_LEXICON_VERSION, lexicons, newestLexiconHead, summaryOf, termCountOf, type LexiconDoc } from '../_core/moderation/lexicon-store'
 import { mediaCheckPush, sweepMediaChecks } from '../_core/moderation/media'
+import { decideAppeal, fileAppeal, finishAppeals, toMyAppealView } from '../_core/review/appeals'
+import { decide, finishDecisions } from '../_core/review/decide'
+import { itemView } from '../_core/review/item'
+import { myDecisionsPage, myReportsPage, queueCounts, queuePage, toQueueRow } from '../_core/review/listing'
+import { staffDecisionView } from '../_core/review/notices'
+import { claim, release } from '../_core/review/queue'
+import { fileReport, toMyReportView } from '../_core/review/reports'
+import { activeStrikes } from '../_core/review/account-effects'
+import { reviewables, type ReviewableDoc } from '../_core/review/store'
+import type { AccountContext } from '../_core/context'
 
 const DECISION_PAGE = 20
 const HISTORY = 20
@@ -28,6 +39,17 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: new Date(Number(match[1])), id: match[2] }
 }
 
+async function reviewable(ctx: AccountContext, id: string): Promise<ReviewableDoc> {
+  const item = await reviewables(ctx.db).byId(id)
+  if (!item) fail('NOT_FOUND', '待审核事项不存在')
+  return item
+}
+
+/** Nobody claims what is about themself. */
+function refuseOwn(ctx: AccountContext, item: ReviewableDoc): void {
+  if (item.subject === ctx.openid) fail('FORBIDDEN', '这一项与你本人有关，请交给其他工作人员')
+}
+
 function versionTaken(version: string): never {
   const message = `词库版本“${version}”已经存在，请使用新的版本号`
   return fail('CONFLICT', message, [{ path: 'lexicon.version', message }])
@@ -36,6 +58,51 @@ function versionTaken(version: string): never {
 export const moderationFunction = defineFunction(
   'moderation',
   {
+    async report(input, ctx) {
+      const filed = await fileReport(ctx, input)
+      return { report: toMyReportView(filed.report), updated: filed.updated }
+    },
+
+    async myReports({ cursor, limit }, ctx) {
+      return myReportsPage(ctx, ctx.openid, cursor, limit)
+    },
+
+    async queue(input, ctx) {
+      const [page, counts] = await Promise.all([queuePage(ctx, input), queueCounts(ctx)])
+      return { ...page, counts }
+    },
+
+    async item({ reviewableId }, ctx) {
+      return { item: await itemView(ctx, await reviewable(ctx, reviewableId)) }
+    },
+
+    async claim({ reviewableId }, ctx) {
+      const item = await reviewable(ctx, reviewableId)
+      refuseOwn(ctx, item)
+      return { item: toQueueRow(await claim(ctx, item), ctx.openid, ctx.now) }
+    },
+
+    async release({ reviewableId }, ctx) {
+      return { item: toQueueRow(await release(ctx, await reviewable(ctx, reviewableId)), ctx.openid, ctx.now) }
+    },
+
+    async decide(input, ctx) {
+      return { decision: staffDecisionView(await decide(ctx, input), null, ctx.now) }
+    },
+
+    async appeal({ decisionId, text }, ctx) {
+      return { appeal: toMyAppealView(await fileAppeal(ctx, decisionId, text)) }
+    },
+
+    async decideAppeal({ appealId, outcome, reason }, ctx) {
+      return { appeal: toMyAppealView(await decideAppeal(ctx, appealId, outcome, reason)) }
+    },
+
+    async myDecisions({ cursor, limit }, ctx) {
+      const [page, strikes] = await Promise.all([myDecisionsPage(ctx, ctx.openid, cursor, limit), activeStrikes(ctx, ctx.openid)])
+      return { ...page, activeStrikes: strikes }
+    },
+
     async putLexicon({ lexicon }, ctx) {
       noteAudit(ctx, { detail: `lexicon ${lexicon.version}` })
       if (lexicon.version === DEMO_LEXICON_VERSION || (await lexicons(ctx.db).findOne({ version: lexicon.version }))) versionTaken(lexicon.version)
@@ -93,9 +160,12 @@ export const moderationFunction = defineFunction(
     },
   },
   {
-    async sweepMediaChecks(ctx) {
+    /** Every minute: image verdicts (and the sandbox's), decisions and appeal rulings whose completion was cut short. */
+    async sweep(ctx) {
       const report = await sweepMediaChecks(ctx)
-      if (report.delivered + report.timedOut + report.synced > 0) ctx.log.info('media sweep', { requestId: ctx.requestId, ...report })
+      const decided = await finishDecisions(ctx)
+      const appealed = await finishAppeals(ctx)
+      if (report.delivered + report.timedOut + report.synced + decided + appealed > 0) ctx.log.info('moderation sweep', { requestId: ctx.requestId, ...report, decided, appealed })
     },
   },
   { wxa_media_check: mediaCheckPush },

@@ -36,6 +36,7 @@ const MODERATION_BADGES: Record<ModerationView['state'], string> = {
   published: 'badge--ok',
   pendingReview: 'badge--notice',
   pendingImages: 'badge--notice',
+  reported: 'badge--notice',
   rejected: 'badge--error',
 }
 
@@ -48,6 +49,7 @@ const MODERATION_SHORT: Record<ModerationView['state'], string> = {
   published: '已发布',
   pendingReview: '审核中',
   pendingImages: '图片审核中',
+  reported: '被举报待审核',
   rejected: '未通过审核',
 }
 

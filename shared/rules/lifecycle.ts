@@ -46,6 +46,14 @@ export const TRANSITIONS = {
     needsUntil: false,
     label: '平台冻结',
   },
+  overturn: {
+    from: ['restricted', 'suspended', 'frozenByStaff'],
+    to: 'active',
+    actors: STAFF,
+    needsReason: true,
+    needsUntil: false,
+    label: '申诉成立，撤销处罚',
+  },
   restore: {
     from: ['restricted', 'suspended', 'frozenByStaff', 'terminated'],
     to: 'active',

@@ -115,7 +115,7 @@ describe('account.updateProfile', () => {
     // The avatar is a public image: others see none until the check passes, its owner sees it pending.
     expect(updated.account.avatarUrl).toBeNull()
     expect(updated.pendingAvatar?.avatarUrl).toBe('cloud://env-1/avatars/a.png')
-    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     const profile = ok<{ account: LoginData['account']; pendingAvatar: unknown }>(await call('u-edit', 'getProfile', {}))
     expect(profile.account.nickname).toBe('张三 🎉')
     expect(profile.account.avatarUrl).toBe('cloud://env-1/avatars/a.png')

@@ -88,7 +88,7 @@ async function storedActivity(id: string): Promise<ActivityDoc | null> {
 
 async function restrict(openid: string, feature: 'publish' | 'signUp'): Promise<void> {
   const account = await stored(cloud, openid)
-  const input = { accountId: account._id, transition: 'restrict', reason: '多次发布违规内容，限制使用', until: at(30 * DAY), features: [feature] }
+  const input = { accountId: account._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '多次发布违规内容，限制使用', until: at(30 * DAY), features: [feature] }
   ok(await cloud.call('admin', { action: 'transition', input }, ADMIN))
 }
 
@@ -458,7 +458,7 @@ describe('notices quote only published text', () => {
     expect(first[0]?.body).not.toContain('读书会改期版')
 
     // The image verdict arrives (the sandbox's, through the moderation function's sweep) and publishes the edit.
-    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     expect((await storedActivity(activity.id))?.moderation.state).toBe('published')
     const after = await noticesOf(attendee, '你报名的活动有变动')
     expect(after).toHaveLength(2)
@@ -467,7 +467,7 @@ describe('notices quote only published text', () => {
     expect((await storedActivity(activity.id))?.published?.title).toBe('读书会改期版')
 
     // Nothing twice; a cancel now quotes the new, published title.
-    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     expect(await noticesOf(attendee, '你报名的活动有变动')).toHaveLength(2)
     ok(await act(ORGANIZER, 'cancel', { id: activity.id }))
     expect((await noticesOf(attendee, '你报名的活动已取消'))[0]?.body).toContain('活动「读书会改期版」已被组织者取消')

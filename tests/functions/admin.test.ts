@@ -67,13 +67,13 @@ describe('account.accessLog', () => {
     cloud.clock.advance(60_000)
     ok(await admin(REVIEWER, 'getAccount', { accountId: target._id, reason: '处理举报：名片信息不实' }))
     cloud.clock.advance(60_000)
-    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'restrict', reason: '名片信息不实，限制发布', until: new Date(cloud.clock.now().getTime() + 86_400_000).toISOString(), features: ['publish'] }))
+    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '名片信息不实，限制发布', until: new Date(cloud.clock.now().getTime() + 86_400_000).toISOString(), features: ['publish'] }))
     cloud.clock.advance(60_000)
     ok(await cloud.call('identity', { action: 'reveal', input: { openid: person, reason: '公安机关协助调查函（2026）第12号' } }, ADMIN))
     cloud.clock.advance(60_000)
     ok(await cloud.call('consent', { action: 'prove', input: { openid: person, at: cloud.clock.now().toISOString(), reason: '用户投诉举证' } }, ADMIN))
     // A refused staff call looked at nothing and is not shown.
-    expect(errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'terminate', reason: '审核员越权终止' })).code).toBe('FORBIDDEN')
+    expect(errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'terminate', category: 'spam', rule: 'harassment', reason: '审核员越权终止' })).code).toBe('FORBIDDEN')
     // Someone else's log entries are not mine.
     const other = await signUp(cloud, 'adm-other')
     ok(await admin(REVIEWER, 'getAccount', { accountId: other._id, reason: '处理另一条举报' }))
@@ -106,7 +106,7 @@ describe('account.accessLog', () => {
     // The restriction above leaves the account usable; a suspension must not hide the log either.
     const target = await stored(cloud, person)
     cloud.clock.advance(60_000)
-    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'suspend', reason: '再次违规，暂停三天', until: new Date(cloud.clock.now().getTime() + 3 * 86_400_000).toISOString() }))
+    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '再次违规，暂停三天', until: new Date(cloud.clock.now().getTime() + 3 * 86_400_000).toISOString() }))
     expect(errorOf(await account(person, 'getProfile')).code).toBe('ACCOUNT_UNAVAILABLE')
     expect(ok<LogPage>(await account(person, 'accessLog', {})).entries[0]?.actionLabel).toBe('处理了你的账号状态：暂停使用')
   })

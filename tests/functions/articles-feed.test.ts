@@ -148,7 +148,7 @@ describe('authors whose content is hidden', () => {
   it('vanish from the feeds and the detail page while hidden, and come back when restored', async () => {
     const author = await stored(cloud, C)
     const ofC = listed.filter((a) => a.title.startsWith('文章') && Number(a.title.split(' ')[1]) % 3 === 2).map((a) => a.id)
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId: author._id, transition: 'freezeByStaff', reason: '涉嫌冒用他人身份，冻结调查' } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId: author._id, transition: 'freezeByStaff', category: 'spam', rule: 'harassment', reason: '涉嫌冒用他人身份，冻结调查' } }, ADMIN))
 
     // Small pages make the feed skip whole pages of C's articles.
     const { ids } = await walk('feed', { limit: 2 })

@@ -133,7 +133,7 @@ describe('publishing', () => {
     const created = await draft(banned)
     const account = await stored(cloud, banned)
     const until = new Date(cloud.clock.now().getTime() + 3 * DAY).toISOString()
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId: account._id, transition: 'restrict', reason: '多次发布广告，限制发布', until, features: ['publish'] } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId: account._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '多次发布广告，限制发布', until, features: ['publish'] } }, ADMIN))
     const refusal = errorOf(await call(banned, 'publish', { id: created.id }))
     expect(refusal.code).toBe('FEATURE_RESTRICTED')
     expect(refusal.message).toContain('多次发布广告')
@@ -210,7 +210,7 @@ describe('editing', () => {
     const article = await published(author)
     const account = await stored(cloud, author)
     const until = new Date(cloud.clock.now().getTime() + DAY).toISOString()
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId: account._id, transition: 'restrict', reason: '发布违规内容，限制发布', until, features: ['publish'] } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId: account._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '发布违规内容，限制发布', until, features: ['publish'] } }, ADMIN))
     expect(errorOf(await call(author, 'update', { id: article.id, title: '改', body: '改了', cover: null })).code).toBe('FEATURE_RESTRICTED')
     // Taking it down stays possible.
     expect(ok<{ article: MyArticleView }>(await call(author, 'unpublish', { id: article.id })).article.status).toBe('draft')
@@ -254,7 +254,7 @@ describe('articles taken down by reviewers', () => {
     expect((await detail(AUTHOR, article.id)).moderation).toMatchObject({ state: 'rejected', label: '未通过审核：已对他人隐藏', reasons: ['含有不实信息'] })
 
     const edited = ok<{ article: MyArticleView }>(await call(AUTHOR, 'update', { id: article.id, title: '被下架的文章', body: '改过的正文', cover: null })).article
-    expect(edited.moderation).toMatchObject({ state: 'pendingReview', reasons: ['这篇文章曾未通过审核，修改后需人工复审'] })
+    expect(edited.moderation).toMatchObject({ state: 'pendingReview', reasons: ['此前未通过审核，修改后需人工复审'] })
 
     await articles(cloud.store).update(article.id, { moderation: cloud.store.cmd.set({ ...stored.moderation, state: 'rejected', reasons: ['含有不实信息'] }) })
     ok(await call(AUTHOR, 'unpublish', { id: article.id }))

@@ -228,7 +228,7 @@ describe('exchanging cards', () => {
 
     const accountId = await accountIdOf(cloud, 'x-rules')
     const until = new Date(cloud.clock.now().getTime() + DAY).toISOString()
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId, transition: 'restrict', reason: '骚扰他人交换名片', until, features: ['exchange'] } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '骚扰他人交换名片', until, features: ['exchange'] } }, ADMIN))
     const banned = errorOf(await me('exchangeRequest', { myCardId: mine.id, theirCardId: theirs.id }))
     expect(banned.code).toBe('FEATURE_RESTRICTED')
     expect(banned.message).toContain('骚扰他人交换名片')
@@ -260,7 +260,7 @@ describe('the exchange message passes the moderation gate', () => {
     // A later verdict on a message (as a reviewer's would be) is written nowhere: the exchange has no
     // moderation to show, the sweep settles the decision instead of retrying it, and nobody is told.
     await decisions(cloud.store).update(decision?.id ?? '', { state: 'rejected', reasons: ['复审认为不宜发送'], targetSyncedAt: null })
-    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     expect(await exchanges(cloud.store).byId(asked.id)).not.toHaveProperty('moderation')
     expect((await decisions(cloud.store).byId(decision?.id ?? ''))?.targetSyncedAt).not.toBeNull()
     expect((await inboxOf('xm-clean-from')).filter((m) => m.type === 'moderationDecision')).toEqual([])

@@ -33,7 +33,7 @@ const view = (openid: string, cardId: string) => cloud.call('cards', { action: '
 async function restrict(openid: string, features: string[]): Promise<void> {
   const accountId = await accountIdOf(cloud, openid)
   const until = new Date(cloud.clock.now().getTime() + 2 * DAY).toISOString()
-  ok(await cloud.call('admin', { action: 'transition', input: { accountId, transition: 'restrict', reason: '发布广告名片', until, features } }, ADMIN))
+  ok(await cloud.call('admin', { action: 'transition', input: { accountId, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '发布广告名片', until, features } }, ADMIN))
 }
 
 describe('creating and editing my cards', () => {
@@ -266,7 +266,7 @@ describe('moderation of cards', () => {
     expect(withUpload.shownToOthers).toBe(false)
     const withHttps = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/x/132' })
     expect(withHttps.moderation.state).toBe('pendingImages')
-    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     expect(ok<{ card: OwnCardView }>(await call('get', { cardId: withHttps.id })).card.moderation.state).toBe('published')
   })
 
@@ -274,7 +274,7 @@ describe('moderation of cards', () => {
     const call = await publisher(cloud, 'c-mod-keep')
     const avatarUrl = 'cloud://env-1.abc/avatars/keep.png'
     const card = await createCard(call, { ...SAMPLE_CARD, avatarUrl })
-    ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     expect(ok<{ card: OwnCardView }>(await call('get', { cardId: card.id })).card.moderation.state).toBe('published')
     const sent = cloud.openApi.media.length
 
@@ -331,7 +331,7 @@ describe('owners whose accounts hide content', () => {
     const viewer = await publisher(cloud, 'c-frozen-viewer')
     ok(await viewer('holderSave', { cardId: card.id }))
     const accountId = await accountIdOf(cloud, 'c-frozen')
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId, transition: 'freezeByStaff', reason: '账号疑似被盗，冻结核查' } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId, transition: 'freezeByStaff', category: 'spam', rule: 'harassment', reason: '账号疑似被盗，冻结核查' } }, ADMIN))
     expect(errorOf(await view('c-frozen-viewer', card.id)).code).toBe('CARD_HIDDEN')
     const holder = ok<{ items: Array<{ cardId: string; card: unknown; unavailable: string | null }> }>(await viewer('holderList', {}))
     expect(holder.items).toEqual([expect.objectContaining({ cardId: card.id, card: null, unavailable: 'hidden' })])

@@ -108,7 +108,7 @@ describe('the cooling-off period', () => {
 
   it('is refused from states the person cannot leave by deleting (a staff freeze)', async () => {
     const target = await signUp(cloud, 'del-frozen')
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId: target._id, transition: 'freezeByStaff', reason: '涉嫌诈骗，冻结调查' } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId: target._id, transition: 'freezeByStaff', category: 'spam', rule: 'harassment', reason: '涉嫌诈骗，冻结调查' } }, ADMIN))
     expect(errorOf(await account('del-frozen', 'requestDeletion', { confirm: true })).code).toBe('ACCOUNT_UNAVAILABLE')
   })
 })
@@ -159,7 +159,7 @@ describe('erasure after the cooling-off period', () => {
     // Staff looked at and decided about the account; the person froze and unfroze; corrections open and resolved.
     const me = await stored(cloud, person)
     ok(await cloud.call('admin', { action: 'getAccount', input: { accountId: me._id, reason: '核查冒用申诉' } }, ADMIN))
-    ok(await cloud.call('admin', { action: 'transition', input: { accountId: me._id, transition: 'restrict', reason: '核查期间限制交换名片', until: new Date(cloud.clock.now().getTime() + DAY).toISOString(), features: ['exchange'] } }, ADMIN))
+    ok(await cloud.call('admin', { action: 'transition', input: { accountId: me._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '核查期间限制交换名片', until: new Date(cloud.clock.now().getTime() + DAY).toISOString(), features: ['exchange'] } }, ADMIN))
     ok(await cloud.call('consent', { action: 'prove', input: { openid: person, at: cloud.clock.now().toISOString(), reason: '核查冒用申诉' } }, ADMIN))
     const resolved = ok<{ request: { id: string } }>(await account(person, 'requestCorrection', { field: 'birthDate', note: '出生日期登记错了，应为九月' }))
     ok(await cloud.call('admin', { action: 'resolveCorrection', input: { requestId: resolved.request.id, decision: 'rejected', reason: '出生日期来自身份证，无法单独更改' } }, ADMIN))

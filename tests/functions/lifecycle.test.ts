@@ -102,16 +102,16 @@ describe('self-freezing', () => {
 describe('staff decisions', () => {
   it('suspend until a time: a reason is required, the person is told why and until when, and it ends by itself', async () => {
     const target = await signUp(cloud, 'lc-suspend')
-    const noReason = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', reason: ' ', until: later(DAY) }))
+    const noReason = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: ' ', until: later(DAY) }))
     expect(noReason.code).toBe('INVALID_INPUT')
-    const noUntil = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', reason: '多次发布广告信息' }))
+    const noUntil = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '多次发布广告信息' }))
     expect(noUntil.code).toBe('END_TIME_REQUIRED')
-    const past = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', reason: '多次发布广告信息', until: later(-1000) }))
+    const past = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '多次发布广告信息', until: later(-1000) }))
     expect(past.code).toBe('END_TIME_REQUIRED')
 
     const until = later(3 * DAY)
     const view = ok<{ account: StaffAccountView }>(
-      await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', reason: '多次发布广告信息', until }),
+      await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '多次发布广告信息', until }),
     ).account
     expect(view.lifecycle).toMatchObject({ state: 'suspended', reason: '多次发布广告信息', until })
     expect(view.events[0]).toMatchObject({ transition: 'suspend', actor: 'reviewer', reason: '多次发布广告信息', until })
@@ -145,10 +145,10 @@ describe('staff decisions', () => {
   it('restrict bans the named features only, until their end; the rest of the account works', async () => {
     const target = await signUp(cloud, 'lc-restrict')
     const until = later(2 * DAY)
-    const noFeatures = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'restrict', reason: '评论区辱骂他人', until }))
+    const noFeatures = errorOf(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '评论区辱骂他人', until }))
     expect(noFeatures.code).toBe('INVALID_INPUT')
     const view = ok<{ account: StaffAccountView }>(
-      await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'restrict', reason: '评论区辱骂他人', until, features: ['comment'] }),
+      await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '评论区辱骂他人', until, features: ['comment'] }),
     ).account
     expect(view.lifecycle.state).toBe('restricted')
     expect(view.lifecycle.bans).toEqual([{ feature: 'comment', label: '评论', until, reason: '评论区辱骂他人' }])
@@ -158,7 +158,7 @@ describe('staff decisions', () => {
 
     // A second restriction adds a ban; the end of the state is the last ban's end.
     const longer = later(5 * DAY)
-    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'restrict', reason: '发布虚假活动', until: longer, features: ['publish'] }))
+    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '发布虚假活动', until: longer, features: ['publish'] }))
     const mine = lifecycleOf(ok(await account('lc-restrict', 'getState')))
     expect(mine.bans.map((b) => b.feature).sort()).toEqual(['comment', 'publish'])
     expect(mine.until).toBe(longer)
@@ -176,7 +176,7 @@ describe('staff decisions', () => {
 
   it('lets other domains refuse a banned feature with its end time and reason (requireFeature)', async () => {
     const target = await signUp(cloud, 'lc-feature')
-    ok(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'restrict', reason: '发布广告名片', until: later(DAY), features: ['publish'] }))
+    ok(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'restrict', category: 'spam', rule: 'harassment', reason: '发布广告名片', until: later(DAY), features: ['publish'] }))
     const ctx = { ...cloud.runtimeFor('lc-feature'), requestId: 'feature', fn: 'cards', action: 'publish', now: cloud.clock.now(), account: await stored(cloud, 'lc-feature') }
     let refusal: unknown = null
     try {
@@ -191,7 +191,7 @@ describe('staff decisions', () => {
 
   it('freezing by staff hides content; only an admin restores, with a reason', async () => {
     const target = await signUp(cloud, 'lc-staff-freeze')
-    ok(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'freezeByStaff', reason: '账号疑似被盗，保护性冻结' }))
+    ok(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'freezeByStaff', category: 'spam', rule: 'harassment', reason: '账号疑似被盗，保护性冻结' }))
     expect(await stored(cloud, 'lc-staff-freeze')).toMatchObject({ state: 'frozenByStaff', contentHidden: true })
     // A user cannot unfreeze a staff freeze.
     expect(errorOf(await account('lc-staff-freeze', 'unfreeze', { confirm: true })).code).toBe('ACCOUNT_UNAVAILABLE')
@@ -208,9 +208,9 @@ describe('staff decisions', () => {
     expect(refused.code).toBe('TRANSITION_NOT_ALLOWED')
     expect(refused.message).toContain('解除功能限制')
     const self = await stored(cloud, ADMIN)
-    expect(errorOf(await admin(ADMIN, 'transition', { accountId: self._id, transition: 'terminate', reason: '测试自我终止' })).code).toBe('FORBIDDEN')
-    expect(errorOf(await admin(ADMIN, 'transition', { accountId: 'no-such-account', transition: 'terminate', reason: '测试不存在' })).code).toBe('NOT_FOUND')
-    expect(errorOf(await admin('lc-refusals', 'transition', { accountId: self._id, transition: 'suspend', reason: '普通用户越权', until: later(DAY) })).code).toBe('FORBIDDEN')
+    expect(errorOf(await admin(ADMIN, 'transition', { accountId: self._id, transition: 'terminate', category: 'spam', rule: 'harassment', reason: '测试自我终止' })).code).toBe('FORBIDDEN')
+    expect(errorOf(await admin(ADMIN, 'transition', { accountId: 'no-such-account', transition: 'terminate', category: 'spam', rule: 'harassment', reason: '测试不存在' })).code).toBe('NOT_FOUND')
+    expect(errorOf(await admin('lc-refusals', 'transition', { accountId: self._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '普通用户越权', until: later(DAY) })).code).toBe('FORBIDDEN')
     expect((await stored(cloud, ADMIN)).state).toBe('active')
   })
 
@@ -234,8 +234,8 @@ describe('staff decisions', () => {
 
   it('decisions taken one after the other each start from the state the previous one left', async () => {
     const target = await signUp(cloud, 'lc-sequence')
-    ok(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', reason: '刷屏广告', until: later(DAY) }))
-    const view = ok<{ account: StaffAccountView }>(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'freezeByStaff', reason: '涉嫌诈骗' })).account
+    ok(await admin(REVIEWER, 'transition', { accountId: target._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '刷屏广告', until: later(DAY) }))
+    const view = ok<{ account: StaffAccountView }>(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'freezeByStaff', category: 'spam', rule: 'harassment', reason: '涉嫌诈骗' })).account
     expect(view.events.map((e) => [e.from, e.to])).toEqual([
       ['suspended', 'frozenByStaff'],
       ['active', 'suspended'],
@@ -244,7 +244,7 @@ describe('staff decisions', () => {
 
   it('a terminated account is told the reason and how to appeal', async () => {
     const target = await signUp(cloud, 'lc-terminate')
-    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'terminate', reason: '冒用他人身份，情节严重' }))
+    ok(await admin(ADMIN, 'transition', { accountId: target._id, transition: 'terminate', category: 'spam', rule: 'harassment', reason: '冒用他人身份，情节严重' }))
     const mine = lifecycleOf(ok(await account('lc-terminate', 'getState')))
     expect(mine).toMatchObject({ state: 'terminated', reason: '冒用他人身份，情节严重', available: [] })
     expect(mine.appeal).toContain('申诉')

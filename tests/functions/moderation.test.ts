@@ -227,7 +227,7 @@ describe('avatars pass the image check (account.updateProfile)', () => {
   }
   const UPLOADED = 'cloud://env-1.6c65/avatars/a1/1.png'
   const setAvatar = (openid: string, avatarUrl: string | null) => account(openid, 'updateProfile', { avatarUrl })
-  const sweep = async () => ok(await cloud.gateway.fireTimer('moderation', 'sweepMediaChecks'))
+  const sweep = async () => ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
   const held = async (openid: string) => (await stored(cloud, openid)) as ProfileAccount
 
   it('holds a new avatar for its image check: only its owner sees it, then it becomes public when it passes', async () => {

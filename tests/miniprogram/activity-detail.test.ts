@@ -175,7 +175,7 @@ test('signing up while restricted: FEATURE_RESTRICTED says until when and why', 
   const until = new Date(backend.cloud.clock.now().getTime() + 7 * 24 * 3600 * 1000).toISOString()
   await callAs(backend.cloud, ADMIN, 'admin', 'transition', {
     accountId: account.id,
-    transition: 'restrict',
+    transition: 'restrict', category: 'spam', rule: 'harassment',
     features: ['signUp'],
     reason: '多次报名后不参加',
     until,

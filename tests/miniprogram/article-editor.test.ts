@@ -156,7 +156,7 @@ test('a restricted author is told until when and why', async () => {
   const { account } = await callAs(backend.cloud, user, 'account', 'getProfile', {})
   await callAs(backend.cloud, ADMIN, 'admin', 'transition', {
     accountId: account.id,
-    transition: 'restrict',
+    transition: 'restrict', category: 'spam', rule: 'harassment',
     features: ['publish'],
     reason: '发布广告',
     until: new Date(backend.cloud.clock.now().getTime() + 3 * 24 * 3600 * 1000).toISOString(),

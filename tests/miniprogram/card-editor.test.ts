@@ -302,7 +302,7 @@ test('a publishing ban (FEATURE_RESTRICTED) is explained with its reason', async
   const until = new Date(backend.cloud.clock.now().getTime() + 3 * DAY).toISOString()
   await callAs(backend.cloud, ADMIN, 'admin', 'transition', {
     accountId: account.account.id,
-    transition: 'restrict',
+    transition: 'restrict', category: 'spam', rule: 'harassment',
     reason: '多次发布广告，限制发布',
     until,
     features: ['publish'],

@@ -333,8 +333,8 @@ function cloudUpload(rename: (cloudPath: string) => string = (cloudPath) => clou
 
 /** The moderation function's sweep: delivers the sandbox's image verdicts, as WeChat's push would. */
 async function deliverImageVerdicts(): Promise<void> {
-  const reply = await backend.cloud.gateway.fireTimer('moderation', 'sweepMediaChecks')
-  if (!reply.ok) throw new Error(`sweepMediaChecks failed: ${reply.error.code}`)
+  const reply = await backend.cloud.gateway.fireTimer('moderation', 'sweep')
+  if (!reply.ok) throw new Error(`sweep failed: ${reply.error.code}`)
 }
 
 test('a picked avatar is uploaded to cloud storage, shown to me as under review, and public once its image check passes', async () => {

@@ -249,7 +249,7 @@ test('an old sign-in (over 10 minutes) is renewed by logging in again, and unfre
 
 test('a staff suspension shows the reason, the end time with the time left and how to appeal; nothing to do myself', async () => {
   const until = later(3 * DAY + 5 * HOUR)
-  await callAs(backend.cloud, ADMIN, 'admin', 'transition', { accountId: await accountId(), transition: 'suspend', reason: '多次发布广告信息', until })
+  await callAs(backend.cloud, ADMIN, 'admin', 'transition', { accountId: await accountId(), transition: 'suspend', category: 'spam', rule: 'harassment', reason: '多次发布广告信息', until })
   const page = await openPage()
   const server = await stateOnServer()
 
@@ -271,7 +271,7 @@ test('a restriction lists each banned feature with its end and reason; freezing 
   const until = later(2 * DAY)
   await callAs(backend.cloud, ADMIN, 'admin', 'transition', {
     accountId: await accountId(),
-    transition: 'restrict',
+    transition: 'restrict', category: 'spam', rule: 'harassment',
     reason: '评论中多次辱骂他人',
     until,
     features: ['comment', 'publish'],

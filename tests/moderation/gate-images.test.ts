@@ -55,7 +55,7 @@ async function cardModeration(id: string): Promise<ContentModeration | undefined
 }
 
 async function sweep(openApi: OpenApi = cloud.openApi): Promise<ApiResult<unknown>> {
-  return serve(moderationFunction, { Type: 'Timer', TriggerName: 'sweepMediaChecks' }, { ...cloud.runtimeFor(''), openApi })
+  return serve(moderationFunction, { Type: 'Timer', TriggerName: 'sweep' }, { ...cloud.runtimeFor(''), openApi })
 }
 
 async function noticesOf(openid: string): Promise<InboxMessageDoc[]> {

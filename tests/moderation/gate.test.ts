@@ -3,6 +3,7 @@
  * database, sandbox WeChat through a counting wrapper): the order of checks,
  * the three outcomes, and the stored decisions with their reasons.
  */
+import { decisions } from '../../cloudfunctions/_core/moderation/decisions'
 import { moderate } from '../../cloudfunctions/_core/moderation/gate'
 import { acceptCurrentTerms, freshTestIdNumber, startTestCloud, type TestCloud } from '../../local/testing'
 import { countingOpenApi, decisionOf, handlerContext, latestDecision, refusalOf, type CountingOpenApi } from './gate-helpers'
@@ -117,10 +118,16 @@ describe('outcomes', () => {
     expect(moderation.reasons).toEqual(['微信内容安全检查暂时不可用，需人工复审'])
   })
 
-  it('holds content for people when the domain asks for it, whatever the checks say', async () => {
+  it('sends an edit of content that was taken down to a person whatever the checks say, unless an appeal overturned the take-down', async () => {
     const ctx = await handlerContext(cloud, AUTHOR, wechat.api)
-    const moderation = await moderate(ctx, { kind: 'activity', targetId: 'act-x', texts: { title: '读书会' }, holdForReview: '此前未通过审核，修改后需人工复审' })
-    expect(moderation).toMatchObject({ state: 'pendingReview', reasons: ['此前未通过审核，修改后需人工复审'] })
+    const first = await moderate(ctx, { kind: 'activity', targetId: 'act-x', texts: { title: '读书会' } })
+    // The activity shows that decision, taken down since.
+    await decisions(cloud.store).update(first.decisionId, { state: 'rejected' })
+    await cloud.store.collection<{ _id: string; ownerOpenid: string; moderation: unknown }>('activities').add({ _id: 'act-x', ownerOpenid: AUTHOR, moderation: { ...first, state: 'rejected' } })
+    const edit = await moderate(ctx, { kind: 'activity', targetId: 'act-x', texts: { title: '读书会（改）' } })
+    expect(edit).toMatchObject({ state: 'pendingReview', reasons: ['此前未通过审核，修改后需人工复审'] })
+    const restored = await moderate(ctx, { kind: 'activity', targetId: 'act-x', texts: { title: '读书会（改）' }, afterAppeal: true })
+    expect(restored.state).toBe('published')
   })
 
   it('checks long text in chunks WeChat accepts (at most 2,500 characters each), overlapping by 100', async () => {

@@ -20,7 +20,7 @@ import type { ActivityPhase } from '../../../shared/activities'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
 import { fail } from '../errors'
-import type { ContentModeration } from '../moderation/gate'
+import type { ContentModeration, PublishedRequest } from '../moderation/gate'
 
 export type ActivityStatus = 'scheduled' | 'cancelled'
 
@@ -92,6 +92,16 @@ export function knownContentOf(a: ActivityDoc): PublishedContent | null {
 export function approvedTitleOf(a: ActivityDoc): string | null {
   if (a.moderation.state === 'published') return a.title
   return knownContentOf(a)?.title ?? null
+}
+
+/** What the moderation gate reads of an activity: every text shown to others, and the cover. */
+export function activityModerationRequest(id: string, content: ActivityContent): PublishedRequest {
+  return {
+    kind: 'activity',
+    targetId: id,
+    texts: { title: content.title, description: content.description, place: content.place },
+    images: content.coverImage ? [content.coverImage] : [],
+  }
 }
 
 export type SeatState = 'pending' | 'held'

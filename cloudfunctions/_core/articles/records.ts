@@ -27,7 +27,7 @@ import type { Collection, Doc, Store } from '../db'
 import type { ErasureRule, FileReference } from '../erasure'
 import type { ExportRule } from '../export'
 import { keyedRef } from '../identity/crypto'
-import type { ContentModeration } from '../moderation/gate'
+import type { ContentModeration, PublishedRequest } from '../moderation/gate'
 import { PAGE_MAX } from '../db'
 
 export interface ArticleDoc extends Doc {
@@ -77,6 +77,11 @@ export function articles(db: Store): Collection<ArticleDoc> {
 
 export function articleReads(db: Store): Collection<ArticleReadDoc> {
   return db.collection<ArticleReadDoc>(COLLECTIONS.articleReads)
+}
+
+/** What the moderation gate reads of an article: title, body and cover. */
+export function articleModerationRequest(id: string, content: Pick<ArticleDoc, 'title' | 'body' | 'cover'>): PublishedRequest {
+  return { kind: 'article', targetId: id, texts: { title: content.title, body: content.body }, images: content.cover ? [content.cover] : [] }
 }
 
 export function newArticleId(): string {

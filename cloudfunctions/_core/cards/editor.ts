@@ -12,7 +12,7 @@ import { fail, isDuplicateKey } from '../errors'
 import { moderate } from '../moderation/gate'
 import { requirePublisher } from '../publishing'
 import { endExchangesOf } from './relations'
-import { cards, newCardCode, visitCounts, visits, type CardDoc } from './store'
+import { cardModerationRequest, cards, newCardCode, visitCounts, visits, type CardDoc } from './store'
 import { displayOf, ownViewOf } from './view'
 
 export type CardInput = z.output<typeof cardInput>
@@ -41,29 +41,8 @@ function fieldsOf(input: CardInput): Pick<
   }
 }
 
-/**
- * What the gate reads: every text shown to others that can carry words — the
- * free texts, each link's label and address, and the e-mail address (its
- * shape is checked by the contract, but a mailbox name is still text). Phone
- * and WeChat id are checked by format alone: a number or an id in those fields
- * is the point of a card. The avatar, uploaded (cloud://) or a WeChat profile
- * picture, is shown to others and goes to the image check.
- */
 async function moderateCard(ctx: AccountContext, cardId: string, fields: ReturnType<typeof fieldsOf>): Promise<CardDoc['moderation']> {
-  const texts: Record<string, string> = {
-    name: fields.name,
-    title: fields.title,
-    company: fields.company,
-    email: fields.email,
-    address: fields.address,
-    intro: fields.intro,
-  }
-  fields.links.forEach((link, index) => {
-    texts[`links.${index}.label`] = link.label
-    texts[`links.${index}.url`] = link.url
-  })
-  const images = fields.avatarUrl ? [fields.avatarUrl] : []
-  return moderate(ctx, { kind: 'card', targetId: cardId, texts, images })
+  return moderate(ctx, cardModerationRequest(cardId, fields))
 }
 
 export async function myCards(ctx: AccountContext): Promise<CardDoc[]> {

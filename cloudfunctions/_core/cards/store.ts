@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { CARD_CODE_ALPHABET, CARD_CODE_LENGTH, type CardTexts, type ExchangeStatus, type FieldVisibility, type VisibilityField } from '../../../shared/cards'
 import { COLLECTIONS } from '../collections'
 import { PAGE_MAX, type Collection, type Doc, type Store } from '../db'
-import type { ContentModeration } from '../moderation/gate'
+import type { ContentModeration, PublishedRequest } from '../moderation/gate'
 
 export interface CardLinkDoc {
   label: string
@@ -143,6 +143,33 @@ export async function findIn<T extends Doc>(
 /** Cards by id (missing ones are left out). */
 export async function cardsById(db: Store, ids: readonly string[]): Promise<Map<string, CardDoc>> {
   return new Map((await findIn(db, cards(db), '_id', ids)).map((card) => [card._id, card]))
+}
+
+/**
+ * What the gate reads of a card: every text shown to others that can carry
+ * words — the free texts, each link's label and address, and the e-mail
+ * address (its shape is checked by the contract, but a mailbox name is still
+ * text). Phone and WeChat id are checked by format alone: a number or an id in
+ * those fields is the point of a card. The avatar, uploaded (cloud://) or a
+ * WeChat profile picture, is shown to others and goes to the image check.
+ */
+export function cardModerationRequest(
+  cardId: string,
+  card: Pick<CardDoc, 'name' | 'title' | 'company' | 'email' | 'address' | 'intro' | 'links' | 'avatarUrl'>,
+): PublishedRequest {
+  const texts: Record<string, string> = {
+    name: card.name,
+    title: card.title,
+    company: card.company,
+    email: card.email,
+    address: card.address,
+    intro: card.intro,
+  }
+  card.links.forEach((link, index) => {
+    texts[`links.${index}.label`] = link.label
+    texts[`links.${index}.url`] = link.url
+  })
+  return { kind: 'card', targetId: cardId, texts, images: card.avatarUrl ? [card.avatarUrl] : [] }
 }
 
 /** A fresh 10-character card code (50 random bits). */

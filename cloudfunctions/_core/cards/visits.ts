@@ -17,7 +17,7 @@ import type { VisitorView } from '../../../shared/contract/cards'
 import { accounts, type AccountDoc } from '../accounts'
 import type { AccountContext, Context } from '../context'
 import { isDuplicateKey } from '../errors'
-import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from './cursor'
+import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from '../cursor'
 import { beijingDay, cards, cardSettings, findIn, visitCountIdOf, visitCounts, visits, type CardDoc, type CardSettingsDoc } from './store'
 import { consentGranted, displayOf, summaryOf, visibleOwners, type Relation } from './view'
 

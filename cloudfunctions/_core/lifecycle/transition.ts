@@ -24,6 +24,7 @@ import type { Collection, Doc, Patch, Store } from '../db'
 import { fail } from '../errors'
 import { notify } from '../inbox'
 import { transitionMessage } from './view'
+import { orderedId } from '../ids'
 
 /** Where every account-state message leads: 账号与安全 shows the state and what can be done about it (解冻, 恢复, 撤销注销 …). */
 export const ACCOUNT_SECURITY_PAGE = '/packageAccount/pages/security/index'
@@ -63,6 +64,8 @@ export interface TransitionArgs {
   until?: Date | null
   /** The features a restriction bans until `until`. */
   features?: readonly Feature[]
+  /** A restriction's bans exactly (what stays when one decision's bans are lifted on appeal), instead of adding `features`. */
+  bans?: readonly FeatureBan[]
   /** More fields written in the same conditional update (e.g. the tombstone's). */
   patch?: Partial<AccountDoc>
   /** Default true; false only where nobody is left to tell (completed erasure). */
@@ -82,21 +85,31 @@ function latest(bans: readonly FeatureBan[]): Date | null {
   return end
 }
 
+/** The state `args` would take `account` to, or the refusal it would get (nothing is written). */
+export function judgeTransition(account: AccountDoc, args: Pick<TransitionArgs, 'name' | 'actor' | 'reason' | 'until' | 'judge'>, now: Date): AccountState {
+  const from = args.judge === 'stored' ? account.state : stateOf(account, now)
+  const verdict = applyTransition(from, { name: args.name, actor: args.actor, reason: args.reason?.trim() || null, until: args.until ?? null, now })
+  if (!verdict.ok) {
+    const message = verdict.refusal === 'NOT_ALLOWED_FROM_STATE' ? `账号当前状态不能进行「${TRANSITIONS[args.name].label}」` : undefined
+    fail(REFUSALS[verdict.refusal], message)
+  }
+  return verdict.to
+}
+
 /** Applies `args.name` to `account` (as read by the caller); returns the account after it. */
 export async function recordTransition(ctx: Context, account: AccountDoc, args: TransitionArgs): Promise<AccountDoc> {
   const now = ctx.now
   const from = args.judge === 'stored' ? account.state : stateOf(account, now)
   const reason = args.reason?.trim() || null
   const until = args.until ?? null
-  const verdict = applyTransition(from, { name: args.name, actor: args.actor, reason, until, now })
-  if (!verdict.ok) {
-    const message = verdict.refusal === 'NOT_ALLOWED_FROM_STATE' ? `账号当前状态不能进行「${TRANSITIONS[args.name].label}」` : undefined
-    fail(REFUSALS[verdict.refusal], message)
-  }
-  const to = verdict.to
+  const judged = judgeTransition(account, args, now)
+  // A restriction lifted in part on appeal stays a restriction with the bans that remain.
+  const to = args.bans && args.bans.length > 0 ? 'restricted' : judged
 
   let bans: FeatureBan[] = []
-  if (to === 'restricted') {
+  if (args.bans && to === 'restricted') {
+    bans = [...args.bans]
+  } else if (to === 'restricted') {
     const features = new Set(args.features ?? [])
     // A new restriction adds to the bans still in force; a feature banned again takes the new end and reason.
     const kept = from === 'restricted' ? activeBans(account.bans, now).filter((ban) => !features.has(ban.feature)) : []
@@ -128,6 +141,8 @@ export async function recordTransition(ctx: Context, account: AccountDoc, args: 
   const after: AccountDoc = { ...account, ...next }
 
   await accountEvents(ctx.db).add({
+    // Ordered: two decisions within one millisecond list in the order they were taken.
+    _id: orderedId(now),
     accountId: account._id,
     subject: after.openid,
     transition: args.name,

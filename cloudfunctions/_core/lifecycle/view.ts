@@ -5,6 +5,7 @@ import { activeBans, FEATURE_LABELS, TRANSITIONS, type FeatureBan, type Transiti
 import { stateOf, type AccountDoc } from '../accounts'
 import { beijingDateTime } from '../clock'
 import type { Config } from '../config'
+import { APPEAL_HINT } from '../../../shared/review'
 
 const SELF_SERVICE: Record<SelfServiceAction, TransitionName> = {
   freeze: 'freezeSelf',
@@ -12,11 +13,6 @@ const SELF_SERVICE: Record<SelfServiceAction, TransitionName> = {
   wake: 'wake',
   requestDeletion: 'requestDeletion',
   cancelDeletion: 'cancelDeletion',
-}
-
-export function appealText(config: Config): string {
-  const contact = config.operator.email || config.operator.contact
-  return `如对本决定有异议，可以申诉：请写明你的昵称和申诉理由，发送至 ${contact}（小程序内的申诉入口即将开放），我们会人工复核并答复。`
 }
 
 function bansText(bans: readonly FeatureBan[]): string {
@@ -66,7 +62,7 @@ export function lifecycleViewOf(doc: AccountDoc, now: Date, config: Config): Lif
     bans: bans.map((ban) => ({ feature: ban.feature, label: FEATURE_LABELS[ban.feature], until: ban.until.toISOString(), reason: ban.reason })),
     deletionDueAt: state === 'pendingDeletion' && doc.deletionDueAt ? doc.deletionDueAt.toISOString() : null,
     notice: noticeOf(state, doc, bans, config),
-    appeal: APPEALABLE_STATES.has(state) ? appealText(config) : null,
+    appeal: APPEALABLE_STATES.has(state) ? APPEAL_HINT : null,
     available,
   }
 }
@@ -94,7 +90,7 @@ export interface StateMessage {
 /** The inbox message of a transition (the account after it); null for transitions nobody is left to tell. */
 export function transitionMessage(name: TransitionName, after: AccountDoc, config: Config, actorIsStaff: boolean): StateMessage | null {
   const reason = after.stateReason ? `\n理由：${after.stateReason}` : ''
-  const appeal = `\n${appealText(config)}`
+  const appeal = `\n${APPEAL_HINT}`
   const until = after.stateUntil ? beijingDateTime(after.stateUntil) : ''
   switch (name) {
     case 'restrict':
@@ -118,6 +114,8 @@ export function transitionMessage(name: TransitionName, after: AccountDoc, confi
       return { title: '账号已被平台冻结', body: `平台已冻结你的账号，冻结期间无法使用。${reason}${appeal}` }
     case 'restore':
       return { title: '账号已恢复', body: `平台已恢复你的账号，现在可以正常使用。${reason}` }
+    case 'overturn':
+      return { title: '申诉成立，处罚已撤销', body: `经复核，平台撤销了对你账号的处理，账号恢复正常。${reason}` }
     case 'requestDeletion':
       return {
         title: '已收到你的注销申请',

@@ -4,7 +4,7 @@
  * status, the review queue and accountability. The decision's state is
  * recomputed from its findings whenever an image verdict arrives.
  */
-import { isMessageKind, type ContentKind, type ModerationState } from '../../../shared/contract/content'
+import { isMessageKind, refusedUnlessClean, type ContentKind, type ModerationState } from '../../../shared/contract/content'
 import type { DecisionState, DecisionView } from '../../../shared/contract/moderation'
 import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/contract/moderation'
 import type { Verdict } from '../../../shared/moderation/scan'
@@ -23,7 +23,7 @@ export interface ContentModeration {
 export interface DecisionSource {
   /** The text field, or `images.N` for the N-th image. */
   field: string
-  source: 'local' | 'wechat' | 'image'
+  source: 'local' | 'wechat' | 'image' | 'review'
   verdict: Verdict
   reasons: string[]
   /** WeChat label or lexicon categories, for reviewers. */
@@ -60,6 +60,17 @@ export interface ModerationDecisionDoc extends Doc {
    * state has still to be written there (the media sweep retries).
    */
   targetSyncedAt: Date | null
+  /** A reviewer's ruling on this submission: final for it (an edit is a new submission with a decision of its own). */
+  ruling?: Ruling | null
+  /** Set while reports have hidden the content from others, until a reviewer rules (review/reports.ts). */
+  reportHold?: { reviewableId: string; at: Date } | null
+}
+
+/** What a reviewer said about a gate decision, and the review decision (statement of reasons) that says why. */
+export interface Ruling {
+  state: 'published' | 'rejected'
+  reviewDecisionId: string
+  at: Date
 }
 
 export function decisions(db: Store) {
@@ -67,7 +78,16 @@ export function decisions(db: Store) {
 }
 
 /** msgSecCheck / mediaCheckAsync scenes: 1 资料 (profile-like), 2 评论 (a message to someone), 3 论坛 (posts). */
-export const SCENES: Record<ContentKind, SecurityScene> = { card: 1, nickname: 1, avatar: 1, activity: 3, article: 3, exchangeMessage: 2 }
+export const SCENES: Record<ContentKind, SecurityScene> = {
+  card: 1,
+  nickname: 1,
+  avatar: 1,
+  activity: 3,
+  article: 3,
+  exchangeMessage: 2,
+  reportComment: 2,
+  appealText: 2,
+}
 
 /** WeChat's labels (msgSecCheck and mediaCheckAsync v2) in words for authors. */
 const WECHAT_LABEL_NAMES: Record<number, string> = {
@@ -101,15 +121,29 @@ export function strictest(verdicts: readonly Verdict[]): Verdict {
  */
 export function stateFromFindings(decision: Pick<ModerationDecisionDoc, 'kind' | 'verdict' | 'images'>): DecisionState {
   if (decision.verdict === 'refuse') return 'refused'
-  if (decision.verdict === 'review' && isMessageKind(decision.kind)) return 'refused'
+  if (isMessageKind(decision.kind)) return decision.verdict === 'review' && refusedUnlessClean(decision.kind) ? 'refused' : 'published'
   if (decision.images.risky > 0) return 'rejected'
   if (decision.verdict === 'review' || decision.images.review > 0) return 'pendingReview'
   if (decision.images.pending > 0) return 'pendingImages'
   return 'published'
 }
 
-/** Reasons of the findings, refusals first, without repeats. */
-export function reasonsOf(sources: readonly DecisionSource[]): string[] {
+/**
+ * The state a decision stands at: what its findings add up to, unless a
+ * reviewer ruled (final for this submission), or reports hid what would be
+ * published until a reviewer does. Refused text stays refused: it was never stored.
+ */
+export function decisionState(decision: Pick<ModerationDecisionDoc, 'kind' | 'verdict' | 'images' | 'ruling' | 'reportHold'>): DecisionState {
+  const found = stateFromFindings(decision)
+  if (found === 'refused') return found
+  if (decision.ruling) return decision.ruling.state
+  if (decision.reportHold && found === 'published') return 'reported'
+  return found
+}
+
+/** Reasons of the findings, refusals first, without repeats; none once a reviewer published it. */
+export function reasonsOf(sources: readonly DecisionSource[], ruling: Ruling | null = null): string[] {
+  if (ruling?.state === 'published') return []
   const ordered = [...sources].sort((a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict])
   return [...new Set(ordered.flatMap((s) => s.reasons))]
 }

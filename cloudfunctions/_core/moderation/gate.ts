@@ -14,15 +14,19 @@
  *
  * Outcomes: refuse → nothing is stored but the decision, the call fails with
  * CONTENT_REFUSED and an issue per offending field; review → pendingReview
- * (author only); images → pendingImages until their verdicts; otherwise published.
- * A message (MESSAGE_KINDS: text, no images, nowhere to be held) is refused on
- * review too, so only a clean pass lets it through.
+ * (author only) and an item in the review queue; images → pendingImages until
+ * their verdicts; otherwise published. A card, activity or article that was
+ * taken down or hidden after reports goes back to a person whatever the checks
+ * say now (unless an appeal overturned the take-down).
+ * A message (MESSAGE_KINDS: text, no images, nowhere to be held) is never held:
+ * a message to a person is refused on review too, text only staff read is kept
+ * with its findings.
  * Domains store the returned ContentModeration as their document's `moderation`;
  * later changes (image verdicts, reviewers) are written there by this module,
  * only while that field still names the same decision (a newer edit wins).
  */
-import type { ContentKind, MessageKind, ModerationView, PublishedKind } from '../../../shared/contract/content'
-import { MODERATION_STATE_LABELS } from '../../../shared/contract/content'
+import type { ContentKind, MessageKind, ModerationState, ModerationView, PublishedKind } from '../../../shared/contract/content'
+import { isMessageKind, MODERATION_STATE_LABELS } from '../../../shared/contract/content'
 import type { FieldIssue } from '../../../shared/errors'
 import { scanText } from '../../../shared/moderation/scan'
 import type { AccountContext } from '../context'
@@ -41,6 +45,8 @@ import {
 } from './decisions'
 import { currentScanner } from './lexicon-store'
 import { recordReusedPasses, reusablePasses, submitImages, type DecisionImage } from './media'
+import { followSubmission } from '../review/queue'
+import { shownDecision } from './targets'
 
 export type { ContentModeration, DecisionSource, ModerationDecisionDoc } from './decisions'
 export { decisions, SCENES } from './decisions'
@@ -61,14 +67,23 @@ export type ModerationRequest =
       kind: PublishedKind
       /** cloud:// file ids (or https image URLs, which are always checked afresh) shown publicly. */
       images?: readonly string[]
-      /**
-       * Hold for people whatever the checks say, with this reason for the author
-       * (e.g. an edit of content that was taken down).
-       */
-      holdForReview?: string
+      /** The take-down this content had was overturned on appeal: the checks alone decide now. */
+      afterAppeal?: boolean
     })
   /** A message is text only, and is never held. */
-  | (RequestBase & { kind: MessageKind; images?: never; holdForReview?: never })
+  | (RequestBase & { kind: MessageKind; images?: never; afterAppeal?: never })
+
+/** A request about something published (not a message). */
+export type PublishedRequest = Extract<ModerationRequest, { kind: PublishedKind }>
+
+/** Kinds a reviewer or reports can take down; an edit of such content goes back to a person. */
+const TAKE_DOWN_KINDS: ReadonlySet<ContentKind> = new Set<ContentKind>(['card', 'activity', 'article'])
+
+/** Why an edit is held for a person whatever the checks say, by the state the content showed. */
+const HELD_AFTER: Partial<Record<string, string>> = {
+  rejected: '此前未通过审核，修改后需人工复审',
+  reported: '因被举报暂时隐藏，修改后需人工复审',
+}
 
 /** msgSecCheck takes at most 2,500 characters per call. */
 export const WECHAT_CHUNK = 2500
@@ -147,18 +162,24 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
   for (const [field, text] of fields) {
     const scan = scanText(text, lexicon.scanner)
     if (scan.verdict !== 'pass') {
-      sources.push({ field, source: 'local', verdict: scan.verdict, reasons: scan.reasons, labels: [...new Set(scan.hits.map((h) => h.category))] })
+      const labels: string[] = [...new Set(scan.hits.map((h) => h.category))]
+      if (scan.personalData.length > 0) labels.push('personalData')
+      if (scan.spam.score >= scan.spam.threshold) labels.push('spam')
+      sources.push({ field, source: 'local', verdict: scan.verdict, reasons: scan.reasons, labels })
     }
   }
   // A local refusal need not go to WeChat at all.
   if (!sources.some((s) => s.verdict === 'refuse') && fields.length > 0) sources.push(...(await wechatFindings(ctx, request.kind, fields)))
-  if (request.holdForReview) sources.push({ field: '', source: 'local', verdict: 'review', reasons: [request.holdForReview], labels: [] })
+  // What the content shows now: its image passes carry over, and a take-down or a hide sends the edit to a person.
+  const shown = isMessageKind(request.kind) ? null : await shownDecision(ctx, request.kind, request.targetId)
+  const heldAfter = TAKE_DOWN_KINDS.has(request.kind) && shown && !request.afterAppeal ? HELD_AFTER[shown.moderation.state] : undefined
+  if (heldAfter) sources.push({ field: '', source: 'local', verdict: 'review', reasons: [heldAfter], labels: [] })
 
   const verdict = strictest(sources.map((s) => s.verdict))
   // Refused text is not stored, so its images are not checked.
   const images: DecisionImage[] = (verdict === 'refuse' ? [] : [...new Set(request.images ?? [])]).map((fileId, index) => ({ index, fileId }))
   // Unchanged images of an edit keep the pass they have.
-  const passes = await reusablePasses(ctx, request.kind, request.targetId, images.map((i) => i.fileId))
+  const passes = await reusablePasses(ctx, shown?.decision ?? null, request.kind, request.targetId, images.map((i) => i.fileId))
   const reused = images.flatMap((image) => {
     const from = passes.get(image.fileId)
     return from ? [{ ...image, from }] : []
@@ -195,9 +216,10 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
     fail('CONTENT_REFUSED', `内容未通过安全审核：${issues.map((i) => i.message).join('；')}`, issues)
   }
   if (reused.length > 0) await recordReusedPasses(ctx, { ...doc, _id: decisionId }, reused)
-  if (toSend.length > 0) {
-    const after = await submitImages(ctx, { ...doc, _id: decisionId }, toSend)
-    if (after.state !== 'refused') return { state: after.state, decisionId, reasons: after.reasons, decidedAt: ctx.now }
-  }
-  return { state, decisionId, reasons: doc.reasons, decidedAt: ctx.now }
+  let after: ModerationDecisionDoc = { ...doc, _id: decisionId }
+  if (toSend.length > 0) after = await submitImages(ctx, after, toSend)
+  if (!isMessageKind(request.kind)) await followSubmission(ctx, after, shown !== null)
+  // Refused text ended above; images never make a decision refused.
+  const final: ModerationState = after.state === 'refused' ? state : after.state
+  return { state: final, decisionId, reasons: after.reasons, decidedAt: ctx.now }
 }

@@ -12,7 +12,7 @@
  * pushes it to the moderation function (configured for message push in the
  * CloudBase console), whose dispatcher route validates it and refuses it when
  * a caller is present (a mini-program call always has one). Locally the sandbox
- * has no push: the moderation function's `sweepMediaChecks` timer builds the
+ * has no push: the moderation function's `sweep` timer builds the
  * same push from the sandbox's verdict (decided by the file id) and delivers it
  * through the same handler. The sweep also turns verdicts that never came
  * (MEDIA_VERDICT_TIMEOUT_MS) into reviews and retries target updates.
@@ -24,8 +24,8 @@ import { PAGE_MAX, type Doc, type Patch, type Store } from '../db'
 import { pushRoute } from '../define'
 import { walk } from '../paging'
 import { sandboxMediaVerdict, type MediaVerdict } from '../ports/openapi'
-import { decisions, reasonsOf, SCENES, stateFromFindings, wechatLabelName, type DecisionSource, type ModerationDecisionDoc } from './decisions'
-import { currentDecisionId, syncTarget } from './targets'
+import { decisions, decisionState, reasonsOf, SCENES, wechatLabelName, type DecisionSource, type ModerationDecisionDoc } from './decisions'
+import { syncTarget } from './targets'
 import { COLLECTIONS } from '../collections'
 
 /** One image sent for checking; `_id` is WeChat's trace id, which the verdict push names. */
@@ -87,8 +87,8 @@ export async function recompute(ctx: Context, decisionId: string, options: { syn
   const all = decisions(ctx.db)
   const d = await all.byId(decisionId)
   if (!d) return null
-  const state = d.state === 'refused' ? 'refused' : stateFromFindings(d)
-  const reasons = reasonsOf(d.sources)
+  const state = d.state === 'refused' ? 'refused' : decisionState(d)
+  const reasons = reasonsOf(d.sources, d.ruling ?? null)
   const settles = d.images.pending === 0 && d.settledAt === null
   const changed = state !== d.state || !sameList(reasons, d.reasons)
   if (!changed && !settles) return d
@@ -120,19 +120,23 @@ export async function recompute(ctx: Context, decisionId: string, options: { syn
 }
 
 /**
- * The passes the target's current decision holds for these images: only
+ * The passes the target's current decision (`current`, targets.ts shownDecision) holds for these images: only
  * `pass` verdicts (WeChat's, or reused from one), only for the identical
  * cloud:// file id, only of a decision about the same target by the same
  * author. An https image is always checked again: what its URL serves may change.
  */
-export async function reusablePasses(ctx: AccountContext, kind: ContentKind, targetId: string, images: readonly string[]): Promise<Map<string, MediaCheckDoc>> {
+export async function reusablePasses(
+  ctx: AccountContext,
+  current: ModerationDecisionDoc | null,
+  kind: ContentKind,
+  targetId: string,
+  images: readonly string[],
+): Promise<Map<string, MediaCheckDoc>> {
   const found = new Map<string, MediaCheckDoc>()
   const files = images.filter((image) => image.startsWith('cloud://'))
-  if (files.length === 0) return found
-  const decisionId = await currentDecisionId(ctx, kind, targetId)
-  if (!decisionId) return found
-  const current = await decisions(ctx.db).byId(decisionId)
-  if (!current || current.kind !== kind || current.targetId !== targetId || current.authorOpenid !== ctx.openid) return found
+  if (files.length === 0 || !current) return found
+  if (current.kind !== kind || current.targetId !== targetId || current.authorOpenid !== ctx.openid) return found
+  const decisionId = current._id
   // More images than a page (none of the domains allows that many) are simply checked again.
   const passed = await mediaChecks(ctx.db).find({ decisionId, status: 'pass', fileId: ctx.db.cmd.in(files) }, { limit: Math.min(files.length, PAGE_MAX) })
   for (const check of passed) {
@@ -296,7 +300,7 @@ export interface SweepReport {
 }
 
 /**
- * The `sweepMediaChecks` timer: in the sandbox, delivers the verdict of every
+ * The `sweep` timer: in the sandbox, delivers the verdict of every
  * image waiting for one; everywhere, gives up waiting after
  * MEDIA_VERDICT_TIMEOUT_MS (the image goes to review) and writes decisions
  * onto targets that were not there yet when their state changed.

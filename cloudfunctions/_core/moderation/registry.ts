@@ -6,21 +6,13 @@
  * operator's and holds nobody's data.
  */
 import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/contract/moderation'
-import type { Context } from '../context'
-import type { Collection, Doc } from '../db'
 import type { ErasureRule } from '../erasure'
 import type { ExportRule, ExportSection } from '../export'
-import { walk } from '../paging'
+import { collectAll } from '../paging'
 import { COLLECTIONS } from '../collections'
 import { decisions } from './decisions'
 import { mediaChecks } from './media'
 import type { ProfileAccount } from './targets'
-
-async function all<T extends Doc>(ctx: Context, collection: Collection<T>, where: Record<string, unknown>): Promise<T[]> {
-  const docs: T[] = []
-  await walk(ctx.db, collection, where, '_id', async (doc) => void docs.push(doc), { maxPages: 100 })
-  return docs
-}
 
 const iso = (at: Date | null): string | null => (at ? at.toISOString() : null)
 
@@ -59,7 +51,7 @@ export const MODERATION_EXPORT_RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.moderationDecisions,
     async sections(ctx, account) {
-      const mine = await all(ctx, decisions(ctx.db), { authorOpenid: account.openid })
+      const mine = await collectAll(ctx.db, decisions(ctx.db), { authorOpenid: account.openid })
       const records = mine.map((d) => ({
         id: d._id,
         kind: d.kind,
@@ -89,7 +81,7 @@ export const MODERATION_EXPORT_RULES: readonly ExportRule[] = [
   {
     collection: COLLECTIONS.moderationMediaChecks,
     async sections(ctx, account) {
-      const checks = await all(ctx, mediaChecks(ctx.db), { authorOpenid: account.openid })
+      const checks = await collectAll(ctx.db, mediaChecks(ctx.db), { authorOpenid: account.openid })
       return [
         section(
           'moderationImages',

@@ -16,6 +16,7 @@ import type { Doc, Patch } from '../db'
 import { notify } from '../inbox'
 import { decisions, type ContentModeration, type ModerationDecisionDoc } from './decisions'
 import { afterDecisionShown } from './hooks'
+import { queueHeld } from '../review/queue'
 
 /** The account's side of profile moderation (nickname and avatar, each with its own decision). */
 export interface ProfileModerationFields {
@@ -63,15 +64,21 @@ interface ModeratedDoc extends Doc {
  */
 export type TargetOutcome = 'applied' | 'stale' | 'missing' | 'behind'
 
-/** The decision the target shows now (null when it has none, or does not exist). */
-export async function currentDecisionId(ctx: Context, kind: ContentKind, targetId: string): Promise<string | null> {
+/** The moderation the target shows now (null when it has none, or does not exist). */
+export async function shownModeration(ctx: Context, kind: ContentKind, targetId: string): Promise<ContentModeration | null> {
   if (isMessageKind(kind)) return null
   if (isProfileKind(kind)) {
     const account = await ctx.db.collection<ProfileAccount>(COLLECTIONS.accounts).byId(targetId)
-    return account?.[PROFILE_FIELDS[kind].moderation]?.decisionId ?? null
+    return account?.[PROFILE_FIELDS[kind].moderation] ?? null
   }
   const target = await ctx.db.collection<ModeratedDoc>(TARGET_COLLECTIONS[kind]).byId(targetId)
-  return target?.moderation?.decisionId ?? null
+  return target?.moderation ?? null
+}
+
+/** What the target shows now: its moderation field, and the stored decision it names (either may be null). */
+export async function shownDecision(ctx: Context, kind: ContentKind, targetId: string): Promise<{ moderation: ContentModeration; decision: ModerationDecisionDoc | null } | null> {
+  const moderation = await shownModeration(ctx, kind, targetId)
+  return moderation ? { moderation, decision: await decisions(ctx.db).byId(moderation.decisionId) } : null
 }
 
 /** Whether the target names a decision made before this one: then this one's write is still to come. */
@@ -127,6 +134,8 @@ export function rejectionLink(decision: Pick<ModerationDecisionDoc, 'kind' | 'ta
     case 'avatar':
       return '/pages/me/index'
     case 'exchangeMessage':
+    case 'reportComment':
+    case 'appealText':
       return null
   }
 }
@@ -150,9 +159,12 @@ export async function syncTarget(ctx: Context, decision: ModerationDecisionDoc):
   if (outcome === 'missing' || outcome === 'behind') return outcome
   // The target's domain follows up (hooks.ts); should it fail, the decision stays unsynced and the sweep comes back.
   if (outcome === 'applied') await afterDecisionShown(ctx, decision)
+  // Held for people after the fact (an image WeChat was unsure of, a verdict that never came): into the queue.
+  if (outcome === 'applied' && decision.state === 'pendingReview') await queueHeld(ctx, decision)
   // Unless the decision changed meanwhile: then its own sync is still to come.
   await decisions(ctx.db).updateWhere({ _id: decision._id, updatedAt: decision.updatedAt }, { targetSyncedAt: ctx.now })
-  if (outcome === 'applied' && decision.state === 'rejected') {
+  // A reviewer's take-down is told with its statement of reasons (review/decide.ts), not with this notice.
+  if (outcome === 'applied' && decision.state === 'rejected' && !decision.ruling) {
     await notify(ctx, {
       recipient: decision.authorOpenid,
       type: 'moderationDecision',

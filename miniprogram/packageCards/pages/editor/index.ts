@@ -152,6 +152,7 @@ const SAVED_NOTICES: Record<OwnCardView['moderation']['state'], string> = {
   published: '已保存，名片已通过审核',
   pendingReview: '已保存，名片需要人工复审，通过前只有你能看到',
   pendingImages: '已保存，图片安全检查完成前只有你能看到名片',
+  reported: '已保存，名片因被举报暂时隐藏，等待人工审核',
   rejected: '已保存，但名片未通过审核，他人看不到',
 }
 

@@ -3,8 +3,8 @@
  * the cursor is `<epoch ms>.<_id>` of the last item of the page. Stable while
  * documents are added (new ones sort before the cursor), unlike skip.
  */
-import type { Doc, Store, Where } from '../db'
-import { fail } from '../errors'
+import type { Doc, Store, Where } from './db'
+import { fail } from './errors'
 
 export const PAGE_DEFAULT = 20
 
