@@ -64,6 +64,12 @@ export const LIVING_STATES: readonly AccountState[] = ACCOUNT_STATES.filter((s) 
 export const SELF_SERVICE_ACTIONS = ['freeze', 'unfreeze', 'wake', 'requestDeletion', 'cancelDeletion'] as const
 export type SelfServiceAction = (typeof SELF_SERVICE_ACTIONS)[number]
 
+/**
+ * The states a penalty can leave a person in, besides the usable ones: there
+ * they can still read their inbox, their conduct record, and appeal.
+ */
+export const PENALTY_STATES: readonly AccountState[] = ['active', 'restricted', 'suspended', 'frozenByStaff', 'terminated']
+
 /** Staff-imposed states a person can appeal against. */
 export const APPEALABLE_STATES: ReadonlySet<AccountState> = new Set(['restricted', 'suspended', 'frozenByStaff', 'terminated'])
 

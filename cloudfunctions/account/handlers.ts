@@ -3,6 +3,7 @@ import { DEFAULT_ROLES, ERASURE_WORKING_DAYS } from '../../shared/account'
 import type { DeletionPreviewItem } from '../../shared/contract/account'
 import { accessLogPage } from '../_core/access-log'
 import { openReviewable } from '../_core/review/queue'
+import { refuseIfLastAdmin } from '../_core/staff'
 import { accounts, defaultNickname, findAccount, freshLifecycle, pendingOf, stateOf, toAccountView, type AccountDoc } from '../_core/accounts'
 import { judgeTerms } from '../_core/consent/gate'
 import { consentPicture, deliverLegalNotices } from '../_core/consent/status'
@@ -125,6 +126,7 @@ export const accountFunction = defineFunction('account', {
   },
 
   async freeze(_input, ctx) {
+    await refuseIfLastAdmin(ctx, ctx.account, '冻结')
     const after = await recordTransition(ctx, ctx.account, { name: 'freezeSelf', actor: 'user' })
     return { lifecycle: lifecycleViewOf(after, ctx.now, ctx.config) }
   },
@@ -142,6 +144,7 @@ export const accountFunction = defineFunction('account', {
   },
 
   async requestDeletion(input, ctx) {
+    await refuseIfLastAdmin(ctx, ctx.account, '注销')
     await requireReconfirmation(ctx, input)
     const until = new Date(ctx.now.getTime() + ctx.config.coolingOffDays * DAY_MS)
     const after = await recordTransition(ctx, ctx.account, { name: 'requestDeletion', actor: 'user', until })

@@ -23,6 +23,7 @@ import { fail } from '../_core/errors'
 import { requireFeature } from '../_core/lifecycle/features'
 import { moderate, type ContentModeration } from '../_core/moderation/gate'
 import { requirePublisher, visibleAuthors } from '../_core/publishing'
+import { takeDailyAllowance } from '../_core/rate-limit'
 
 const PAGE = 20
 /** How the attendee list names someone whose account hides its content. */
@@ -61,6 +62,11 @@ async function moderateActivity(ctx: AccountContext, id: string, content: Pick<A
   return moderate(ctx, activityModerationRequest(id, content))
 }
 
+/** Each publish and each edit spends one of the organizer's daily allowance (checked input only: a typo costs nothing). */
+function spendAllowance(ctx: AccountContext): Promise<void> {
+  return takeDailyAllowance(ctx, 'activity')
+}
+
 async function ownerOfActivity({ id }: { id: string }, ctx: AccountContext): Promise<string | null> {
   return (await activitiesOf(ctx.db).byId(id))?.ownerOpenid ?? null
 }
@@ -94,6 +100,7 @@ export const activitiesFunction = defineFunction('activities', {
     checkSchedule(ctx.now, schedule, { startAt: true, signUpDeadline: input.signUpDeadline !== undefined })
     const id = randomUUID().replace(/-/g, '')
     const content = { title: input.title, description: input.description, place: input.place, coverImage: input.coverImage ?? null }
+    await spendAllowance(ctx)
     const moderation = await moderateActivity(ctx, id, content)
     const doc: ActivityDoc = {
       _id: id,
@@ -141,6 +148,7 @@ export const activitiesFunction = defineFunction('activities', {
         coverImage: input.coverImage !== undefined ? input.coverImage : before.coverImage,
       }
       const contentChanged = (Object.keys(content) as Array<keyof typeof content>).some((k) => content[k] !== before[k])
+      await spendAllowance(ctx)
       const moderation = contentChanged ? await moderateActivity(ctx, before._id, content) : null
 
       const _ = ctx.db.cmd

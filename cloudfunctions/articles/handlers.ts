@@ -21,6 +21,7 @@ import { fail } from '../_core/errors'
 import { findAccount, accounts } from '../_core/accounts'
 import { moderate, type ContentModeration } from '../_core/moderation/gate'
 import { requirePublisher } from '../_core/publishing'
+import { takeDailyAllowance } from '../_core/rate-limit'
 import {
   articleReads,
   articles,
@@ -63,8 +64,13 @@ function requireBody(body: string): void {
   if (body.length === 0) fail('INVALID_INPUT', '正文不能为空，请填写后再发布', [{ path: 'body', message: '正文不能为空' }])
 }
 
-/** The gate on title, body and cover; an article taken down or hidden after reports goes back to a person whatever the checks say. */
-function gate(ctx: AccountContext, doc: ArticleDoc, content: Pick<ArticleDoc, 'title' | 'body' | 'cover'>): Promise<ContentModeration> {
+/**
+ * The gate on title, body and cover (an article taken down or hidden after
+ * reports goes back to a person whatever the checks say); each pass spends one
+ * of the author's daily allowance.
+ */
+async function gate(ctx: AccountContext, doc: ArticleDoc, content: Pick<ArticleDoc, 'title' | 'body' | 'cover'>): Promise<ContentModeration> {
+  await takeDailyAllowance(ctx, 'article')
   return moderate(ctx, articleModerationRequest(doc._id, content))
 }
 

@@ -10,8 +10,8 @@ import {
 } from '../account'
 import { STAFF_ROLES } from '../audit'
 import { FEATURES } from '../rules/lifecycle'
-import { hasInvisibleCharacters, visibleLength } from '../rules/text'
-import { isoDateTime, nextCursor, pageInput } from './common'
+import { hasInvisibleCharacters, looksBlank, visibleLength } from '../rules/text'
+import { isoDateTime, nextCursor, pageInput, profileImageUrl } from './common'
 import { moderationView } from './content'
 import { action } from './define'
 import { verificationId } from './identity'
@@ -23,13 +23,16 @@ export const nickname = z.string().check(
   z.refine((s) => s.length > 0, '昵称不能为空'),
   z.refine((s) => visibleLength(s) <= NICKNAME_MAX, `昵称最多 ${NICKNAME_MAX} 个字`),
   z.refine((s) => !hasInvisibleCharacters(s), '昵称不能包含不可见字符'),
+  z.refine((s) => !looksBlank(s), '昵称不能是空白，也不能含有看起来像空白的字符'),
 )
 
-/** Avatars are files in cloud storage or https images (WeChat's chooseAvatar gives a temp file the client uploads first). */
-export const avatarUrl = z.string().check(
-  z.maxLength(512, '头像地址过长'),
-  z.refine((s) => /^(cloud:\/\/|https:\/\/)\S+$/.test(s), '头像地址必须是云存储文件或 https 图片'),
-)
+/**
+ * Avatars are files in cloud storage (WeChat's chooseAvatar gives a temp file
+ * the client uploads first) or WeChat profile pictures on WeChat's own hosts:
+ * any other https host could swap the image after the check and learn who
+ * looked at it.
+ */
+export const avatarUrl = profileImageUrl('头像')
 
 export const accountView = z.object({
   id: z.string(),

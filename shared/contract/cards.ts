@@ -40,7 +40,7 @@ import {
   WECHAT_ID_MAX,
 } from '../cards'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
-import { id, isoDateTime, nextCursor, pageInput } from './common'
+import { id, isoDateTime, nextCursor, pageInput, profileImageUrl } from './common'
 import { moderationView } from './content'
 import { action } from './define'
 
@@ -101,11 +101,7 @@ export const wechatId = z.string().check(
  * others an image from a server that can change it after the check, and learn
  * who looked at the card.
  */
-const CARD_AVATAR_PATTERN = /^(?:cloud:\/\/\S+|https:\/\/(?:thirdwx|wx)\.qlogo\.cn\/\S*)$/
-export const cardAvatarUrl = z.string().check(
-  z.maxLength(512, '头像地址过长'),
-  z.refine((s) => CARD_AVATAR_PATTERN.test(s), '名片头像须为上传到云存储的图片，或微信头像（wx.qlogo.cn、thirdwx.qlogo.cn）'),
-)
+export const cardAvatarUrl = profileImageUrl('名片头像')
 
 export const cardLink = z.strictObject({
   label: singleLine('链接名称', LINK_LABEL_MAX).check(z.refine((s) => s.length > 0, '请填写链接名称')),

@@ -15,3 +15,18 @@ export const pageInput = {
 }
 
 export const nextCursor = z.nullable(z.string())
+
+/** A file uploaded to cloud storage, or a WeChat profile picture on WeChat's own hosts. */
+const PROFILE_IMAGE_PATTERN = /^(?:cloud:\/\/\S+|https:\/\/(?:thirdwx|wx)\.qlogo\.cn\/\S*)$/
+
+/**
+ * A picture of a person shown to others (account and card avatars). Any other
+ * https address would show others an image from a server that can change it
+ * after the check, and learn who looked at it.
+ */
+export function profileImageUrl(what: string) {
+  return z.string().check(
+    z.maxLength(512, `${what}地址过长`),
+    z.refine((s) => PROFILE_IMAGE_PATTERN.test(s), `${what}须为上传到云存储的图片，或微信头像（wx.qlogo.cn、thirdwx.qlogo.cn）`),
+  )
+}

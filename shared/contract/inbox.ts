@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { PENALTY_STATES } from '../account'
 import { MESSAGE_TYPES } from '../inbox'
 import { id, isoDateTime, nextCursor, pageInput } from './common'
 import { action } from './define'
@@ -20,6 +21,8 @@ export const inbox = {
     summary: '我的站内信（最新在前）',
     access: 'signedIn',
     terms: 'exempt',
+    // A penalty must not cut a person off from being told about it.
+    states: PENALTY_STATES,
     input: z.strictObject({ ...pageInput }),
     output: z.object({ messages: z.array(messageView), nextCursor, unread: z.number() }),
     errors: [],
@@ -28,6 +31,7 @@ export const inbox = {
     summary: '未读站内信数量（角标）',
     access: 'signedIn',
     terms: 'exempt',
+    states: PENALTY_STATES,
     input: z.strictObject({}),
     output: z.object({ unread: z.number() }),
     errors: [],
@@ -36,6 +40,7 @@ export const inbox = {
     summary: '标记站内信为已读（指定几条或全部）',
     access: 'signedIn',
     terms: 'exempt',
+    states: PENALTY_STATES,
     input: z
       .strictObject({ ids: z.optional(z.array(id).check(z.minLength(1), z.maxLength(50))), all: z.optional(z.literal(true)) })
       .check(z.refine((v) => (v.ids === undefined) !== (v.all === undefined), '请指定要标记的消息，或选择全部')),

@@ -5,7 +5,7 @@
  * WeChat's image verdicts reach this function as a message push, not an action.
  */
 import * as z from 'zod/mini'
-import { ACCOUNT_STATES, LIVING_STATES } from '../account'
+import { ACCOUNT_STATES, PENALTY_STATES } from '../account'
 import { CATEGORIES, parseLexicon } from '../moderation/lexicon'
 import {
   ACCOUNT_ACTIONS,
@@ -322,8 +322,6 @@ export const myAppealView = z.object({
 })
 export type MyAppealView = z.infer<typeof myAppealView>
 
-/** Where appeals and the conduct record can be reached: every state a penalty can put an account in. */
-const PENALTY_STATES = LIVING_STATES.filter((s) => s !== 'pendingDeletion' && s !== 'dormant')
 
 const reviewableId = id
 const facts = z.string().check(z.trim(), z.minLength(4, '请写明事实（至少4个字），用户会看到这段说明'), z.maxLength(500, '最多500个字'))

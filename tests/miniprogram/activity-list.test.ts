@@ -19,6 +19,8 @@ jest.mock('../../miniprogram/config', () => {
 jest.setTimeout(30_000)
 
 const ORGANIZER = 'activity-list-organizer'
+/** A second organizer: one person may publish only so many activities a day (DAILY_LIMITS). */
+const CO_ORGANIZER = 'activity-list-co-organizer'
 const READER = 'activity-list-reader'
 /** The page asks for this many at a time. */
 const PAGE_SIZE = 10
@@ -36,6 +38,7 @@ const detailId = load('packageActivities/pages/detail/index')
 beforeAll(async () => {
   backend = await connectBackend()
   await verifiedPublisher(backend.cloud, ORGANIZER)
+  await verifiedPublisher(backend.cloud, CO_ORGANIZER)
   await acceptCurrentTerms(backend.cloud, READER)
   Object.assign(wx, { navigateTo, switchTab })
 })
@@ -68,7 +71,7 @@ test('upcoming activities, earliest first, a page at a time with 加载更多 an
   // Published in reverse: the list orders by start, not by publication.
   for (let i = 22; i >= 0; i--) {
     const title = `活动 ${String(i + 1).padStart(2, '0')}`
-    await publishActivity(backend.cloud, ORGANIZER, { title, daysAhead: 1 + (i * HOUR) / (24 * HOUR), capacity: 5 })
+    await publishActivity(backend.cloud, i % 2 === 0 ? ORGANIZER : CO_ORGANIZER, { title, daysAhead: 1 + (i * HOUR) / (24 * HOUR), capacity: 5 })
     titles.unshift(title)
   }
   const page = await openLoaded(pageId)

@@ -11,6 +11,7 @@ import type { AccountContext } from '../context'
 import { fail, isDuplicateKey } from '../errors'
 import { moderate } from '../moderation/gate'
 import { requirePublisher } from '../publishing'
+import { takeDailyAllowance } from '../rate-limit'
 import { endExchangesOf } from './relations'
 import { cardModerationRequest, cards, newCardCode, visitCounts, visits, type CardDoc } from './store'
 import { displayOf, ownViewOf } from './view'
@@ -41,7 +42,9 @@ function fieldsOf(input: CardInput): Pick<
   }
 }
 
+/** The gate on the card (cards.ts cardModerationRequest); each save spends one of the owner's daily allowance. */
 async function moderateCard(ctx: AccountContext, cardId: string, fields: ReturnType<typeof fieldsOf>): Promise<CardDoc['moderation']> {
+  await takeDailyAllowance(ctx, 'card')
   return moderate(ctx, cardModerationRequest(cardId, fields))
 }
 

@@ -3,6 +3,7 @@
  * through an index in pages of ≤ 100 and is safe to re-run: a run that stops
  * part-way is finished by the next.
  */
+import { usableAdmins } from '../staff'
 import { addMonths, DORMANCY_NOTICE_DAYS, dormancyStep } from '../../../shared/rules/lifecycle'
 import { accounts, normalizeAccount, type AccountDoc } from '../accounts'
 import { beijingDateTime } from '../clock'
@@ -114,6 +115,8 @@ async function dormancyVisit(ctx: Context, account: AccountDoc, months: number):
   // Someone who signed in meanwhile is not touched.
   const unchanged = { lastActiveAt: account.lastActiveAt }
   if (step.kind === 'dormant') {
+    // The product keeps an admin who can still sign in and act: the last one is never made dormant.
+    if (account.roles.includes('admin') && (await usableAdmins(ctx)).every((a) => a._id === account._id)) return
     await recordTransition(ctx, account, { name: 'markDormant', actor: 'system', expect: unchanged })
     return
   }

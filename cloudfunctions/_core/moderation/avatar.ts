@@ -16,6 +16,7 @@
 import type { ModerationView } from '../../../shared/contract/content'
 import type { AccountContext } from '../context'
 import type { Patch } from '../db'
+import { takeDailyAllowance } from '../rate-limit'
 import { moderate, viewOfModeration, type ContentModeration } from './gate'
 import type { ProfileAccount } from './targets'
 
@@ -51,6 +52,7 @@ export async function changeAvatar(ctx: AccountContext, requested: string | null
       avatarModeration: null,
     }
   }
+  await takeDailyAllowance(ctx, 'avatar')
   const moderation = await moderate(ctx, { kind: 'avatar', targetId: account._id, texts: {}, images: [requested] })
   const set = ctx.db.cmd.set(moderation)
   // Published at once only when the same file passed for this account's current avatar decision.

@@ -8,6 +8,7 @@
 import type { ModerationView } from '../../../shared/contract/content'
 import type { AccountContext } from '../context'
 import type { Patch } from '../db'
+import { takeDailyAllowance } from '../rate-limit'
 import { moderate, viewOfModeration, type ContentModeration } from './gate'
 import type { ProfileAccount } from './targets'
 
@@ -37,6 +38,7 @@ export async function changeNickname(ctx: AccountContext, requested: string): Pr
   if (requested === account.nickname) {
     return { patch: { pendingNickname: null, nicknameModeration: null }, nickname: requested, pendingNickname: null, nicknameModeration: null }
   }
+  await takeDailyAllowance(ctx, 'nickname')
   const moderation = await moderate(ctx, { kind: 'nickname', targetId: account._id, texts: { nickname: requested } })
   const set = ctx.db.cmd.set(moderation)
   if (moderation.state === 'published') {

@@ -115,6 +115,11 @@ export async function openReviewable(ctx: Context, facts: OpenFacts): Promise<Re
     }
     const sources = existing.sources.includes(facts.source) ? existing.sources : [...existing.sources, facts.source]
     const categories = [...new Set([...existing.categories, ...(facts.categories ?? [])])]
+    const movesOn = facts.moderationDecisionId !== undefined && facts.moderationDecisionId !== existing.moderationDecisionId
+    // Nothing new: the store counts only documents an update changes, so there is nothing to write (or to wait for).
+    if (sources.length === existing.sources.length && categories.length === existing.categories.length && !facts.scoreDelta && !facts.newReport && !facts.edited && !movesOn) {
+      return existing
+    }
     const score = existing.score + (facts.scoreDelta ?? 0)
     const next = { ...existing, sources, categories, score }
     const patch: Patch = {
@@ -159,7 +164,11 @@ export async function claim(ctx: Context, doc: ReviewableDoc): Promise<Reviewabl
   if (doc.state !== 'open') fail('CONFLICT', '这一项已经处理完毕')
   const claimNow = { by: ctx.openid, until: new Date(ctx.now.getTime() + CLAIM_MS) }
   const written = await reviewables(ctx.db).updateWhere(freeForCaller(ctx, doc._id), { claim: ctx.db.cmd.set(claimNow), updatedAt: ctx.now })
-  if (written === 0) fail('CONFLICT', '另一位审核员正在处理这一项，请稍后再看')
+  if (written === 0) {
+    // Renewing one's own claim within the same millisecond changes nothing, and is no conflict.
+    const now = await reviewables(ctx.db).byId(doc._id)
+    if (now?.state !== 'open' || now.claim?.by !== ctx.openid) fail('CONFLICT', '另一位审核员正在处理这一项，请稍后再看')
+  }
   return { ...doc, claim: claimNow }
 }
 

@@ -135,7 +135,9 @@ export async function fileReport(ctx: AccountContext, input: ReportInput): Promi
     if (existing) {
       // A second report on the same target is a change of the first: its weight counts once.
       const patch = { category: input.category, comment, commentFlags: ctx.db.cmd.set(commentFlags), weight, updatedAt: ctx.now }
-      if ((await reports(ctx.db).updateWhere({ _id: existing._id, outcome: 'open' }, patch)) === 0) continue
+      const same = existing.category === input.category && existing.comment === comment && existing.weight === weight && existing.commentFlags.join() === commentFlags.join()
+      // The store counts only documents an update changed: a report repeated as it was needs no write.
+      if (!same && (await reports(ctx.db).updateWhere({ _id: existing._id, outcome: 'open' }, patch)) === 0) continue
       const item = await openReviewable(ctx, { ...opening, scoreDelta: weight - existing.weight })
       const hidden = await hideIfDue(ctx, item, facts)
       return { report: { ...existing, category: input.category, comment, commentFlags, weight, updatedAt: ctx.now }, updated: true, hidden }
