@@ -11,7 +11,7 @@ import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, makeAdmin, type Backend } from './backend'
 import { openLoaded, publishActivity, sentInputs } from './content-helpers'
-import { change, load, modalAnswer, tap, textOf, textsOf, type, waitFor, type Page } from './helpers'
+import { change, load, modalAnswer, reportSheetOf, tap, textOf, textsOf, type, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -274,4 +274,23 @@ test('an activity taken down while open: shown again, the page says it is gone',
   ;(page as unknown as { triggerPageLifeTime(name: string): void }).triggerPageLifeTime('show')
   await waitFor('the empty state', () => page.data.status === 'empty')
   expect(textOf(page.querySelector('#page-state') as unknown as Page, '#empty-action')).toBe('返回')
+})
+
+test('others are offered 举报 for the activity and for its organizer; the organizer is not', async () => {
+  const activity = await publishActivity(backend.cloud, ORGANIZER, { title: '可以举报的活动' })
+  const page = await openActivity(activity.id)
+  await tap(page, '#report-content')
+  const sheet = reportSheetOf(page)
+  expect(textOf(sheet, '.report-sheet__title')).toBe('举报这个活动')
+  await tap(sheet, '#category-spam')
+  await tap(sheet, '#report-submit', () => page.data.reportAbout === '', 'the sheet to close')
+  const filed = await backend.cloud.store.collection('moderation_reports').findOne({ reporterOpenid: attendee })
+  expect(filed).toMatchObject({ targetKind: 'activity', targetId: activity.id, category: 'spam' })
+  await tap(page, '#report-author')
+  expect(textOf(reportSheetOf(page), '.report-sheet__title')).toBe('举报组织者')
+
+  backend.signIn(ORGANIZER)
+  const own = await openActivity(activity.id)
+  expect(own.querySelector('#report-content')).toBeUndefined()
+  await waitFor('the attendee list', () => own.data.attendeesStatus !== 'loading')
 })

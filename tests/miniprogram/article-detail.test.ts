@@ -8,7 +8,7 @@ import { verifiedPublisher } from '../../local/testing'
 import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, refusalOf, type Backend } from './backend'
 import { openLoaded, publishArticle, sentInputs } from './content-helpers'
-import { load, modalAnswer, tap, textOf, textsOf, waitFor, type Page } from './helpers'
+import { load, modalAnswer, reportSheetOf, tap, textOf, textsOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -152,4 +152,20 @@ test('a held article shows the author why', async () => {
   expect(textOf(page, '#status-label')).toBe('审核中')
   expect(textOf(page, '#moderation-label')).toBe('审核中：需要人工复审，通过前只有你能看到')
   expect(textOf(page, '#moderation-reasons')).toContain('需人工复审')
+})
+
+test('readers are offered 举报 for the article and for its author; a cancelled sheet sends nothing', async () => {
+  const article = await publishArticle(backend.cloud, AUTHOR, '可以举报的文章')
+  backend.signIn(READERS[0] ?? '')
+  const page = await openLoaded(pageId, { id: article.id })
+  await tap(page, '#report-author')
+  const sheet = reportSheetOf(page)
+  expect(textOf(sheet, '.report-sheet__title')).toBe('举报作者')
+  await tap(sheet, '#report-cancel')
+  expect(page.data.reportAbout).toBe('')
+  expect(sentInputs(backend, 'moderation', 'report')).toEqual([])
+  await tap(page, '#report-content')
+  await tap(reportSheetOf(page), '#category-infringement')
+  await tap(reportSheetOf(page), '#report-submit', () => page.data.reportAbout === '', 'the sheet to close')
+  expect(sentInputs(backend, 'moderation', 'report')).toEqual([{ kind: 'article', targetId: article.id, category: 'infringement', about: 'content' }])
 })

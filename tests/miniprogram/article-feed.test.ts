@@ -10,7 +10,7 @@ import type { AppConfig } from '../../miniprogram/config'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
 import type { FeedRow } from '../../miniprogram/utils/articles'
 import { openLoaded, openPage, publishArticle, sentInputs } from './content-helpers'
-import { load, tap, textOf, textsOf, waitFor, type Page } from './helpers'
+import { load, reportSheetOf, tap, textOf, textsOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -171,4 +171,11 @@ test('coming back keeps the pages loaded; after the author takes an article back
   showFeed()
   await waitFor('the feed to be read again', () => sentInputs(backend, 'articles', 'feed').length === before + 1 && rowsOf(page)[0]?.id !== newest?.id)
   expect(rowsOf(page).map((r) => r.id)).not.toContain(newest?.id)
+})
+
+test('one author’s articles offer 举报 for the author', async () => {
+  const author = await backend.cloud.store.collection('accounts').findOne({ openid: ALICE })
+  const page = await openLoaded(pageId, { author: author?._id ?? '' })
+  await tap(page, '#report-author')
+  expect(textOf(reportSheetOf(page), '.report-sheet__title')).toBe('举报这位作者')
 })

@@ -153,3 +153,10 @@ export function renderedTags(page: Page): string[] {
   walk((page as unknown as { toJSON(): RenderedNode }).toJSON())
   return tags
 }
+
+/** The report sheet a page holds (components/report-sheet). */
+export function reportSheetOf(page: Page): Page {
+  const sheet = page.querySelector('#report-sheet')
+  if (!sheet) throw new Error('no report sheet on the page')
+  return sheet as unknown as Page
+}

@@ -39,6 +39,7 @@ import {
 import { PRIVACY_URL, REGISTER_URL } from '../../utils/links'
 import { runLoad, type LoadStatus } from '../../utils/load'
 import { isRegisterRefusal } from '../../utils/refusal'
+import { reporting } from '../../utils/reporting'
 
 type ViewOutput = OutputOf<'cards', 'view'>
 type Relation = ViewOutput['relation']
@@ -110,6 +111,7 @@ function viewData(view: ViewOutput): Record<string, unknown> {
 }
 
 Component({
+  behaviors: [reporting],
   properties: {
     /** The QR code's scene (page query); `id` comes through onLoad. */
     scene: { type: String, value: '' },

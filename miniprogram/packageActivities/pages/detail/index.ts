@@ -32,6 +32,7 @@ import { emptyList, firstPage, loadNextPage, type CursorList } from '../../../ut
 import { runLoad, type LoadStatus } from '../../../utils/load'
 import { decodedParam, goBack } from '../../../utils/query'
 import { followRefusal, NO_REFUSAL, refusalOf, type Refusal } from '../../../utils/refusal'
+import { reporting } from '../../../utils/reporting'
 
 const ATTENDEE_PAGE_SIZE = 20
 
@@ -72,6 +73,7 @@ const EMPTY_ACTIVITY: ActivityView = {
 type Busy = '' | 'signUp' | 'cancelSignUp' | 'cancel'
 
 Component({
+  behaviors: [reporting],
   data: {
     /** From the page query (?id=; `id` cannot be a property: it is the component's own id). */
     activityId: '',

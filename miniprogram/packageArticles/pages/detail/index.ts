@@ -20,6 +20,7 @@ import { confirmed } from '../../../utils/confirm'
 import { runLoad, type LoadStatus } from '../../../utils/load'
 import { decodedParam, goBack } from '../../../utils/query'
 import { followRefusal, NO_REFUSAL, refusalOf, type Refusal } from '../../../utils/refusal'
+import { reporting } from '../../../utils/reporting'
 
 const EMPTY_ARTICLE: ArticleView = {
   id: '',
@@ -47,6 +48,7 @@ const GONE_MESSAGE = '这篇文章不存在或已被删除，也可能暂时不�
 const BAD_LINK_MESSAGE = '没有找到这篇文章：链接可能不完整，请返回后重新打开'
 
 Component({
+  behaviors: [reporting],
   data: {
     /** From the page query (?id=; `id` cannot be a property: it is the component's own id). */
     articleId: '',

@@ -25,6 +25,7 @@ import { runLatestLoad } from '../../../utils/latest-load'
 import { decodedParam } from '../../../utils/query'
 import type { LoadStatus } from '../../../utils/load'
 import { followRefusal, type RefusalAction } from '../../../utils/refusal'
+import { reporting } from '../../../utils/reporting'
 
 /** Articles per page (the contract allows up to 50). */
 const ARTICLE_PAGE_SIZE = 10
@@ -66,6 +67,7 @@ type TabEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { tab: string
 type IdEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>
 
 Component({
+  behaviors: [reporting],
   properties: {
     /** Page query: an author's account id, for their articles only. */
     author: { type: String, value: '' },
