@@ -146,6 +146,23 @@ test('the menu opens real-name verification, account security and my data (the a
   ])
 })
 
+test('违规记录与申诉 is for everyone; 工作台 only for staff, whose role the server confirms', async () => {
+  await registered()
+  const page = await openReadyPage()
+  expect(page.querySelector('#open-admin')).toBeUndefined()
+  page.querySelector('#open-conduct')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packageAccount/pages/conduct/index' })
+
+  const account = await backend.cloud.store.collection('accounts').findOne({ openid })
+  await backend.cloud.store.collection('accounts').update(account?._id ?? '', { roles: ['user', 'reviewer'] })
+  const staffPage = await openReadyPage()
+  expect(textOf(staffPage, '#open-admin')).toContain('工作台')
+  staffPage.querySelector('#open-admin')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packageAdmin/pages/index/index' })
+})
+
 test('before registration saving is refused with the reason; after accepting the terms it works', async () => {
   const page = await openReadyPage()
   await typeNickname(page, '还没注册')

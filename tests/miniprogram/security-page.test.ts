@@ -262,8 +262,12 @@ test('a staff suspension shows the reason, the end time with the time left and h
   expect(server.appeal).toContain('申诉')
   expect(textOf(page, '#appeal-text')).toBe(server.appeal)
   expect(server.available).toEqual([])
-  expect(textOf(page, '#no-actions')).toBe('账号当前状态下没有可以自己办理的操作。如对处理有异议，请按上面的方式申诉。')
+  expect(textOf(page, '#no-actions')).toBe('账号当前状态下没有可以自己办理的操作。如对处理有异议，可以在上面提出申诉。')
   for (const absent of ['#freeze', '#unfreeze', '#open-deletion', '#cancel-deletion']) expect(page.querySelector(absent)).toBeUndefined()
+  // The appeal is made in the app, from the decision's statement of reasons.
+  page.querySelector('#open-conduct')?.dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packageAccount/pages/conduct/index' })
   page.detach()
 })
 

@@ -1,8 +1,9 @@
 /**
  * 我的: signs in (account.login), shows who I am and what is left to do (the
  * agreement step opens registration), links to messages, privacy settings and
- * the documents, real-name verification, account security (freezing, deletion)
- * and my data, and lets me change nickname and avatar (account.updateProfile).
+ * the documents, real-name verification, account security (freezing, deletion),
+ * my data and my conduct record (违规记录与申诉), staff to 工作台, and lets me
+ * change nickname and avatar (account.updateProfile).
  * An account that is not active but can be brought back by its owner
  * (dormant, frozen by myself, deletion pending …) gets a notice at the top
  * with the way there: 账号与安全 (去恢复 / 去解冻 / 查看注销进度).
@@ -23,6 +24,10 @@ import { runLoad, type LoadStatus } from '../../utils/load'
 const VERIFY_URL = '/packageAccount/pages/verify/index'
 const SECURITY_URL = '/packageAccount/pages/security/index'
 const DATA_URL = '/packageAccount/pages/data/index'
+/** 违规记录与申诉. */
+const CONDUCT_URL = '/packageAccount/pages/conduct/index'
+/** 工作台 (the staff subpackage; every action there is checked on the server). */
+const ADMIN_URL = '/packageAdmin/pages/index/index'
 /** 我的名片 (the cards subpackage). */
 const MY_CARDS_URL = '/packageCards/pages/mine/index'
 /** Where each pending step is done; steps without a page are shown, not linked. */
@@ -43,6 +48,8 @@ interface ProfileView {
   initial: string
   stateLabel: string
   verified: boolean
+  /** A reviewer or admin: 我的 shows the way to 工作台. */
+  staff: boolean
   pending: PendingItem[]
 }
 
@@ -62,6 +69,7 @@ const EMPTY_PROFILE: ProfileView = {
   initial: '',
   stateLabel: '',
   verified: false,
+  staff: false,
   pending: [],
 }
 
@@ -73,6 +81,7 @@ function profileOf(account: AccountView, pending: readonly PendingStep[]): Profi
     initial: Array.from(account.nickname)[0] ?? '',
     stateLabel: ACCOUNT_STATE_LABELS[account.state],
     verified: account.verified,
+    staff: account.roles.includes('reviewer') || account.roles.includes('admin'),
     pending: pending.map((key) => ({ key, label: PENDING_STEP_LABELS[key], actionable: key in PENDING_STEP_URLS })),
   }
 }
@@ -204,6 +213,14 @@ Component({
 
     onOpenData() {
       wx.navigateTo({ url: DATA_URL })
+    },
+
+    onOpenConduct() {
+      wx.navigateTo({ url: CONDUCT_URL })
+    },
+
+    onOpenAdmin() {
+      wx.navigateTo({ url: ADMIN_URL })
     },
 
     onRetry() {

@@ -18,6 +18,7 @@ import { ApiCallError, call, messageOf } from '../../../api'
 import { confirmed } from '../../../utils/confirm'
 import { formatDateTime } from '../../../utils/format'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { CONDUCT_PAGE } from '../../../../shared/review'
 
 const VERIFY_URL = '/packageAccount/pages/verify/index'
 const DATA_URL = '/packageAccount/pages/data/index'
@@ -252,6 +253,10 @@ Component({
         { toData: ({ lifecycle }) => ({ lifecycle, view: viewOf(lifecycle, Date.now()) }) },
       )
       if (result) this.syncTimer()
+    },
+
+    onOpenConduct() {
+      wx.navigateTo({ url: CONDUCT_PAGE })
     },
 
     onRetry() {
