@@ -12,7 +12,7 @@
  */
 import { hub } from './hub'
 
-export type ChangeTopic = 'activities' | 'articles' | 'holder'
+export type ChangeTopic = 'activities' | 'articles' | 'holder' | 'review'
 
 function counts(): Record<string, number> {
   const shared = hub()

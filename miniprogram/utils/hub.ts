@@ -7,6 +7,7 @@
  * so the shared registries hang off it. Where there is no App (unit tests, or
  * before App() runs without allowDefault support) a module-level object stands in.
  */
+import type { ItemView } from '../../shared/contract/moderation'
 import type { ApiCallError } from '../api/errors'
 
 /** A call refused because the account's consent state blocks signed-in features. */
@@ -50,6 +51,8 @@ export interface Hub {
   registerOpenedAt: number
   /** Per topic, how many changes pages made (utils/changes.ts): a list shown again reloads only when its topic moved. */
   changes: Record<string, number>
+  /** The review item the 详情 page hands to the 处理 page (staff pages), so deciding needs no second look-up. */
+  reviewItem: ItemView | null
 }
 
 /** The App instance's property that holds the hub; app.ts puts one there when it calls App(). */
@@ -58,7 +61,7 @@ export const HUB_KEY = '__lechatHub'
 let standIn: Record<string, unknown> = {}
 
 export function newHub(): Hub {
-  return { blockedListeners: [], termsPopups: [], termsPrompt: null, registerOpenedAt: 0, changes: {} }
+  return { blockedListeners: [], termsPopups: [], termsPrompt: null, registerOpenedAt: 0, changes: {}, reviewItem: null }
 }
 
 function holder(): Record<string, unknown> {

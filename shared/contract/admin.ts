@@ -7,17 +7,12 @@ import * as z from 'zod/mini'
 import { ACCOUNT_STATES, CORRECTION_STATUSES } from '../account'
 import { ROLES } from '../access'
 import { REPORT_CATEGORIES, RULE_IDS } from '../review'
-import { FEATURES } from '../rules/lifecycle'
+import { FEATURES, PENALTY_TRANSITIONS, STAFF_TRANSITIONS } from '../rules/lifecycle'
 import { calendarDate, id, isoDateTime, nextCursor, pageInput } from './common'
 import { action } from './define'
 import { correctionView, lifecycleView } from './account'
 
-/** Transitions staff take through admin.transition (restore and terminate need an admin). */
-export const STAFF_TRANSITIONS = ['restrict', 'liftRestrictions', 'suspend', 'freezeByStaff', 'restore', 'terminate'] as const
-export type StaffTransition = (typeof STAFF_TRANSITIONS)[number]
-
-/** The transitions that are penalties: each is a decision with a statement of reasons, a strike, and an appeal. */
-export const PENALTY_TRANSITIONS: ReadonlySet<StaffTransition> = new Set<StaffTransition>(['restrict', 'suspend', 'freezeByStaff', 'terminate'])
+export { PENALTY_TRANSITIONS, STAFF_TRANSITIONS, type StaffTransition } from '../rules/lifecycle'
 
 /** The statement of reasons the person receives (and may appeal against). */
 export const staffReason = z.string().check(z.trim(), z.minLength(4, '请写明理由（至少4个字），用户会看到这段说明'), z.maxLength(500, '理由最多500个字'))

@@ -86,6 +86,13 @@ export const TRANSITIONS = {
 
 export type TransitionName = keyof typeof TRANSITIONS
 
+/** Transitions staff take on the account page (admin.transition; restore and terminate need an admin). */
+export const STAFF_TRANSITIONS = ['restrict', 'liftRestrictions', 'suspend', 'freezeByStaff', 'restore', 'terminate'] as const satisfies readonly TransitionName[]
+export type StaffTransition = (typeof STAFF_TRANSITIONS)[number]
+
+/** The transitions that are penalties: each is a decision with a statement of reasons, a strike, and an appeal. */
+export const PENALTY_TRANSITIONS: ReadonlySet<StaffTransition> = new Set<StaffTransition>(['restrict', 'suspend', 'freezeByStaff', 'terminate'])
+
 export type TransitionRefusal = 'NOT_ALLOWED_FROM_STATE' | 'NOT_ALLOWED_FOR_ACTOR' | 'REASON_REQUIRED' | 'END_TIME_REQUIRED'
 
 export interface TransitionRequest {
