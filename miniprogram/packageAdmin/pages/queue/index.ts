@@ -75,6 +75,7 @@ Component({
     kindIndex: 0,
     categoryIndex: 0,
     state: 'open' as 'open' | 'resolved',
+    emptyText: '没有待处理的事项',
     rows: emptyList<QueueRowView>(),
   },
   lifetimes: {
@@ -128,7 +129,7 @@ Component({
     onState(e: StateEvent) {
       const state = e.currentTarget.dataset.state === 'resolved' ? 'resolved' : 'open'
       if (state === this.data.state) return
-      this.setData({ state })
+      this.setData({ state, emptyText: state === 'open' ? '没有待处理的事项' : '没有已处理的事项' })
       void this.load()
     },
 

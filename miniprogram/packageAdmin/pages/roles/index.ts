@@ -88,8 +88,8 @@ Component({
       this.setData({ busy: true, errors: {}, notice: '' })
       try {
         const { account } = await call('admin', 'grantRole', { accountId, role, reason })
-        this.setData({ busy: false, accountId: '', reason: '', notice: `已授予「${account.nickname}」${ROLE_LABELS[role]}角色` })
         await this.reload()
+        this.setData({ busy: false, accountId: '', reason: '', notice: `已授予「${account.nickname}」${ROLE_LABELS[role]}角色` })
       } catch (error) {
         const fields = fieldErrors(error)
         this.setData({ busy: false, errors: { ...fields, form: Object.keys(fields).length > 0 ? '' : messageOf(error) } })
@@ -114,8 +114,8 @@ Component({
       this.setData({ busy: true, errors: {}, notice: '' })
       try {
         await call('admin', 'revokeRole', { accountId: id, role, reason })
-        this.setData({ busy: false, notice: `已撤销「${name}」的${ROLE_LABELS[role]}角色` })
         await this.reload()
+        this.setData({ busy: false, notice: `已撤销「${name}」的${ROLE_LABELS[role]}角色` })
       } catch (error) {
         this.setData({ busy: false, errors: { form: messageOf(error) } })
       }
