@@ -9,6 +9,7 @@ import { composeLocalCloud, localSettings } from './cloud'
 import { DEV_IDENTITIES } from './identities'
 import { seedDemoData } from './seed'
 import { seedDemoContent } from './seed-content'
+import { seedDemoReview } from './seed-review'
 import { startTimers } from './timers'
 
 const root = join(__dirname, '..')
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   const cloud = await composeLocalCloud({ dataDir, port, mode: 'local', clock: systemClock, openApi: sandboxOpenApi(), env: localSettings(process.env) })
   const { gateway, triggers, url } = cloud
   const seededAccounts = await seedDemoData(cloud.store, systemClock.now(), cloud.config)
-  const seeded = (await seedDemoContent(cloud.store, gateway, systemClock.now())) || seededAccounts
+  const seededContent = await seedDemoContent(cloud.store, gateway, systemClock.now())
+  const seeded = (await seedDemoReview(cloud.store, gateway.call, systemClock.now())) || seededContent || seededAccounts
   const stopTimers = startTimers(triggers, async (trigger) => {
     const result = await gateway.fireTimer(trigger.fn, trigger.name)
     if (!result.ok) console.error(`timer ${trigger.fn}.${trigger.name} failed: ${result.error.code}`)

@@ -6,12 +6,13 @@ import { ManualClock } from '../cloudfunctions/_core/clock'
 import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/context'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
-import { DOCUMENT_IDS, DOCUMENT_TITLES, PURPOSES, requiredPurposes, type PurposeId } from '../shared/consent'
+import { DOCUMENT_IDS, DOCUMENT_TITLES, type PurposeId } from '../shared/consent'
 import type { CardInput } from '../shared/contract/cards'
 import type { ConsentStatus } from '../shared/contract/consent'
 import type { ApiResult } from '../shared/errors'
 import { checkCharacter } from '../shared/rules/id-number'
 import { composeLocalCloud, type LocalCloudStack } from './cloud'
+import { acceptTerms, grantPurposes, verifyIdentity } from './enrol'
 
 export interface TestCloud extends LocalCloudStack {
   clock: ManualClock
@@ -60,39 +61,15 @@ export async function ensureTestDocuments(cloud: TestCloud): Promise<void> {
   }
 }
 
-function dataOf<T>(result: ApiResult<unknown>, what: string): T {
-  if (!result.ok) throw new Error(`${what} failed: ${result.error.code} ${result.error.message}`)
-  return result.data as T
-}
-
-/**
- * Registers `openid` as a user would: logs in, reads the current agreement and
- * policy, and accepts them through consent.grant (declaring an adult birth date
- * unless the account has one). Returns the consent status afterwards.
- */
+/** Registers `openid` as a user would (enrol.ts acceptTerms), with the test documents published first. */
 export async function acceptCurrentTerms(cloud: TestCloud, openid: string, options: { birthDate?: string } = {}): Promise<ConsentStatus> {
   await ensureTestDocuments(cloud)
-  dataOf(await cloud.call('account', { action: 'login', input: {} }, openid), 'login')
-  const { status } = dataOf<{ status: ConsentStatus }>(await cloud.call('consent', { action: 'status', input: {} }, openid), 'consent.status')
-  const items = []
-  for (const purpose of requiredPurposes(status.ageClass === 'under14')) {
-    const reply = await cloud.call('legal', { action: 'get', input: { docId: PURPOSES[purpose].document } }, openid)
-    const { document } = dataOf<{ document: { version: string; hash: string } }>(reply, 'legal.get')
-    items.push({ purpose, version: document.version, hash: document.hash })
-  }
-  const input = { items, method: 'checkbox', ...(status.ageClass === 'unknown' ? { declaredBirthDate: options.birthDate ?? '1990-01-01' } : {}) }
-  return dataOf<{ status: ConsentStatus }>(await cloud.call('consent', { action: 'grant', input }, openid), 'consent.grant').status
+  return acceptTerms(cloud.call, openid, options)
 }
 
 /** Grants separate consents (purposes of shared/consent) as from the privacy settings page. */
 export async function grantConsents(cloud: TestCloud, openid: string, purposes: readonly PurposeId[]): Promise<void> {
-  const items = []
-  for (const purpose of purposes) {
-    const reply = await cloud.call('legal', { action: 'get', input: { docId: PURPOSES[purpose].document } }, openid)
-    const { document } = dataOf<{ document: { version: string; hash: string } }>(reply, 'legal.get')
-    items.push({ purpose, version: document.version, hash: document.hash })
-  }
-  dataOf(await cloud.call('consent', { action: 'grant', input: { items, method: 'settings' } }, openid), 'consent.grant')
+  await grantPurposes(cloud.call, openid, purposes)
 }
 
 let idSerial = 0
@@ -112,11 +89,7 @@ export function freshTestIdNumber(): string {
  */
 export async function verifiedPublisher(cloud: TestCloud, openid: string, options: { name?: string; idNumber?: string } = {}): Promise<void> {
   await acceptCurrentTerms(cloud, openid)
-  await grantConsents(cloud, openid, ['idNumber', 'face', 'partnerSharing'])
-  const input = { name: options.name ?? SAMPLE_CARD.name, idNumber: options.idNumber ?? freshTestIdNumber() }
-  const { verificationId } = dataOf<{ verificationId: string }>(await cloud.call('identity', { action: 'start', input }, openid), 'identity.start')
-  const result = dataOf<{ outcome: string }>(await cloud.call('identity', { action: 'complete', input: { verificationId } }, openid), 'identity.complete')
-  if (result.outcome !== 'passed') throw new Error(`verification of ${openid} did not pass: ${result.outcome}`)
+  await verifyIdentity(cloud.call, openid, options.name ?? SAMPLE_CARD.name, options.idNumber ?? freshTestIdNumber())
 }
 
 /** A verified publisher (verifiedPublisher) who, unless `publicCard` is false, also granted「公开展示我的名片」. */

@@ -72,4 +72,12 @@ describe('local and test configuration', () => {
   it('wants the verification provider name and contact together', () => {
     expect(refusal({ LECHAT_MODE: 'local', LECHAT_VERIFICATION_PROVIDER: '某核验服务商' })).toContain('LECHAT_VERIFICATION_PROVIDER_CONTACT')
   })
+
+  it('reads the staff side’s settings, and refuses a first-admin code too short to be secret', () => {
+    expect(loadConfig({ LECHAT_MODE: 'test' }).review).toEqual({ hideThreshold: 3, strikeDays: 90, firstAdminCode: null })
+    const set = loadConfig({ LECHAT_MODE: 'test', LECHAT_REPORT_HIDE_THRESHOLD: '5', LECHAT_STRIKE_DAYS: '180', LECHAT_FIRST_ADMIN_CODE: 'a'.repeat(16) })
+    expect(set.review).toEqual({ hideThreshold: 5, strikeDays: 180, firstAdminCode: 'a'.repeat(16) })
+    expect(refusal({ LECHAT_MODE: 'test', LECHAT_FIRST_ADMIN_CODE: 'short' })).toContain('LECHAT_FIRST_ADMIN_CODE')
+    expect(refusal({ LECHAT_MODE: 'test', LECHAT_REPORT_HIDE_THRESHOLD: '0' })).toContain('LECHAT_REPORT_HIDE_THRESHOLD')
+  })
 })

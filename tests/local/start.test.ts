@@ -76,6 +76,13 @@ it('starts with demo data, stops on Ctrl-C and keeps data across restarts withou
   expect(await demo('cards', 'view', { cardId: 'dem0a11ce0' })).toMatchObject({ ok: true, data: { card: { name: expect.any(String) } } })
   expect(await demo('activities', 'list', {})).toMatchObject({ ok: true, data: { activities: [{ title: '乐聊名片线下交流会' }] } })
   expect(await demo('articles', 'feed', {})).toMatchObject({ ok: true, data: { articles: [{ title: '怎样写一张让人记住的名片' }] } })
+  // dev-reviewer finds work in 工作台: the article the gate held, the card three people reported (hidden from others meanwhile).
+  const board = (await (
+    await fetch(`${first.url}/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-lechat-openid': 'dev-reviewer' }, body: JSON.stringify({ name: 'moderation', data: { action: 'queue', input: {} } }) })
+  ).json()) as { ok: boolean; data: { items: Array<{ kind: string; queue: string; reportCount: number }> } }
+  expect(board.data.items).toEqual(
+    expect.arrayContaining([expect.objectContaining({ kind: 'article', queue: 'held' }), expect.objectContaining({ kind: 'card', queue: 'reports', reportCount: 3 })]),
+  )
   expect(await stop(first)).toBe(0)
   expect(first.output()).toContain('本地云已停止')
 
