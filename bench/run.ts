@@ -9,6 +9,7 @@ import { benchArticles } from './articles'
 import { benchCards } from './cards'
 import { benchDb } from './db'
 import { benchFunctions } from './functions'
+import { benchReview } from './review'
 import { benchScanner } from './scanner'
 import { printTable } from './stats'
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   printTable('moderation text scanner (20k terms, MB = UTF-16 bytes)', await benchScanner())
   printTable('activities: sign-up burst through dispatcher + real SDK + local DB (file, WAL)', await benchSignUps())
   printTable('article feed at 100k articles through dispatcher + real SDK + local DB (file, WAL)', await benchArticles())
+  printTable('review queue at 100k items, and reports, through dispatcher + real SDK + local DB (file, WAL)', await benchReview())
 }
 
 main().catch((error: unknown) => {

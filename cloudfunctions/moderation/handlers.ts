@@ -68,7 +68,8 @@ export const moderationFunction = defineFunction(
     },
 
     async queue(input, ctx) {
-      const [page, counts] = await Promise.all([queuePage(ctx, input), queueCounts(ctx)])
+      // The counts go with the first page only: paging on needs the rows, not the 工作台's figures again.
+      const [page, counts] = await Promise.all([queuePage(ctx, input), input.cursor ? [] : queueCounts(ctx)])
       return { ...page, counts }
     },
 

@@ -378,6 +378,7 @@ export const moderation = {
       state: z.optional(z.enum(REVIEW_STATES)),
       ...pageInput,
     }),
+    /** `counts`: open items per queue, with the first page (empty on later pages). */
     output: z.object({ items: z.array(queueRow), nextCursor, counts: z.array(queueCount) }),
     errors: [],
   }),
