@@ -15,4 +15,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'admin.resolveCorrection': '处理了你的信息更正申请',
   'identity.reveal': '查看了你的实名信息原文',
   'consent.prove': '调取了你的同意记录',
+  'admin.listCorrections': '查看了你的信息更正申请',
+  'admin.grantRole': '授予了你工作人员角色',
+  'admin.revokeRole': '撤销了你的工作人员角色',
+  'moderation.item': '查看了与你有关的审核事项（内容、举报和处理记录）',
+  'moderation.decide': '对与你有关的事项作出了处理决定',
+  'moderation.decideAppeal': '复核了你的申诉',
 }
