@@ -20,6 +20,7 @@ import { silentLogger } from '../cloudfunctions/_core/context'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { composeLocalCloud, localSettings } from '../local/cloud'
 import { seedDemoData } from '../local/seed'
+import { runMain } from './run-main'
 
 const USAGE = 'usage: npm run admin:grant -- --openid <openid> [--role admin|reviewer] [--reason <text>]'
 
@@ -63,10 +64,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error)
-    process.exit(1)
-  },
-)
+runMain(main)

@@ -17,6 +17,7 @@ import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { composeLocalCloud, localSettings } from '../local/cloud'
 import { seedDemoData, titleOfTemplate } from '../local/seed'
 import { DOCUMENT_IDS, type DocumentId } from '../shared/consent'
+import { runMain } from './run-main'
 
 const USAGE = 'usage: npm run legal:publish -- --doc <id> --version <v> --file <path> --summary <text> --announce <ISO> --effective <ISO> [--title <text>] [--reason <text>]'
 
@@ -102,10 +103,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error)
-    process.exit(1)
-  },
-)
+runMain(main)

@@ -3,34 +3,23 @@
  * reports decided from the queue, and the whole staff workflow end to end —
  * through the real dispatcher, SDK and local database.
  */
-import { startTestCloud, freshTestIdNumber, acceptCurrentTerms, grantConsents, type TestCloud } from '../../local/testing'
+import { freshTestIdNumber, acceptCurrentTerms, grantConsents, type TestCloud } from '../../local/testing'
 import type { OwnCardView } from '../../shared/contract/cards'
 import type { ConductDecisionView, MyAppealView, QueueCount, QueueRow } from '../../shared/contract/moderation'
 import type { MessageView } from '../../shared/contract/inbox'
 import { errorOf, ok } from './helpers'
-import { caller, decideAs, inboxOf, itemIdOf, itemOf, personWithCard, removal, reporter, staff, type Call } from './review-helpers'
+import { decideAs, inboxOf, itemIdOf, itemOf, personWithCard, removal, reporter, reviewStage, type Call } from './review-helpers'
 
+const stage = reviewStage('ra')
+const ADMIN = stage.admin
+const REVIEWER = stage.reviewer
+const REVIEWER2 = stage.reviewer2
+const DAY = 24 * 3600 * 1000
 let cloud: TestCloud
 let call: Call
-const START = new Date('2026-12-07T02:00:00.000Z')
-const ADMIN = 'ra-admin'
-const REVIEWER = 'ra-reviewer'
-const REVIEWER2 = 'ra-reviewer-2'
-const DAY = 24 * 3600 * 1000
-
-beforeAll(async () => {
-  cloud = await startTestCloud({ start: START })
-  call = caller(cloud)
-  await staff(cloud, ADMIN, 'admin')
-  await staff(cloud, REVIEWER, 'reviewer')
-  await staff(cloud, REVIEWER2, 'reviewer')
-  for (const who of ['ra-r1', 'ra-r2', 'ra-r3']) await reporter(cloud, who, true)
-})
-afterAll(async () => {
-  await cloud.close()
-})
-beforeEach(() => {
-  cloud.clock.advance(1000)
+beforeAll(() => {
+  cloud = stage.cloud
+  call = stage.call
 })
 
 const report = (openid: string, targetId: string) => call(openid, 'moderation', 'report', { kind: 'card', targetId, category: 'spam' })

@@ -5,34 +5,23 @@
  * safety — through the real dispatcher, SDK and local database.
  */
 import type { AuditDoc } from '../../cloudfunctions/_core/audit'
-import { startTestCloud, type TestCloud } from '../../local/testing'
+import type { TestCloud } from '../../local/testing'
 import type { AccessLogEntry } from '../../shared/contract/account'
 import type { OwnCardView } from '../../shared/contract/cards'
 import type { ConductDecisionView, QueueCount, QueueRow, StaffDecisionView } from '../../shared/contract/moderation'
 import { errorOf, ok } from './helpers'
-import { caller, decideAs, inboxOf, itemIdOf, itemOf, personWithCard, removal, reporter, staff, type Call } from './review-helpers'
+import { decideAs, inboxOf, itemIdOf, itemOf, personWithCard, removal, reporter, reviewStage, staff, type Call } from './review-helpers'
 
+const stage = reviewStage('rd')
+const ADMIN = stage.admin
+const REVIEWER = stage.reviewer
+const REVIEWER2 = stage.reviewer2
+const DAY = 24 * 3600 * 1000
 let cloud: TestCloud
 let call: Call
-const START = new Date('2026-12-07T02:00:00.000Z')
-const ADMIN = 'rd-admin'
-const REVIEWER = 'rd-reviewer'
-const REVIEWER2 = 'rd-reviewer-2'
-const DAY = 24 * 3600 * 1000
-
-beforeAll(async () => {
-  cloud = await startTestCloud({ start: START })
-  call = caller(cloud)
-  await staff(cloud, ADMIN, 'admin')
-  await staff(cloud, REVIEWER, 'reviewer')
-  await staff(cloud, REVIEWER2, 'reviewer')
-  for (const who of ['rd-r1', 'rd-r2', 'rd-r3']) await reporter(cloud, who, true)
-})
-afterAll(async () => {
-  await cloud.close()
-})
-beforeEach(() => {
-  cloud.clock.advance(1000)
+beforeAll(() => {
+  cloud = stage.cloud
+  call = stage.call
 })
 
 const report = (openid: string, kind: string, targetId: string, category = 'spam') => call(openid, 'moderation', 'report', { kind, targetId, category })

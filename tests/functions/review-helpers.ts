@@ -1,7 +1,7 @@
 /** Helpers for the staff-side tests (reports, the queue, decisions, appeals): every call goes through the real dispatcher. */
 import { accounts, findAccount } from '../../cloudfunctions/_core/accounts'
 import type { InboxMessageDoc } from '../../cloudfunctions/_core/inbox'
-import { acceptCurrentTerms, cardPublisher, SAMPLE_CARD, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, cardPublisher, SAMPLE_CARD, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
 import type { OwnCardView } from '../../shared/contract/cards'
 import type { ItemView, StaffDecisionView } from '../../shared/contract/moderation'
 import type { ApiResult } from '../../shared/errors'
@@ -68,4 +68,43 @@ export function removal(item: ItemView, extra: Record<string, unknown> = {}): Re
 
 export async function inboxOf(cloud: TestCloud, openid: string): Promise<InboxMessageDoc[]> {
   return cloud.store.collection<InboxMessageDoc>('inbox_messages').find({ recipient: openid }, { orderBy: [['createdAt', 'asc'], ['_id', 'asc']], limit: 100 })
+}
+
+export interface ReviewStage {
+  cloud: TestCloud
+  call: Call
+  /** An admin, two reviewers and three verified reporters, named after `prefix`. */
+  admin: string
+  reviewer: string
+  reviewer2: string
+  reporters: [string, string, string]
+}
+
+/**
+ * The cast of a staff-side test file, set up once (beforeAll), closed after
+ * (afterAll), the clock a second on before each test. Read it inside tests:
+ * the cloud exists only once beforeAll ran.
+ */
+export function reviewStage(prefix: string): ReviewStage {
+  const stage = {
+    admin: `${prefix}-admin`,
+    reviewer: `${prefix}-reviewer`,
+    reviewer2: `${prefix}-reviewer-2`,
+    reporters: [`${prefix}-r1`, `${prefix}-r2`, `${prefix}-r3`] as [string, string, string],
+  } as ReviewStage
+  beforeAll(async () => {
+    stage.cloud = await startTestCloud({ start: new Date('2026-12-07T02:00:00.000Z') })
+    stage.call = caller(stage.cloud)
+    await staff(stage.cloud, stage.admin, 'admin')
+    await staff(stage.cloud, stage.reviewer, 'reviewer')
+    await staff(stage.cloud, stage.reviewer2, 'reviewer')
+    for (const who of stage.reporters) await reporter(stage.cloud, who, true)
+  })
+  afterAll(async () => {
+    await stage.cloud.close()
+  })
+  beforeEach(() => {
+    stage.cloud.clock.advance(1000)
+  })
+  return stage
 }
