@@ -120,7 +120,7 @@ export const adminFunction = defineFunction('admin', {
   async transition(input, ctx) {
     noteAudit(ctx, { detail: input.transition })
     const account = await subjectAccount(ctx, input.accountId)
-    if (input.transition === 'freezeByStaff' || input.transition === 'suspend' || input.transition === 'terminate') await refuseIfLastAdmin(ctx, account, TRANSITIONS[input.transition].label)
+    // A penalty goes through the decision's checks (the last usable admin is kept there too).
     const after = await transitionAccount(ctx, account, input)
     return { account: await staffView(ctx, after) }
   },
