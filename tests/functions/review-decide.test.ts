@@ -229,6 +229,7 @@ describe('staff safety', () => {
     ok(await report('rd-r1', 'card', adminCard.id))
     const item = await itemOf(cloud, REVIEWER, await itemIdOf(cloud, 'card', adminCard.id))
     expect(errorOf(await call(REVIEWER, 'moderation', 'decide', removal(item, { accountAction: 'suspend', until: new Date(cloud.clock.now().getTime() + DAY).toISOString(), deviationReason: '情节严重' }))).code).toBe('FORBIDDEN')
+    expect(errorOf(await call(REVIEWER, 'moderation', 'decide', removal(item, { accountAction: 'none', deviationReason: '只删除内容' }))).code).toBe('FORBIDDEN')
     const adminAccount = await cloud.store.collection('accounts').findOne({ openid: ADMIN })
     const suspend = { accountId: adminAccount?._id, transition: 'suspend', category: 'spam', rule: 'harassment', reason: '测试暂停管理员', until: new Date(cloud.clock.now().getTime() + DAY).toISOString() }
     expect(errorOf(await call(REVIEWER, 'admin', 'transition', suspend)).code).toBe('FORBIDDEN')

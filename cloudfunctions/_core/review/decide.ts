@@ -27,7 +27,7 @@ import { notify, notifyMissing } from '../inbox'
 import { decisions } from '../moderation/decisions'
 import { ruleOn } from '../moderation/rulings'
 import { walk } from '../paging'
-import { staffRoleOf } from '../staff'
+import { refuseStaffConflict, staffRoleOf } from '../staff'
 import { activeStrikes, applyAccountEffect, planAccountEffect, refuseIfLeavesNoAdmin, suggestionFor } from './account-effects'
 import { approvalMessage, reporterMessage, statementMessage } from './notices'
 import { claimedByOther, freeForCaller } from './queue'
@@ -84,9 +84,11 @@ export async function decide(ctx: AccountContext, input: DecideInput): Promise<R
   const subject = await findAccount(ctx.db, item.subject)
   if (subject && subject._id === ctx.account._id) fail('FORBIDDEN', '不能处理与自己有关的事项，请交给其他工作人员')
   const adverse = ADVERSE_OUTCOMES.has(input.outcome)
+  // Nothing against a member of staff from a reviewer, not even a removal: an admin decides.
+  if (adverse && subject) refuseStaffConflict(ctx, subject)
   const action = actionOf(item, input)
   if (!adverse && action !== 'none') missing('accountAction', '未发现违规时不能处理账号')
-  if (input.outcome === 'sanction' && (action === 'none')) missing('accountAction', '请选择对账号的处理')
+  if (input.outcome === 'sanction' && action === 'none') missing('accountAction', '请选择对账号的处理')
 
   let contentWasHidden = false
   if (isContentReviewKind(item.kind)) {
