@@ -7,7 +7,7 @@ import type { AppConfig } from '../../miniprogram/config'
 import { hub } from '../../miniprogram/utils/hub'
 import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
 import { openPage } from './content-helpers'
-import { change, load, tap, textOf, type, waitFor, type Page } from './helpers'
+import { change, load, tap, textOf, type, type Page } from './helpers'
 import { cardOf, itemIdOf, staffMember } from './review-helpers'
 
 jest.mock('../../miniprogram/config', () => {

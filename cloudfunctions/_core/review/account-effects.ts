@@ -54,7 +54,7 @@ export function planAccountEffect(ctx: AccountContext, subject: AccountDoc | nul
   if (!subject) fail('INVALID_INPUT', '当事人的账号已注销，不能再处理账号', [{ path: 'accountAction', message: '账号已注销' }])
   refuseStaffConflict(ctx, subject)
   if (request.action === 'terminate' && !ctx.account.roles.includes('admin')) fail('FORBIDDEN', '终止服务只能由管理员决定；审核员可以先冻结账号，并说明建议终止的理由')
-  const base = { action: request.action, features: [...request.features], until: request.until, stateVersionAfter: null, bansAfter: [], skipped: null }
+  const base = { action: request.action, features: [...request.features], until: request.until, stateVersionAfter: null, skipped: null }
   if (request.action === 'warn') return { ...base, transition: null, features: [], until: null }
   if (request.action === 'restrict' && request.features.length === 0) fail('INVALID_INPUT', '请选择要限制的功能', [{ path: 'features', message: '请选择要限制的功能' }])
   const transition = TRANSITION_OF[request.action]
@@ -87,7 +87,7 @@ export async function applyAccountEffect(ctx: Context, decision: ReviewDecisionD
       // The decision's notice tells the person everything at once (notices.ts).
       notify: false,
     })
-    return { ...effect, stateVersionAfter: after.stateVersion, bansAfter: after.bans }
+    return { ...effect, stateVersionAfter: after.stateVersion }
   } catch (error) {
     if (error instanceof AppError && error.code !== 'CONFLICT' && error.code !== 'INTERNAL') return { ...effect, skipped: error.userMessage ?? error.message }
     throw error

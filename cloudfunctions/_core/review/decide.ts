@@ -14,7 +14,7 @@
  * correction resolved), the account action, the reports, the notices. A
  * completion cut short is finished by the moderation function's sweep.
  */
-import { ADVERSE_OUTCOMES, isContentReviewKind, OUTCOMES_BY_KIND, ruleLabel, type AccountAction, type DecisionOutcome, type ReportCategory, type RuleId } from '../../../shared/review'
+import { ADVERSE_OUTCOMES, APPEAL_DAYS, isContentReviewKind, OUTCOMES_BY_KIND, ruleLabel, type AccountAction, type DecisionOutcome, type ReportCategory, type RuleId } from '../../../shared/review'
 import type { Feature } from '../../../shared/rules/lifecycle'
 import { accounts, defaultNickname, findAccount, type AccountDoc } from '../accounts'
 import { noteAudit } from '../audit'
@@ -50,7 +50,7 @@ export interface DecideInput {
 
 const DAY_MS = 24 * 3600 * 1000
 /** An appeal is possible this long after the decision. */
-const APPEAL_MS = 14 * DAY_MS
+const APPEAL_MS = APPEAL_DAYS * DAY_MS
 
 function missing(path: string, message: string): never {
   return fail('INVALID_INPUT', message, [{ path, message }])

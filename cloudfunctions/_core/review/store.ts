@@ -11,7 +11,7 @@
  */
 import type { StaffRole } from '../../../shared/audit'
 import type { AccountAction, AppealState, DecisionOutcome, Queue, ReportCategory, ReportOutcome, ReportTargetKind, ReviewKind, ReviewSource, ReviewState, RuleId } from '../../../shared/review'
-import type { Feature, FeatureBan, TransitionName } from '../../../shared/rules/lifecycle'
+import type { Feature, TransitionName } from '../../../shared/rules/lifecycle'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
 
@@ -95,7 +95,6 @@ export interface AccountEffect {
   until: Date | null
   /** The account's `stateVersion` after the transition: an appeal lifts it only while nothing changed since. */
   stateVersionAfter: number | null
-  bansAfter: FeatureBan[]
   /** Why it was not applied (the account changed state meanwhile …), when it was not. */
   skipped: string | null
 }
