@@ -293,7 +293,7 @@ export const activitiesFunction = defineFunction('activities', {
         openids.length > 0
           ? await accounts(ctx.db).find(
               { openid: _.in(openids) },
-              { limit: openids.length, fields: { openid: true, nickname: true, avatarUrl: true, contentHidden: true } },
+              { limit: openids.length, fields: { _id: true, openid: true, nickname: true, avatarUrl: true, contentHidden: true } },
             )
           : []
       const byOpenid = new Map(people.map((p) => [p.openid, p]))
@@ -304,6 +304,7 @@ export const activitiesFunction = defineFunction('activities', {
         return {
           signUpId: s._id,
           nickname: shown ? shown.nickname : person ? HIDDEN_ATTENDEE : '未知用户',
+          accountId: shown ? shown._id : null,
           avatarUrl: shown?.avatarUrl ?? null,
           phone: s.phone === null ? null : s.sharePhone ? s.phone : maskPhone(s.phone),
           phoneShared: s.sharePhone && s.phone !== null,

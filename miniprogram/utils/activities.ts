@@ -127,6 +127,8 @@ export function signUpRowOf(view: MySignUpView): SignUpRow {
 export interface AttendeeRow {
   key: string
   nickname: string
+  /** To report the attendee's profile by ('' when their account no longer shows). */
+  accountId: string
   phone: string
   phoneNote: string
   signedUpAt: string
@@ -136,6 +138,7 @@ export function attendeeRowOf(view: AttendeeView): AttendeeRow {
   return {
     key: view.signUpId,
     nickname: view.nickname,
+    accountId: view.accountId ?? '',
     phone: view.phone ?? '未留手机号',
     phoneNote: view.phone === null ? '' : view.phoneShared ? '报名者同意公开' : '已打码',
     signedUpAt: formatDateTime(view.signedUpAt),

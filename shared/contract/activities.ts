@@ -143,6 +143,8 @@ export const attendeeView = z.object({
   signUpId: z.string(),
   nickname: z.string(),
   avatarUrl: z.nullable(z.string()),
+  /** The attendee's account, to report their profile (举报) by; null when it no longer shows. */
+  accountId: z.nullable(z.string()),
   /** The full number only when the attendee chose to share it; otherwise masked (138****8000), null when none was given. */
   phone: z.nullable(z.string()),
   phoneShared: z.boolean(),

@@ -262,6 +262,8 @@ export const visitorView = z.object({
   visitedAt: isoDateTime,
   nickname: z.string(),
   avatarUrl: z.nullable(z.string()),
+  /** The visitor's account, to report their profile (举报) by. */
+  accountId: z.string(),
   /** The visitor's default card, only when they chose to share it with visits and it is shown to others. */
   viewerCard: z.nullable(cardSummary),
 })

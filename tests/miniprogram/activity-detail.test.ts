@@ -289,8 +289,17 @@ test('others are offered 举报 for the activity and for its organizer; the orga
   await tap(page, '#report-author')
   expect(textOf(reportSheetOf(page), '.report-sheet__title')).toBe('举报组织者')
 
+  // The organizer reports an attendee's profile from the attendee list, not the activity.
+  await callAs(backend.cloud, attendee, 'activities', 'signUp', { id: activity.id })
   backend.signIn(ORGANIZER)
   const own = await openActivity(activity.id)
   expect(own.querySelector('#report-content')).toBeUndefined()
-  await waitFor('the attendee list', () => own.data.attendeesStatus !== 'loading')
+  await waitFor('the attendee list', () => own.data.attendeesStatus !== 'loading' && own.data.attendees.items.length === 1)
+  const row = own.data.attendees.items[0] as { key: string; accountId: string }
+  await tap(own, `#report-attendee-${row.key}`)
+  expect(textOf(reportSheetOf(own), '.report-sheet__title')).toBe('举报这位报名者')
+  await tap(reportSheetOf(own), '#category-abuse')
+  await tap(reportSheetOf(own), '#report-submit', () => own.data.reportAbout === '', 'the sheet to close')
+  const about = await backend.cloud.store.collection('moderation_reports').findOne({ reporterOpenid: ORGANIZER })
+  expect(about).toMatchObject({ targetKind: 'account', targetId: row.accountId, subject: attendee })
 })

@@ -8,7 +8,7 @@ import type { AppConfig } from '../../miniprogram/config'
 import { grantConsents, SAMPLE_CARD } from '../../local/testing'
 import { callAs, connectBackend, DAY, type Backend } from './backend'
 import { cardOwner, member } from './card-helpers'
-import { attrOf, load, render, tap, textOf, waitFor, type Page } from './helpers'
+import { attrOf, load, render, reportSheetOf, tap, textOf, waitFor, type Page } from './helpers'
 
 jest.mock('../../miniprogram/config', () => {
   const config: AppConfig = { transport: 'cloud', envId: 'test-env', localUrl: '', devOpenid: '', subscribeTemplates: {} }
@@ -24,7 +24,7 @@ const pageId = load('packageCards/pages/visitors/index')
 
 beforeAll(async () => {
   backend = await connectBackend()
-  Object.assign(wx, { navigateTo })
+  Object.assign(wx, { navigateTo, showToast: () => undefined })
 })
 
 afterAll(async () => {
@@ -191,4 +191,20 @@ test('a setting that fails to save puts the switch back to what is stored, with 
   expect(attrOf(page, '#share-switch', 'checked')).toBe('false')
   expect(textOf(page, '#settings-error')).toContain('网络连接失败')
   expect((await callAs(backend.cloud, openid, 'cards', 'visitSettings', {})).shareCardOnVisit).toBe(false)
+})
+
+test('a visitor’s profile can be reported from the list', async () => {
+  const card = await cardOwner(backend.cloud, openid)
+  const viewer = `${openid}-rude`
+  await member(backend.cloud, viewer, { personalization: true })
+  await visit(viewer, card.id)
+  const page = await openVisitors()
+  const row = page.data.visitors[0] as { id: string; accountId: string }
+  await tap(page, `#report-visitor-${row.id}`)
+  const sheet = reportSheetOf(page)
+  expect(textOf(sheet, '.report-sheet__title')).toBe('举报这位访客')
+  await tap(sheet, '#category-abuse')
+  await tap(sheet, '#report-submit', () => page.data.reportAbout === '', 'the sheet to close')
+  const filed = await backend.cloud.store.collection('moderation_reports').findOne({ reporterOpenid: openid })
+  expect(filed).toMatchObject({ targetKind: 'account', targetId: row.accountId, category: 'abuse', subject: viewer })
 })

@@ -124,6 +124,7 @@ export async function visitorsPage(
       visitedAt: visit.visitedAt.toISOString(),
       nickname: viewer.nickname,
       avatarUrl: viewer.avatarUrl,
+      accountId: viewer._id,
       viewerCard: viewerCards.get(viewer.openid) ?? null,
     })
   }

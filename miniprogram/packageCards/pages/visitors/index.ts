@@ -15,6 +15,7 @@ import { PRIVACY_URL, REGISTER_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
 import { isRegisterRefusal } from '../../../utils/refusal'
 import { visitChart, type ChartBar } from '../../../utils/visit-chart'
+import { reporting } from '../../../utils/reporting'
 
 const PAGE_SIZE = 20
 interface CardChoice {
@@ -25,6 +26,8 @@ interface CardChoice {
 interface VisitorRow {
   id: string
   nickname: string
+  /** To report the visitor's profile by. */
+  accountId: string
   initial: string
   avatarUrl: string
   time: string
@@ -51,6 +54,7 @@ function visitorRowOf(visitor: VisitorView, cardNames: Map<string, string>, show
   return {
     id: visitor.id,
     nickname: visitor.nickname,
+    accountId: visitor.accountId,
     initial: initialOf(visitor.nickname),
     avatarUrl: visitor.avatarUrl ?? '',
     time,
@@ -70,6 +74,7 @@ type Mine = OutputOf<'cards', 'mine'>
 const names = new WeakMap<object, Map<string, string>>()
 
 Component({
+  behaviors: [reporting],
   properties: {
     /** Page query: one card; empty for all my cards. */
     cardId: { type: String, value: '' },
