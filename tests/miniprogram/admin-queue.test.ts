@@ -41,7 +41,15 @@ async function opened(pageId: string, query: Record<string, string> = {}): Promi
   return page
 }
 
-test('the queue is empty to begin with', async () => {
+test('the queue is empty to begin with, after saying it is loading', async () => {
+  let release = (): void => undefined
+  backend.hold(new Promise<void>((resolve) => (release = resolve)))
+  const loading = openPage(queueId)
+  await waitFor('the loading state', () => loading.data.status === 'loading')
+  expect(textOf(loading, '#page-state')).toContain('正在加载')
+  release()
+  backend.hold(null)
+  await waitFor('the page to load', () => loading.data.status !== 'loading')
   const queue = await opened(queueId)
   expect(queue.data.status).toBe('empty')
   expect(textOf(queue, '#page-state')).toBe('没有待处理的事项')
