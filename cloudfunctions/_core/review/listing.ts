@@ -20,8 +20,7 @@ import type { Context } from '../context'
 import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from '../cursor'
 import type { Where } from '../db'
 import { fail } from '../errors'
-import { conductView } from './notices'
-import { toMyReportView } from './reports'
+import { conductView, toMyReportView } from './notices'
 import { appeals, reports, reviewables, reviewDecisions, type ReviewableDoc } from './store'
 
 export function toQueueRow(doc: ReviewableDoc, viewer: string, now: Date): QueueRow {

@@ -12,6 +12,7 @@ import {
   CONDUCT_PAGE,
   DECISION_OUTCOME_LABELS,
   REPORT_CATEGORY_LABELS,
+  REPORT_OUTCOME_LABELS,
   REPORT_TARGET_LABELS,
   REVIEW_KIND_LABELS,
   ruleLabel,
@@ -21,7 +22,7 @@ import {
   type StrikeState,
 } from '../../../shared/review'
 import { FEATURE_LABELS } from '../../../shared/rules/lifecycle'
-import type { ConductDecisionView, StaffDecisionView, StatementView } from '../../../shared/contract/moderation'
+import type { ConductDecisionView, MyReportView, StaffDecisionView, StatementView } from '../../../shared/contract/moderation'
 import type { OutgoingMessage } from '../inbox'
 import type { AppealDoc, ReportDoc, ReviewDecisionDoc, Statement, Strike } from './store'
 
@@ -37,6 +38,23 @@ export function statementView(statement: Statement): StatementView {
     facts: statement.facts,
     automated: statement.automated,
     until: statement.until?.toISOString() ?? null,
+  }
+}
+
+export function toMyReportView(doc: ReportDoc): MyReportView {
+  return {
+    id: doc._id,
+    kind: doc.targetKind,
+    kindLabel: REPORT_TARGET_LABELS[doc.targetKind],
+    targetId: doc.targetId,
+    category: doc.category,
+    categoryLabel: REPORT_CATEGORY_LABELS[doc.category],
+    comment: doc.comment,
+    outcome: doc.outcome,
+    outcomeLabel: REPORT_OUTCOME_LABELS[doc.outcome],
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    resolvedAt: doc.resolvedAt?.toISOString() ?? null,
   }
 }
 

@@ -5,12 +5,11 @@
  * others' reports and for regulators); what a person wrote to staff (report
  * comments, appeal texts) and what a decision kept of removed content go.
  */
-import { REPORT_CATEGORY_LABELS, REPORT_OUTCOME_LABELS, REPORT_TARGET_LABELS } from '../../../shared/review'
 import type { ErasureRule } from '../erasure'
 import type { ExportRule } from '../export'
 import { collectAll, walk } from '../paging'
 import { COLLECTIONS } from '../collections'
-import { conductView } from './notices'
+import { conductView, toMyReportView } from './notices'
 import { appeals, reports, reviewables, reviewDecisions } from './store'
 
 export const REVIEW_ERASURE_RULES: readonly ErasureRule[] = [
@@ -65,19 +64,7 @@ export const REVIEW_EXPORT_RULES: readonly ExportRule[] = [
     collection: COLLECTIONS.moderationReports,
     async sections(ctx, account) {
       const mine = await collectAll(ctx.db, reports(ctx.db), { reporterOpenid: account.openid })
-      const records = mine.map((r) => ({
-        id: r._id,
-        kind: r.targetKind,
-        kindLabel: REPORT_TARGET_LABELS[r.targetKind],
-        targetId: r.targetId,
-        category: r.category,
-        categoryLabel: REPORT_CATEGORY_LABELS[r.category],
-        comment: r.comment,
-        outcome: r.outcome,
-        outcomeLabel: REPORT_OUTCOME_LABELS[r.outcome],
-        createdAt: r.createdAt.toISOString(),
-        resolvedAt: iso(r.resolvedAt),
-      }))
+      const records = mine.map((r) => ({ ...toMyReportView(r) }))
       return [{ domain: 'reports', title: '我的举报', records, note: '别人对你的举报包含举报人的信息，不在本副本中；对你作出的处理见「违规处理记录」。' }]
     },
   },

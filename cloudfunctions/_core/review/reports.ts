@@ -6,15 +6,7 @@
  * rules — unless staff wrote it, or a reviewer approved it since its last
  * edit (then reviewers look at the reports, and the content stays up).
  */
-import {
-  REPORT_CATEGORY_LABELS,
-  REPORT_OUTCOME_LABELS,
-  REPORT_TARGET_LABELS,
-  reporterWeight,
-  type ReportCategory,
-  type ReportTargetKind,
-} from '../../../shared/review'
-import type { MyReportView } from '../../../shared/contract/moderation'
+import { REPORT_TARGET_LABELS, reporterWeight, type ReportCategory, type ReportTargetKind } from '../../../shared/review'
 import { findAccount } from '../accounts'
 import type { AccountContext, Context } from '../context'
 import { fail, isDuplicateKey } from '../errors'
@@ -35,23 +27,6 @@ export interface ReportInput {
   about?: 'content' | 'author' | undefined
   category: ReportCategory
   comment?: string | undefined
-}
-
-export function toMyReportView(doc: ReportDoc): MyReportView {
-  return {
-    id: doc._id,
-    kind: doc.targetKind,
-    kindLabel: REPORT_TARGET_LABELS[doc.targetKind],
-    targetId: doc.targetId,
-    category: doc.category,
-    categoryLabel: REPORT_CATEGORY_LABELS[doc.category],
-    comment: doc.comment,
-    outcome: doc.outcome,
-    outcomeLabel: REPORT_OUTCOME_LABELS[doc.outcome],
-    createdAt: doc.createdAt.toISOString(),
-    updatedAt: doc.updatedAt.toISOString(),
-    resolvedAt: doc.resolvedAt?.toISOString() ?? null,
-  }
 }
 
 /** What the report is about: the content, or (about the author) the author's profile, as `account`. */
