@@ -1,7 +1,7 @@
 /** Timer triggers read from each function's config.json, run by the local cloud as CloudBase would. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseCron, type CronSchedule } from './cron'
+import { parseCron, type CronSchedule } from '../shared/rules/cron'
 
 export interface TimerTrigger {
   fn: string

@@ -279,8 +279,7 @@ describe('the scheduler', () => {
     expect(errorOf(await cloud.call('scheduler', { Type: 'Timer', TriggerName: 'runDeletions' }, 'lc-new')).code).toBe('INVALID_REQUEST')
   })
 
-  it('declares its timers in config.json', () => {
-    const names = cloud.triggers.filter((t) => t.fn === 'scheduler').map((t) => t.name).sort()
-    expect(names).toEqual(['dormancy', 'runDeletions', 'tidyTimedStates'])
+  it('declares one trigger in config.json, which runs its jobs', () => {
+    expect(cloud.triggers.filter((t) => t.fn === 'scheduler').map((t) => t.name)).toEqual(['tick'])
   })
 })

@@ -38,6 +38,14 @@ describe('the contract', () => {
     }
   })
 
+  it('gives each function at most one timer trigger (WeChat allows one): several jobs share a tick', () => {
+    const dir = join(root, 'cloudfunctions')
+    for (const fn of Object.keys(contract)) {
+      const config = JSON.parse(readFileSync(join(dir, fn, 'config.json'), 'utf8')) as { triggers?: Array<{ type?: string }> }
+      expect([fn, (config.triggers ?? []).filter((t) => t.type === 'timer').length <= 1]).toEqual([fn, true])
+    }
+  })
+
   it('grants each function the open APIs its code reaches (a missing permission fails only in production)', () => {
     const dir = join(root, 'cloudfunctions')
     // Calls that need cloud-call permissions (definitions excluded), and what they need.

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseCron } from '../../local/cron'
+import { parseCron } from '../../shared/rules/cron'
 import { readTimerTriggers, startTimers, type TimerTrigger } from '../../local/timers'
 
 // Beijing 2026-11-23 02:00:00 (a Monday) is 2026-11-22T18:00:00Z.

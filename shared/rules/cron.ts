@@ -56,3 +56,14 @@ export function parseCron(expression: string): CronSchedule {
     },
   }
 }
+
+/** How far back `dueSince` looks: a job missed for longer runs once, not once per missed moment. */
+const LOOKBACK_LIMIT_MS = 2 * 24 * 3600 * 1000
+
+/** Whether the schedule had a moment in (after, upTo]: whole seconds, at most two days back. */
+export function dueSince(schedule: CronSchedule, after: Date, upTo: Date): boolean {
+  const last = Math.floor(upTo.getTime() / 1000)
+  const first = Math.max(Math.floor(after.getTime() / 1000) + 1, last - LOOKBACK_LIMIT_MS / 1000)
+  for (let s = last; s >= first; s--) if (schedule.matches(new Date(s * 1000))) return true
+  return false
+}
