@@ -3,6 +3,7 @@
  * the function gateway, the status page and the timer triggers.
  * `npm start` and the tests build the same thing, with different clocks.
  */
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Clock } from '../cloudfunctions/_core/clock'
 import { loadConfig, type Config, type Mode } from '../cloudfunctions/_core/config'
@@ -69,7 +70,7 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
   })
   const gateway = createGateway(runtimeFor)
   const triggers = readTimerTriggers(FUNCTIONS_DIR, Object.keys(FUNCTIONS))
-  Object.assign(routes, gateway.routes, statusRoutes(server.db, gateway, triggers, () => server.url))
+  Object.assign(routes, gateway.routes, statusRoutes(server.db, gateway, triggers, () => server.url, randomBytes(16).toString('hex')))
   return {
     url: server.url,
     server,

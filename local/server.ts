@@ -2,7 +2,8 @@
  * The local CloudBase HTTP server: POST /admin speaks the protocol the real
  * wx-server-sdk uses (see local/db/protocol.ts), GET /health answers probes,
  * and every other path goes to the routes other parts of local/ register.
- * Binds 127.0.0.1 only.
+ * Binds 127.0.0.1 only, answers only to its own Host, and refuses browser
+ * requests from other origins on the paths that write or switch identity.
  */
 import { randomBytes } from 'node:crypto'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
@@ -62,6 +63,38 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   })
 }
 
+/**
+ * Paths that write data or act as someone: a web page open in the developer's
+ * browser must not reach them (a cross-origin form or fetch is sent without
+ * asking, even though its answer cannot be read).
+ */
+export const PROTECTED_PATHS: readonly string[] = ['/admin', '/call', '/identity', '/timers/run', '/status/identity']
+
+/** The names this server answers to: the loopback address it bound (localhost resolves there too). */
+function ownHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`]
+}
+
+/**
+ * Why a request is refused, or null. A foreign Host is a page that rebound its
+ * own domain name to 127.0.0.1 (DNS rebinding); a foreign Origin or a
+ * cross-site fetch is a page on another site posting to us.
+ */
+export function refusalOf(req: IncomingMessage, pathname: string, port: number): { status: number; error: string } | null {
+  const hosts = ownHosts(port)
+  if (!hosts.includes(req.headers.host ?? '')) {
+    return { status: 421, error: `this local cloud answers only http://127.0.0.1:${port}` }
+  }
+  if (!PROTECTED_PATHS.includes(pathname)) return null
+  const origin = req.headers.origin
+  if (origin !== undefined && !hosts.some((host) => origin === `http://${host}`)) {
+    return { status: 403, error: `cross-origin request from ${origin} refused` }
+  }
+  const site = req.headers['sec-fetch-site']
+  if (site === 'cross-site' || site === 'same-site') return { status: 403, error: 'cross-site request refused' }
+  return null
+}
+
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const db = new LocalDatabase({
     dataDir: opts.dataDir,
@@ -87,8 +120,14 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     send(res, 200, handleAdmin(db, body, requestId))
   }
 
+  let port = 0
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/'
+    const refusal = refusalOf(req, pathname, port)
+    if (refusal) {
+      send(res, refusal.status, { ok: false, error: refusal.error })
+      return
+    }
     const run = async (): Promise<void> => {
       if (pathname === '/admin' && req.method === 'POST') return admin(req, res)
       if (pathname === '/health' && req.method === 'GET') {
@@ -105,7 +144,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   })
   server.keepAliveTimeout = 5_000
 
-  const port = await new Promise<number>((resolve, reject) => {
+  port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject)

@@ -4,7 +4,8 @@
  * Plain server-rendered HTML: nothing to build, works without JavaScript.
  */
 import { contract, listActions } from '../shared/contract'
-import { guarded, sendHtml, type Route } from './http'
+import { timingSafeEqual } from 'node:crypto'
+import { guarded, HttpError, sendHtml, type Route } from './http'
 import { DEV_IDENTITIES } from './identities'
 import type { Gateway } from './gateway'
 import type { TimerTrigger } from './timers'
@@ -15,6 +16,12 @@ export interface Browsable {
 }
 
 const PAGE = 20
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -34,12 +41,12 @@ button[aria-pressed=true]{background:#07c160;color:#fff}nav a{margin-right:12px}
 </style></head><body><header><h1>乐聊名片 · 本地云</h1><p>本地数据库 + 云函数网关 + 开放接口沙箱（仅本机可访问）</p></header><main>${body}</main></body></html>`
 }
 
-function homePage(data: Browsable, gateway: Gateway, triggers: readonly TimerTrigger[], url: string): string {
+function homePage(data: Browsable, gateway: Gateway, triggers: readonly TimerTrigger[], url: string, token: string): string {
   const current = gateway.currentIdentity()
   const identities = DEV_IDENTITIES.map(
     (identity) => `<tr><td><code>${escapeHtml(identity.openid)}</code></td><td>${escapeHtml(identity.label)}</td>
 <td>${identity.roles.map((r) => `<span class="tag">${r}</span>`).join(' ')}</td>
-<td><form method="post" action="/status/identity"><input type="hidden" name="openid" value="${escapeHtml(identity.openid)}">
+<td><form method="post" action="/status/identity"><input type="hidden" name="openid" value="${escapeHtml(identity.openid)}"><input type="hidden" name="token" value="${token}">
 <button aria-pressed="${identity.openid === current}">${identity.openid === current ? '当前身份' : '切换为此身份'}</button></form></td></tr>`,
   )
   const actions = listActions().map(
@@ -77,9 +84,13 @@ function collectionPage(data: Browsable, name: string, page: number): string {
   )
 }
 
-export function statusRoutes(data: Browsable, gateway: Gateway, triggers: readonly TimerTrigger[], url: () => string): Record<string, Route> {
+/**
+ * `token` is made afresh at each start and put into the page's forms: another
+ * site cannot read the page, so it cannot make a form the server accepts.
+ */
+export function statusRoutes(data: Browsable, gateway: Gateway, triggers: readonly TimerTrigger[], url: () => string, token: string): Record<string, Route> {
   return {
-    '/': guarded((_req, res) => sendHtml(res, 200, homePage(data, gateway, triggers, url()))),
+    '/': guarded((_req, res) => sendHtml(res, 200, homePage(data, gateway, triggers, url(), token))),
     '/status/collection': guarded((req, res) => {
       const query = new URL(req.url ?? '/', 'http://local').searchParams
       const page = Math.max(0, Number.parseInt(query.get('page') ?? '0', 10) || 0)
@@ -89,8 +100,9 @@ export function statusRoutes(data: Browsable, gateway: Gateway, triggers: readon
       // The form posts urlencoded; readJson would refuse it, so parse the small body here.
       const chunks: Buffer[] = []
       for await (const chunk of req) chunks.push(chunk as Buffer)
-      const openid = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('openid') ?? ''
-      gateway.setIdentity(openid)
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+      if (!sameSecret(form.get('token') ?? '', token)) throw new HttpError(403, 'the page is out of date: reload it and try again')
+      gateway.setIdentity(form.get('openid') ?? '')
       res.writeHead(303, { location: '/' })
       res.end()
     }),

@@ -11,14 +11,17 @@
  *     LECHAT_SUBSCRIBE_TEMPLATE_<TYPE>  WeChat subscribe-message template id per inbox
  *                        message type (optional; TYPE is the type in UPPER_SNAKE_CASE:
  *                        LEGAL_UPDATE, ACCOUNT_STATE, MODERATION_DECISION, SYSTEM)
- * Fails when app.json names a missing page or component, when zod reaches a
- * bundle, or when a package passes WeChat's size limits.
+ * Fails, before writing anything, when app.json names a missing page or component,
+ * when the launch page is not the first tab, or when project.config.json's libVersion
+ * is below an API the code uses; and after bundling when zod reaches a bundle or a
+ * package passes WeChat's size limits.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { build, type Plugin } from 'esbuild'
 import type { AppConfig } from '../miniprogram/config'
 import { MESSAGE_TYPES, type MessageType } from '../shared/inbox'
+import { checkBaseLibrary } from './base-library'
 
 export interface BuiltFile {
   file: string
@@ -142,6 +145,9 @@ function checkAppJson(sourceDir: string, app: AppJson): void {
       if (!packageNames.has(name) && name !== '__APP__') problems.push(`preloadRule ${page}: no subpackage named ${name}`)
     }
   }
+  // The launch page is pages[0]; people should land on the first tab (首页), not on whichever page was listed first.
+  const firstTab = app.tabBar?.list[0]?.pagePath
+  if (firstTab !== undefined && app.pages[0] !== firstTab) problems.push(`pages[0] (the launch page) is ${app.pages[0]}, not the first tab ${firstTab}`)
   for (const item of app.tabBar?.list ?? []) {
     if (!app.pages.includes(item.pagePath)) problems.push(`tabBar: ${item.pagePath} is not a main-package page`)
     for (const icon of [item.iconPath, item.selectedIconPath]) {
@@ -202,15 +208,26 @@ function checkSizes(built: readonly BuiltFile[], roots: readonly string[]): void
   if (problems.length > 0) throw new Error(`mini-program too large:\n  ${problems.join('\n  ')}`)
 }
 
-export async function buildMiniprogram(outDir: string, options: BuildOptions = {}): Promise<BuiltFile[]> {
-  const sourceDir = resolve(options.sourceDir ?? join(__dirname, '..', 'miniprogram'))
-  const out = resolve(outDir)
-  if (out === sourceDir || sourceDir.startsWith(`${out}${sep}`)) throw new Error(`refusing to build into ${out}`)
-  const env = options.env ?? process.env
-  const config = configFromEnv(env)
+const PROJECT_CONFIG = join(__dirname, '..', 'project.config.json')
 
+/**
+ * Everything a build can refuse, checked before anything is written or deleted:
+ * the environment, app.json against the files, and the base library the code needs.
+ */
+export function checkMiniprogramSettings(options: BuildOptions = {}): { config: AppConfig; app: AppJson; sourceDir: string } {
+  const sourceDir = resolve(options.sourceDir ?? join(__dirname, '..', 'miniprogram'))
+  const config = configFromEnv(options.env ?? process.env)
   const app = JSON.parse(readFileSync(join(sourceDir, 'app.json'), 'utf8')) as AppJson
   checkAppJson(sourceDir, app)
+  const project = JSON.parse(readFileSync(PROJECT_CONFIG, 'utf8')) as { libVersion?: string }
+  checkBaseLibrary(sourceDir, project.libVersion ?? '')
+  return { config, app, sourceDir }
+}
+
+export async function buildMiniprogram(outDir: string, options: BuildOptions = {}): Promise<BuiltFile[]> {
+  const { config, app, sourceDir } = checkMiniprogramSettings(options)
+  const out = resolve(outDir)
+  if (out === sourceDir || sourceDir.startsWith(`${out}${sep}`)) throw new Error(`refusing to build into ${out}`)
 
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })

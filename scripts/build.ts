@@ -3,9 +3,9 @@
  * Environment: LECHAT_TARGET=local|cloud, LECHAT_CLOUD_ENV, LECHAT_LOCAL_URL (see README).
  */
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { buildFunctions, type BuiltFile } from './build-functions'
-import { buildMiniprogram } from './build-miniprogram'
+import { buildMiniprogram, checkMiniprogramSettings } from './build-miniprogram'
 
 const root = join(__dirname, '..')
 const dist = join(root, 'dist')
@@ -21,16 +21,29 @@ function printTable(title: string, files: readonly BuiltFile[]): void {
   console.log(`  ${'total'.padEnd(width)}  ${kb(files.reduce((sum, f) => sum + f.bytes, 0)).padStart(10)}`)
 }
 
-async function main(): Promise<void> {
+/**
+ * Checks every setting first, so that a refused build leaves the previous dist/ as it was;
+ * only then replaces it.
+ */
+export async function buildAll(dist: string, env: Record<string, string | undefined> = process.env): Promise<{ functions: BuiltFile[]; miniprogram: BuiltFile[] }> {
+  checkMiniprogramSettings({ env })
   rmSync(dist, { recursive: true, force: true })
   const functions = await buildFunctions(join(root, 'cloudfunctions'), join(dist, 'cloudfunctions'))
-  const miniprogram = await buildMiniprogram(join(dist, 'miniprogram'))
+  const miniprogram = await buildMiniprogram(join(dist, 'miniprogram'), { env })
+  return { functions, miniprogram }
+}
+
+async function main(): Promise<void> {
+  const { functions, miniprogram } = await buildAll(dist)
   printTable('cloud functions (wx-server-sdk external)', functions)
   printTable('mini-program', miniprogram)
   console.log(`\nbuilt into ${dist}; open the project root in WeChat DevTools`)
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+// Run as `npm run build`; imported by tests for buildAll.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === __filename) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+}

@@ -29,3 +29,8 @@ export class ManualClock implements Clock {
 export function beijingDateTime(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 }
+
+/** Beijing calendar date "YYYY-MM-DD". */
+export function beijingDate(at: Date): string {
+  return beijingDateTime(at).slice(0, 10)
+}

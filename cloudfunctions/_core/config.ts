@@ -8,6 +8,7 @@ import { DEFAULT_HIDE_THRESHOLD, DEFAULT_STRIKE_DAYS } from '../../shared/review
 import { IdentityConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadIdentitySecrets, type BlindIndexKey, type Keyring } from './identity/crypto'
 import { createIdentityProvider, loadIdentityProviderConfig, type IdentityProviderConfig } from './identity/providers'
 import type { WechatAppCredentials } from './identity/wechat-token'
+import { parseFieldMap, type SubscribeTemplate } from './subscribe-template'
 
 export { INSECURE_DEV_BLIND_INDEX_KEY }
 
@@ -58,8 +59,8 @@ export interface Config {
   operator: Operator
   /** The real-name verification provider named in the partner-sharing notice. */
   verificationProvider: { name: string; contact: string } | null
-  /** Subscribe-message template per message type; a type without one is never pushed. */
-  subscribeTemplates: Partial<Record<MessageType, string>>
+  /** Subscribe-message template per message type, with its keyword mapping; a type without one is never pushed. */
+  subscribeTemplates: Partial<Record<MessageType, SubscribeTemplate>>
   /** Account lifecycle figures the documents quote ({{coolingOffDays}}, {{dormancyPeriod}}). */
   coolingOffDays: number
   dormancyMonths: number
@@ -97,9 +98,38 @@ const DEMO_OPERATOR: Operator = {
 
 const DEMO_PROVIDER = { name: '本地沙箱核验服务（示例）', contact: 'sandbox-provider@example.com' }
 
+function upperSnake(type: MessageType): string {
+  return type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
+}
+
 /** legalUpdate → LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE */
 export function subscribeTemplateVariable(type: MessageType): string {
-  return `LECHAT_SUBSCRIBE_TEMPLATE_${type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+  return `LECHAT_SUBSCRIBE_TEMPLATE_${upperSnake(type)}`
+}
+
+/** legalUpdate → LECHAT_SUBSCRIBE_FIELDS_LEGAL_UPDATE: which keyword of that template each field fills. */
+export function subscribeFieldsVariable(type: MessageType): string {
+  return `LECHAT_SUBSCRIBE_FIELDS_${upperSnake(type)}`
+}
+
+/** A template without its keyword mapping would be refused by WeChat at every push: refuse it at start instead. */
+function loadSubscribeTemplates(env: Record<string, string | undefined>): Partial<Record<MessageType, SubscribeTemplate>> {
+  const templates: Partial<Record<MessageType, SubscribeTemplate>> = {}
+  for (const type of MESSAGE_TYPES) {
+    const id = text(env, subscribeTemplateVariable(type))
+    const fields = text(env, subscribeFieldsVariable(type))
+    if (id === null && fields === null) continue
+    if (id === null) throw new ConfigError(`${subscribeFieldsVariable(type)} is set without ${subscribeTemplateVariable(type)}`)
+    if (fields === null) {
+      throw new ConfigError(`${subscribeTemplateVariable(type)} needs ${subscribeFieldsVariable(type)}: the template's keywords, e.g. title=thing1,body=thing2,time=time3`)
+    }
+    try {
+      templates[type] = { id, fields: parseFieldMap(fields) }
+    } catch (error) {
+      throw new ConfigError(`${subscribeFieldsVariable(type)}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  return templates
 }
 
 function text(env: Record<string, string | undefined>, name: string): string | null {
@@ -201,19 +231,13 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const verificationProvider =
     providerName !== null && providerContact !== null ? { name: providerName, contact: providerContact } : production ? null : DEMO_PROVIDER
 
-  const subscribeTemplates: Partial<Record<MessageType, string>> = {}
-  for (const type of MESSAGE_TYPES) {
-    const id = text(env, subscribeTemplateVariable(type))
-    if (id !== null) subscribeTemplates[type] = id
-  }
-
   const config: Config = {
     mode,
     openApi: openApiText,
     blindIndexKey: (key ?? (production ? '' : INSECURE_DEV_BLIND_INDEX_KEY)).toLowerCase(),
     operator,
     verificationProvider,
-    subscribeTemplates,
+    subscribeTemplates: loadSubscribeTemplates(env),
     coolingOffDays: positiveInt(env, 'LECHAT_COOLING_OFF_DAYS', 15, 60),
     dormancyMonths: positiveInt(env, 'LECHAT_DORMANCY_MONTHS', 12, 120),
     identity: null,

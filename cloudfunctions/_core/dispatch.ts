@@ -18,6 +18,7 @@ import type { AccountContext, Context, Runtime } from './context'
 import type { PushRoute, TimerJob } from './define'
 import { AppError, fail } from './errors'
 import { unavailableMessage } from './lifecycle/view'
+import { looksLikePush, looksLikeTimer, pushEvent, timerEvent } from './platform-events'
 import { staffRoleOf } from './staff'
 
 /** A function definition with its action types erased, as the dispatcher sees it. */
@@ -32,27 +33,6 @@ type LooseHandler = (input: unknown, ctx: Context) => Promise<unknown>
 interface LooseOwned {
   ownerOf(input: unknown, ctx: AccountContext): Promise<string | null>
   run: LooseHandler
-}
-
-interface TimerEvent {
-  Type: 'Timer'
-  TriggerName: string
-}
-
-function isTimerEvent(event: unknown): event is TimerEvent {
-  const e = event as Partial<TimerEvent> | null
-  return typeof e === 'object' && e !== null && e.Type === 'Timer' && typeof e.TriggerName === 'string'
-}
-
-/** A WeChat message push (e.g. `wxa_media_check`): an event, never an action envelope. */
-interface PushEvent {
-  MsgType: 'event'
-  Event: string
-}
-
-function isPushEvent(event: unknown): event is PushEvent {
-  const e = event as Partial<PushEvent> & { action?: unknown } | null
-  return typeof e === 'object' && e !== null && e.MsgType === 'event' && typeof e.Event === 'string' && e.action === undefined
 }
 
 function issuesOf(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): FieldIssue[] {
@@ -115,16 +95,18 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
   const requestId = randomUUID()
   const base = { ...runtime, requestId, fn: def.name, now: runtime.clock.now() }
 
-  if (isTimerEvent(event)) {
-    // Timer triggers carry no user; a user forging the event shape must not reach a job.
-    if (runtime.openid) return { ok: false, error: apiError('INVALID_REQUEST') }
-    return runTimer(def, event.TriggerName, { ...base, action: `timer:${event.TriggerName}` })
+  if (looksLikeTimer(event)) {
+    // Timer triggers carry no user, and only the platform's shape: a caller, or anything else, never reaches a job.
+    const timer = timerEvent(event)
+    if (runtime.openid || !timer) return { ok: false, error: apiError('INVALID_REQUEST') }
+    return runTimer(def, timer.TriggerName, { ...base, action: `timer:${timer.TriggerName}` })
   }
 
-  if (isPushEvent(event)) {
+  if (looksLikePush(event)) {
     // WeChat's pushes carry no user of ours (entry.ts); a mini-program call always does, so a forged push stops here.
-    if (runtime.openid) return { ok: false, error: apiError('INVALID_REQUEST') }
-    return runPush(def, event, { ...base, action: `push:${event.Event}` })
+    const push = pushEvent(event)
+    if (runtime.openid || !push) return { ok: false, error: apiError('INVALID_REQUEST') }
+    return runPush(def, push.Event, event, { ...base, action: `push:${push.Event}` })
   }
 
   const envelope = event as { action?: unknown; input?: unknown } | null
@@ -216,20 +198,20 @@ async function runTimer(def: AnyFunctionDef, trigger: string, ctx: Context): Pro
   }
 }
 
-async function runPush(def: AnyFunctionDef, event: PushEvent, ctx: Context): Promise<ApiResult<unknown>> {
-  const route = def.pushes && Object.hasOwn(def.pushes, event.Event) ? def.pushes[event.Event] : undefined
-  if (!route) return { ok: false, error: apiError('UNKNOWN_ACTION', `未知的消息推送：${event.Event}`) }
+async function runPush(def: AnyFunctionDef, name: string, event: unknown, ctx: Context): Promise<ApiResult<unknown>> {
+  const route = def.pushes && Object.hasOwn(def.pushes, name) ? def.pushes[name] : undefined
+  if (!route) return { ok: false, error: apiError('UNKNOWN_ACTION', `未知的消息推送：${name}`) }
   const parsed = route.schema.safeParse(event)
   if (!parsed.success) {
     const issues = issuesOf(parsed.error)
-    ctx.log.error('message push does not match its schema', { fn: def.name, event: event.Event, requestId: ctx.requestId, issues })
+    ctx.log.error('message push does not match its schema', { fn: def.name, event: name, requestId: ctx.requestId, issues })
     return { ok: false, error: apiError('INVALID_INPUT', undefined, issues) }
   }
   try {
     await route.run(parsed.data, ctx)
     return { ok: true, data: null }
   } catch (error) {
-    ctx.log.error('message push failed', { fn: def.name, event: event.Event, requestId: ctx.requestId, error: String(error) })
+    ctx.log.error('message push failed', { fn: def.name, event: name, requestId: ctx.requestId, error: String(error) })
     return { ok: false, error: apiError('INTERNAL') }
   }
 }

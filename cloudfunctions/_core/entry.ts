@@ -8,28 +8,43 @@ import { loadConfig } from './config'
 import { jsonLogger } from './context'
 import { wrapDatabase } from './db'
 import { serve, type AnyFunctionDef } from './dispatch'
+import { pushEvent } from './platform-events'
 import { wechatOpenApi, sandboxOpenApi, type OpenApi } from './ports/openapi'
 
 type OpenApiClient = Parameters<typeof wechatOpenApi>[0]
 type StorageClient = Parameters<typeof wechatOpenApi>[1]
 
-/** Where a call comes from (`SOURCE` of the WeChat context, set by the platform): these are mini-program calls. */
-const CLIENT_SOURCES = new Set(['wx_client', 'wx_devtools', 'wx_localdebug', 'wx_crawler'])
+/**
+ * Every `SOURCE` WeChat documents that is not a message push (the value lists
+ * the call chain, comma-separated: `wx_client,scf` is a mini-program call
+ * relayed by another function). A call through any of them keeps its OPENID.
+ */
+const NOT_PUSH_SOURCES = new Set(['wx_client', 'wx_devtools', 'wx_localdebug', 'wx_crawler', 'wx_http', 'wx_trigger', 'wx_paycallback', 'wx_unknown', 'scf'])
 
 /**
- * The caller's openid. A WeChat message push (e.g. `wxa_media_check`) may
- * carry its sender, the platform's push account (`FromUserName`), as OPENID:
- * that is not a user of ours, so such a push runs without a caller, as a timer
- * does. A mini-program call keeps its OPENID whatever its data looks like, so
- * the dispatcher refuses a push forged from the mini-program (dispatch.ts).
+ * The caller's openid, from the platform-given WeChat context only (never the event).
+ *
+ * What this trusts, and why it is safe:
+ * - OPENID: set by the platform for mini-program calls; an empty OPENID means
+ *   no user (timer triggers). The dispatcher runs timers and pushes only
+ *   without a caller, and actions needing an account refuse an empty one.
+ * - The one exception: a message push (e.g. `wxa_media_check`) comes with its
+ *   sender, the platform's push account, as OPENID and as `FromUserName`. Such
+ *   an event, in the platform's push shape, runs without a caller, unless
+ *   SOURCE names any documented non-push path (a mini-program, DevTools, HTTP,
+ *   a timer, another function): so a user cannot turn their own call into a
+ *   push by writing their openid into FromUserName. A push route still acts
+ *   only on records it can match (a media check is found by the trace id that
+ *   only WeChat and our functions know).
  */
 export function callerOf(context: { OPENID?: unknown; SOURCE?: unknown }, event: unknown): string {
   const openid = typeof context.OPENID === 'string' ? context.OPENID : ''
-  const push = event as { MsgType?: unknown; FromUserName?: unknown } | null
-  const fromClient = String(context.SOURCE ?? '')
+  if (openid === '') return ''
+  const push = pushEvent(event)
+  const viaKnownPath = String(context.SOURCE ?? '')
     .split(',')
-    .some((source) => CLIENT_SOURCES.has(source.trim()))
-  if (!fromClient && typeof push === 'object' && push !== null && push.MsgType === 'event' && push.FromUserName === openid) return ''
+    .some((source) => NOT_PUSH_SOURCES.has(source.trim()))
+  if (push !== null && push.FromUserName === openid && !viaKnownPath) return ''
   return openid
 }
 

@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto'
 import { MESSAGE_TYPES, type MessageType } from '../../shared/inbox'
-import { beijingDateTime } from './clock'
 import { COLLECTIONS } from './collections'
 import type { Context } from './context'
 import type { Collection, Doc, Store } from './db'
 import { isDuplicateKey } from './errors'
+import { templateData } from './subscribe-template'
 
 export interface InboxMessageDoc extends Doc {
   recipient: string
@@ -100,15 +100,9 @@ export async function notifyMissing(ctx: Context, messages: ReadonlyArray<Outgoi
   for (const [index, message] of messages.entries()) if (!have.has(ids[index] ?? '')) await notify(ctx, message)
 }
 
-/** WeChat subscribe messages show short fields: thing.DATA ≤ 20 characters. */
-function clip(text: string, max: number): string {
-  const chars = Array.from(text.replace(/\s+/g, ' ').trim())
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`
-}
-
 async function push(ctx: Context, id: string, message: Omit<InboxMessageDoc, '_id'>): Promise<boolean> {
-  const templateId = ctx.config.subscribeTemplates[message.type]
-  if (!templateId) return false
+  const template = ctx.config.subscribeTemplates[message.type]
+  if (!template) return false
   const field = `credits.${message.type}`
   // Take one credit atomically: two pushes never spend the same acceptance.
   const taken = await subscriptions(ctx.db).updateWhere(
@@ -119,14 +113,10 @@ async function push(ctx: Context, id: string, message: Omit<InboxMessageDoc, '_i
   try {
     await ctx.openApi.sendSubscribeMessage({
       touser: message.recipient,
-      templateId,
+      templateId: template.id,
       // Subscribe-message pages are given without the leading slash.
       page: (message.link ?? '/pages/inbox/index').replace(/^\//, ''),
-      data: {
-        thing1: { value: clip(message.title, 20) },
-        thing2: { value: clip(message.body, 20) },
-        time3: { value: beijingDateTime(message.createdAt) },
-      },
+      data: templateData(template.fields, message),
     })
     return true
   } catch (error) {

@@ -1,4 +1,4 @@
-import { ConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadConfig, subscribeTemplateVariable } from '../../cloudfunctions/_core/config'
+import { ConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadConfig, subscribeFieldsVariable, subscribeTemplateVariable } from '../../cloudfunctions/_core/config'
 
 const KEY = 'a1'.repeat(32)
 const PRODUCTION = {
@@ -63,10 +63,26 @@ describe('local and test configuration', () => {
     expect(config.verificationProvider?.name).toContain('示例')
   })
 
-  it('reads a subscribe-message template per message type', () => {
+  it('reads a subscribe-message template per message type, with the keyword each field fills', () => {
     expect(subscribeTemplateVariable('legalUpdate')).toBe('LECHAT_SUBSCRIBE_TEMPLATE_LEGAL_UPDATE')
-    const config = loadConfig({ LECHAT_MODE: 'local', LECHAT_SUBSCRIBE_TEMPLATE_MODERATION_DECISION: 'tmpl-123' })
-    expect(config.subscribeTemplates).toEqual({ moderationDecision: 'tmpl-123' })
+    expect(subscribeFieldsVariable('legalUpdate')).toBe('LECHAT_SUBSCRIBE_FIELDS_LEGAL_UPDATE')
+    const config = loadConfig({
+      LECHAT_MODE: 'local',
+      LECHAT_SUBSCRIBE_TEMPLATE_MODERATION_DECISION: 'tmpl-123',
+      LECHAT_SUBSCRIBE_FIELDS_MODERATION_DECISION: ' title=thing4, time=date2 ,body=phrase1',
+    })
+    expect(config.subscribeTemplates).toEqual({ moderationDecision: { id: 'tmpl-123', fields: { title: 'thing4', time: 'date2', body: 'phrase1' } } })
+  })
+
+  it.each([
+    [{ LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-1' }, 'LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM needs LECHAT_SUBSCRIBE_FIELDS_SYSTEM'],
+    [{ LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'title=thing1' }, 'LECHAT_SUBSCRIBE_FIELDS_SYSTEM is set without LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM'],
+    [{ LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-1', LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'time=thing1' }, 'time cannot fill thing1'],
+    [{ LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-1', LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'title=time2' }, 'title cannot fill time2'],
+    [{ LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-1', LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'title=thing1,body=thing1' }, 'thing1 is filled twice'],
+    [{ LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-1', LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'author=thing1' }, 'unknown field "author"'],
+  ])('refuses a template without a valid keyword mapping (%o)', (env, message) => {
+    expect(refusal({ LECHAT_MODE: 'local', ...env })).toContain(message)
   })
 
   it('wants the verification provider name and contact together', () => {

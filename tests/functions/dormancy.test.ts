@@ -14,7 +14,7 @@ const START = new Date('2026-01-10T02:00:00.000Z')
 const MONTHS = 6
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ start: START, env: { LECHAT_DORMANCY_MONTHS: String(MONTHS), LECHAT_SUBSCRIBE_TEMPLATE_ACCOUNT_STATE: 'tmpl-account-state' } })
+  cloud = await startTestCloud({ start: START, env: { LECHAT_DORMANCY_MONTHS: String(MONTHS), LECHAT_SUBSCRIBE_TEMPLATE_ACCOUNT_STATE: 'tmpl-account-state', LECHAT_SUBSCRIBE_FIELDS_ACCOUNT_STATE: 'title=thing1,body=thing2,time=time3' } })
   await ensureTestDocuments(cloud)
 })
 afterAll(async () => {

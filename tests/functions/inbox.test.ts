@@ -10,7 +10,13 @@ beforeAll(async () => {
   cloud = await startTestCloud({
     start: START,
     // accountState deliberately has no template: its messages stay in the inbox only.
-    env: { LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-system', LECHAT_SUBSCRIBE_TEMPLATE_MODERATION_DECISION: 'tmpl-moderation' },
+    env: {
+      LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmpl-system',
+      LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'title=thing1,body=thing2,time=time3',
+      LECHAT_SUBSCRIBE_TEMPLATE_MODERATION_DECISION: 'tmpl-moderation',
+      // A template with keywords of its own: a short phrase and a date.
+      LECHAT_SUBSCRIBE_FIELDS_MODERATION_DECISION: 'title=phrase7,time=date2',
+    },
   })
 })
 afterAll(async () => {
@@ -153,7 +159,13 @@ describe('notify', () => {
       cardExchange: 0,
       system: 0,
     })
-    expect(ok<Page>(await call(user, 'list')).messages).toHaveLength(4)
+    const sentBeforeDecision = cloud.openApi.sent.length
+    expect((await notify(contextAs('system'), message(user, { type: 'moderationDecision', title: '名片已下架' }))).pushed).toBe(true)
+    // That template's own keywords: a phrase of at most 5 characters and a date; the body is not mapped.
+    expect(cloud.openApi.sent.slice(sentBeforeDecision).map((m) => [m.templateId, m.data])).toEqual([
+      ['tmpl-moderation', { phrase7: { value: '名片已下架' }, date2: { value: '2026-07-01' } }],
+    ])
+    expect(ok<Page>(await call(user, 'list')).messages).toHaveLength(5)
   })
 
   it('spends each credit once under concurrent notifications', async () => {

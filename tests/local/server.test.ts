@@ -2,7 +2,7 @@
  * The HTTP side of the local cloud: health, the routes hook, the admin endpoint's edges.
  */
 import { request } from 'node:http'
-import { startLocalCloud, type LocalCloud, type Routes } from '../../local/server'
+import { PROTECTED_PATHS, startLocalCloud, type LocalCloud, type Routes } from '../../local/server'
 import { pointSdkAt } from '../../local/sdk-env'
 
 function fetchText(url: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; body: string }> {
@@ -89,4 +89,46 @@ it('pointSdkAt sets what the SDK needs, accepting the base or the /admin URL', (
   expect(process.env.TENCENTCLOUD).toBe('true')
   expect(process.env.TENCENTCLOUD_SECRETID).toBeTruthy()
   expect(process.env.TENCENTCLOUD_SECRETKEY).toBeTruthy()
+})
+
+describe('safe to leave running', () => {
+  /** A request as a browser (or a page that rebound its domain to 127.0.0.1) would send it. */
+  function send(path: string, headers: Record<string, string>, method = 'POST'): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${server.url}${path}`, { method, headers: { 'content-type': 'text/plain', ...headers } }, (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      })
+      req.on('error', reject)
+      req.end(method === 'POST' ? '{"name":"account","data":{"action":"login","input":{}}}' : undefined)
+    })
+  }
+
+  it('answers only to the loopback address it bound: a foreign Host (DNS rebinding) gets 421 everywhere', async () => {
+    for (const path of ['/health', '/admin', '/call', '/hello']) {
+      const reply = await send(path, { host: `evil.example:${server.port}` }, path === '/health' || path === '/hello' ? 'GET' : 'POST')
+      expect([path, reply.status]).toEqual([path, 421])
+    }
+    expect((await send('/health', { host: `127.0.0.1:${server.port + 1}` }, 'GET')).status).toBe(421)
+    expect((await send('/health', { host: `localhost:${server.port}` }, 'GET')).status).toBe(200)
+  })
+
+  it.each(PROTECTED_PATHS)('refuses %s to a page on another origin, or a cross-site fetch', async (path) => {
+    const own = `127.0.0.1:${server.port}`
+    expect((await send(path, { host: own, origin: 'https://evil.example' })).status).toBe(403)
+    // A page served by another local port is another origin too.
+    expect((await send(path, { host: own, origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403)
+    expect((await send(path, { host: own, 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    expect((await send(path, { host: own, origin: 'null' })).status).toBe(403)
+  })
+
+  it('lets the same origin and non-browser clients (the SDK, the mini-program, curl) through', async () => {
+    const own = `127.0.0.1:${server.port}`
+    expect((await send('/admin', { host: own, origin: `http://${own}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
+    expect((await send('/admin', { host: own })).status).toBe(200)
+    // An unprotected page may be linked to from anywhere.
+    expect((await send('/health', { host: own, origin: 'https://evil.example' }, 'GET')).status).toBe(200)
+  })
 })

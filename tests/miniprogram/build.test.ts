@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { baseLibraryNeeds, checkBaseLibrary, compareVersions } from '../../scripts/base-library'
+import { buildAll } from '../../scripts/build'
 import { buildMiniprogram, configFromEnv, subscribeTemplateVar } from '../../scripts/build-miniprogram'
 
 let work = ''
@@ -219,5 +221,52 @@ describe('refusals', () => {
     writeFileSync(join(src, 'images', 'huge.png'), Buffer.alloc(2 * 1024 * 1024 + 1))
     await expect(buildMiniprogram(join(work, 'out-big'), { sourceDir: src, env: {} })).rejects.toThrow(/main package is 2\.00 MB/)
     expect(existsSync(join(work, 'out-big', 'images', 'huge.png'))).toBe(true)
+  })
+})
+
+describe('settings checked before anything is written', () => {
+  test('the launch page is the first tab, 首页', () => {
+    const app = JSON.parse(readFileSync(join(__dirname, '..', '..', 'miniprogram', 'app.json'), 'utf8')) as { pages: string[]; tabBar: { list: Array<{ pagePath: string; text: string }> } }
+    expect(app.pages[0]).toBe(app.tabBar.list[0]?.pagePath)
+    expect(app.tabBar.list[0]?.text).toBe('首页')
+  })
+
+  test('a launch page other than the first tab is refused', async () => {
+    const root = join(work, 'src-launch')
+    for (const page of ['pages/home/index', 'pages/me/index']) {
+      mkdirSync(join(root, dirname(page)), { recursive: true })
+      for (const [ext, text] of [['.ts', 'Component({})'], ['.json', '{}'], ['.wxml', '<view/>']]) writeFileSync(join(root, page + ext), text as string)
+    }
+    writeFileSync(join(root, 'config.ts'), 'export const config = {}\n')
+    writeFileSync(
+      join(root, 'app.json'),
+      JSON.stringify({ pages: ['pages/me/index', 'pages/home/index'], tabBar: { list: [{ pagePath: 'pages/home/index', text: '首页' }, { pagePath: 'pages/me/index', text: '我的' }] } }),
+    )
+    await expect(buildMiniprogram(join(work, 'out-launch'), { sourceDir: root, env: {} })).rejects.toThrow(/launch page\) is pages\/me\/index, not the first tab pages\/home\/index/)
+  })
+
+  test('libVersion must cover every wx API the code uses; requestFacialVerify needs 3.8.12', () => {
+    const src = join(__dirname, '..', '..', 'miniprogram')
+    const project = JSON.parse(readFileSync(join(__dirname, '..', '..', 'project.config.json'), 'utf8')) as { libVersion: string }
+    const needs = checkBaseLibrary(src, project.libVersion)
+    expect(needs[0]).toMatchObject({ what: 'wx.requestFacialVerify', since: '3.8.12' })
+    expect(() => checkBaseLibrary(src, '3.7.0')).toThrow(/libVersion 3\.7\.0 is below what the code needs:\n {2}wx\.requestFacialVerify needs 3\.8\.12/)
+    expect(() => checkBaseLibrary(src, '3.8')).toThrow(/must look like 3\.8\.12/)
+    expect(compareVersions('3.10.0', '3.8.12')).toBe(1)
+  })
+
+  test('a wx API without a known minimum base library fails the build', () => {
+    const root = join(work, 'src-unknown-api')
+    mkdirSync(root, { recursive: true })
+    writeFileSync(join(root, 'app.ts'), 'wx.navigateTo({ url: "/a" })\nwx.openBluetoothAdapter({})\n')
+    expect(() => baseLibraryNeeds(root)).toThrow(/wx\.openBluetoothAdapter \(app\.ts\)/)
+  })
+
+  test('a refused build leaves the previous dist/ in place', async () => {
+    const dist = join(work, 'dist-kept')
+    mkdirSync(join(dist, 'miniprogram'), { recursive: true })
+    writeFileSync(join(dist, 'miniprogram', 'app.js'), 'previous build')
+    await expect(buildAll(dist, { LECHAT_TARGET: 'cloud' })).rejects.toThrow(/LECHAT_CLOUD_ENV/)
+    expect(readFileSync(join(dist, 'miniprogram', 'app.js'), 'utf8')).toBe('previous build')
   })
 })

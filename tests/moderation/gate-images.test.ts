@@ -55,7 +55,7 @@ async function cardModeration(id: string): Promise<ContentModeration | undefined
 }
 
 async function sweep(openApi: OpenApi = cloud.openApi): Promise<ApiResult<unknown>> {
-  return serve(moderationFunction, { Type: 'Timer', TriggerName: 'sweep' }, { ...cloud.runtimeFor(''), openApi })
+  return serve(moderationFunction, { Type: 'Timer', TriggerName: 'sweep', Time: cloud.clock.now().toISOString() }, { ...cloud.runtimeFor(''), openApi })
 }
 
 async function noticesOf(openid: string): Promise<InboxMessageDoc[]> {
@@ -198,11 +198,12 @@ describe("WeChat's verdict push", () => {
 
   it('refuses a malformed push and an unknown event with typed errors', async () => {
     const runtime = cloud.runtimeFor('')
-    const malformed = { MsgType: 'event', Event: 'wxa_media_check', result: { suggest: 'pass' } }
+    const envelope = { ToUserName: 'gh_sandbox', FromUserName: 'sandbox-push', CreateTime: 1764640800, MsgType: 'event' }
+    const malformed = { ...envelope, Event: 'wxa_media_check', result: { suggest: 'pass' } }
     const reply = await serve(moderationFunction, malformed, runtime)
     expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     expect(reply.ok ? [] : reply.error.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['trace_id', 'result.label']))
-    expect(await serve(moderationFunction, { MsgType: 'event', Event: 'subscribe_msg_popup_event' }, runtime)).toMatchObject({
+    expect(await serve(moderationFunction, { ...envelope, Event: 'subscribe_msg_popup_event' }, runtime)).toMatchObject({
       ok: false,
       error: { code: 'UNKNOWN_ACTION' },
     })
