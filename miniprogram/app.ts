@@ -1,5 +1,5 @@
 import { onBlocked } from './api'
-import { config } from './config'
+import { config, faceIdSdk } from './config'
 import { refreshUnreadBadge } from './utils/badge'
 import { HUB_KEY, newHub } from './utils/hub'
 import { checkTerms, routeBlocked } from './utils/terms'
@@ -11,6 +11,8 @@ App({
     // Every page's calls go through the api client: a call refused because the user has not
     // accepted the current agreement opens registration or the terms popup, from wherever it came.
     onBlocked(routeBlocked, this)
+    // Tencent's guide: initialise its SDK once, when the app launches (wx.startVerify exists afterwards).
+    faceIdSdk?.init()
     if (config.transport !== 'cloud') return
     // wx.cloud exists from base library 2.2.3; without it every call reports a network error.
     if (typeof wx.cloud !== 'object' || wx.cloud === null) {

@@ -31,3 +31,13 @@ export const config: AppConfig = {
   devOpenid: '',
   subscribeTemplates: {},
 }
+
+/**
+ * Tencent FaceID's mini-program SDK (verify_mpsdk), present only when the build
+ * was given it (LECHAT_FACEID_SDK_DIR): it adds wx.startVerify once initialised.
+ */
+export interface FaceIdSdk {
+  init(): void
+}
+
+export const faceIdSdk: FaceIdSdk | null = null

@@ -8,6 +8,7 @@
  *     LECHAT_CLOUD_ENV   CloudBase environment id (required for cloud)
  *     LECHAT_LOCAL_URL   local cloud base URL (default http://127.0.0.1:9696)
  *     LECHAT_DEV_OPENID  development identity sent to the local cloud (optional)
+ *     LECHAT_FACEID_SDK_DIR  Tencent FaceID's mini-program SDK folder (optional; see README)
  *     LECHAT_SUBSCRIBE_TEMPLATE_<TYPE>  WeChat subscribe-message template id per inbox
  *                        message type (optional; TYPE is the type in UPPER_SNAKE_CASE:
  *                        LEGAL_UPDATE, ACCOUNT_STATE, MODERATION_DECISION, SYSTEM)
@@ -177,11 +178,12 @@ function configExternal(sourceDir: string, outDir: string, entryOut: string): Pl
   }
 }
 
-function writeConfig(outDir: string, config: AppConfig, target: string): void {
+function writeConfig(outDir: string, config: AppConfig, target: string, withFaceIdSdk: boolean): void {
   const text = [
     '"use strict";',
     `// Written by scripts/build-miniprogram.ts (LECHAT_TARGET=${target}); edit the environment, not this file.`,
     `exports.config = ${JSON.stringify(config, null, 2)};`,
+    `exports.faceIdSdk = ${withFaceIdSdk ? `require('./${FACEID_SDK_FOLDER}/main.js')` : 'null'};`,
     '',
   ].join('\n')
   writeFileSync(join(outDir, 'config.js'), text)
@@ -210,22 +212,53 @@ function checkSizes(built: readonly BuiltFile[], roots: readonly string[]): void
 
 const PROJECT_CONFIG = join(__dirname, '..', 'project.config.json')
 
+/** Where Tencent's FaceID SDK goes in the package, and what its guide says the folder holds. */
+export const FACEID_SDK_FOLDER = 'verify_mpsdk'
+const FACEID_SDK_PAGE = `${FACEID_SDK_FOLDER}/index/index`
+const FACEID_SDK_FILES = ['main.js', 'index/index.js', 'index/index.json', 'index/index.wxml']
+
+/**
+ * The FaceID SDK folder given by LECHAT_FACEID_SDK_DIR (downloaded from the
+ * FaceID console; not ours to put in the repository), checked for what its
+ * guide has the app load: main.js (initialised in app.ts) and its page.
+ */
+function faceIdSdkDir(env: Record<string, string | undefined>): string | null {
+  const dir = env.LECHAT_FACEID_SDK_DIR?.trim()
+  if (!dir) return null
+  const missing = FACEID_SDK_FILES.filter((file) => !existsSync(join(dir, file)))
+  if (missing.length > 0) throw new Error(`LECHAT_FACEID_SDK_DIR=${dir} is not Tencent's verify_mpsdk folder: missing ${missing.join(', ')}`)
+  return resolve(dir)
+}
+
+/** Copies the SDK into the main package and lists its page in app.json, as Tencent's guide does by hand. */
+function addFaceIdSdk(dir: string, out: string): void {
+  for (const file of walk(dir)) {
+    const target = join(out, FACEID_SDK_FOLDER, relative(dir, file))
+    mkdirSync(dirname(target), { recursive: true })
+    copyFileSync(file, target)
+  }
+  const appJson = join(out, 'app.json')
+  const app = JSON.parse(readFileSync(appJson, 'utf8')) as AppJson
+  if (!app.pages.includes(FACEID_SDK_PAGE)) app.pages.push(FACEID_SDK_PAGE)
+  writeFileSync(appJson, `${JSON.stringify(app, null, 2)}\n`)
+}
+
 /**
  * Everything a build can refuse, checked before anything is written or deleted:
  * the environment, app.json against the files, and the base library the code needs.
  */
-export function checkMiniprogramSettings(options: BuildOptions = {}): { config: AppConfig; app: AppJson; sourceDir: string } {
+export function checkMiniprogramSettings(options: BuildOptions = {}): { config: AppConfig; app: AppJson; sourceDir: string; faceIdSdk: string | null } {
   const sourceDir = resolve(options.sourceDir ?? join(__dirname, '..', 'miniprogram'))
   const config = configFromEnv(options.env ?? process.env)
   const app = JSON.parse(readFileSync(join(sourceDir, 'app.json'), 'utf8')) as AppJson
   checkAppJson(sourceDir, app)
   const project = JSON.parse(readFileSync(PROJECT_CONFIG, 'utf8')) as { libVersion?: string }
   checkBaseLibrary(sourceDir, project.libVersion ?? '')
-  return { config, app, sourceDir }
+  return { config, app, sourceDir, faceIdSdk: faceIdSdkDir(options.env ?? process.env) }
 }
 
 export async function buildMiniprogram(outDir: string, options: BuildOptions = {}): Promise<BuiltFile[]> {
-  const { config, app, sourceDir } = checkMiniprogramSettings(options)
+  const { config, app, sourceDir, faceIdSdk } = checkMiniprogramSettings(options)
   const out = resolve(outDir)
   if (out === sourceDir || sourceDir.startsWith(`${out}${sep}`)) throw new Error(`refusing to build into ${out}`)
 
@@ -268,7 +301,8 @@ export async function buildMiniprogram(outDir: string, options: BuildOptions = {
     mkdirSync(dirname(target), { recursive: true })
     copyFileSync(file, target)
   }
-  writeConfig(out, config, config.transport)
+  if (faceIdSdk) addFaceIdSdk(faceIdSdk, out)
+  writeConfig(out, config, config.transport, faceIdSdk !== null)
 
   const built = walk(out)
     .map((file) => ({ file: toPosix(relative(out, file)), bytes: statSync(file).size }))

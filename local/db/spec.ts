@@ -19,6 +19,8 @@ export interface IndexSpec {
 export interface CollectionSpec {
   name: string
   indexes: IndexSpec[]
+  /** For the local cloud and its tests only: never created in the cloud. */
+  localOnly?: boolean
 }
 
 export const DEFAULT_SPEC_PATH = path.resolve(__dirname, '..', '..', 'database', 'collections.json')
@@ -70,7 +72,9 @@ export function parseSpec(raw: unknown, source = 'collections.json'): Collection
       names.add(ixName)
       return { name: ixName, fields, unique }
     })
-    return { name, indexes }
+    const localOnly = (c as { localOnly?: unknown }).localOnly ?? false
+    if (typeof localOnly !== 'boolean') fail(where, '"localOnly" must be true or false')
+    return localOnly ? { name, indexes, localOnly } : { name, indexes }
   })
 }
 

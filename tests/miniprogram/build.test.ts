@@ -270,3 +270,39 @@ describe('settings checked before anything is written', () => {
     expect(readFileSync(join(dist, 'miniprogram', 'app.js'), 'utf8')).toBe('previous build')
   })
 })
+
+describe("Tencent FaceID's mini-program SDK", () => {
+  function sdkFolder(files: readonly string[]): string {
+    const dir = mkdtempSync(join(work, 'verify_mpsdk-'))
+    for (const file of files) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true })
+      writeFileSync(join(dir, file), file === 'main.js' ? 'exports.init = function () { globalThis.faceIdSdkInitialised = true }\n' : file.endsWith('.json') ? '{}' : '')
+    }
+    return dir
+  }
+
+  test('is copied into the main package, its page listed, and loaded by config.js for app.ts to initialise', async () => {
+    const sdk = sdkFolder(['main.js', 'index/index.js', 'index/index.json', 'index/index.wxml', 'lib/helper.js'])
+    const out = join(work, 'out-faceid')
+    const files = (await buildMiniprogram(out, { env: { LECHAT_FACEID_SDK_DIR: sdk } })).map((f) => f.file)
+    expect(files).toEqual(expect.arrayContaining(['verify_mpsdk/main.js', 'verify_mpsdk/index/index.wxml', 'verify_mpsdk/lib/helper.js']))
+    const app = JSON.parse(readFileSync(join(out, 'app.json'), 'utf8')) as { pages: string[] }
+    expect(app.pages[0]).toBe('pages/home/index')
+    expect(app.pages).toContain('verify_mpsdk/index/index')
+    // config.js loads the SDK as the mini-program would.
+    const loaded = createRequire(join(out, 'config.js'))('./config.js') as { faceIdSdk: { init(): void } | null }
+    loaded.faceIdSdk?.init()
+    expect((globalThis as { faceIdSdkInitialised?: boolean }).faceIdSdkInitialised).toBe(true)
+    expect(readFileSync(join(out, 'app.js'), 'utf8')).toMatch(/faceIdSdk/)
+  })
+
+  test('is absent unless given, and a folder that is not the SDK is refused before anything is written', async () => {
+    const plain = join(work, 'out-no-faceid')
+    await buildMiniprogram(plain, { env: {} })
+    expect(existsSync(join(plain, 'verify_mpsdk'))).toBe(false)
+    expect(readFileSync(join(plain, 'config.js'), 'utf8')).toContain('exports.faceIdSdk = null;')
+    const wrong = sdkFolder(['main.js'])
+    await expect(buildMiniprogram(join(work, 'out-wrong-faceid'), { env: { LECHAT_FACEID_SDK_DIR: wrong } })).rejects.toThrow(/missing index\/index\.js, index\/index\.json, index\/index\.wxml/)
+    expect(existsSync(join(work, 'out-wrong-faceid'))).toBe(false)
+  })
+})
