@@ -9,6 +9,7 @@ import { benchArticles } from './articles'
 import { benchCards } from './cards'
 import { benchDb } from './db'
 import { benchFunctions } from './functions'
+import { benchPackages } from './packages'
 import { benchReview } from './review'
 import { benchScanner } from './scanner'
 import { printTable } from './stats'
@@ -20,6 +21,7 @@ EventEmitter.defaultMaxListeners = 1000
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   console.log(`lechat-card bench · node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
+  printTable("mini-program packages as WeChat's compiler outputs them (cloud build)", await benchPackages())
   printTable('local database engine (in process, no HTTP)', await benchDb())
   printTable('cloud functions through the real wx-server-sdk', await benchFunctions())
   printTable('card landing page through dispatcher + real SDK + local DB (file, WAL)', await benchCards())
