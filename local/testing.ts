@@ -6,6 +6,8 @@ import { ManualClock } from '../cloudfunctions/_core/clock'
 import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/context'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
+import { findAccount } from '../cloudfunctions/_core/accounts'
+import { uploadFolderOf } from '../cloudfunctions/_core/uploads'
 import { DOCUMENT_IDS, DOCUMENT_TITLES, type PurposeId } from '../shared/consent'
 import type { CardInput } from '../shared/contract/cards'
 import type { ConsentStatus } from '../shared/contract/consent'
@@ -109,4 +111,16 @@ export const SAMPLE_CARD: CardInput = {
   address: '北京市海淀区中关村大街1号',
   intro: '专注企业服务产品十年。',
   links: [{ label: '公司官网', url: 'https://example.com' }],
+}
+
+/**
+ * File ids of images `openid` uploaded from the mini-program: in their own
+ * folder (`u/<account id>/…`, cloudfunctions/_core/uploads.ts), the only files
+ * the functions accept in their documents. The account must exist.
+ */
+export async function uploadsOf(cloud: TestCloud, openid: string): Promise<(name: string) => string> {
+  const account = await findAccount(cloud.store, openid)
+  if (!account) throw new Error(`no account for ${openid}: sign them up first`)
+  const folder = `cloud://env-1.6c65/${uploadFolderOf(account._id)}`
+  return (name) => `${folder}/${name}`
 }

@@ -5,7 +5,7 @@
  * mode says it cannot (utils/cloud-image.ts).
  */
 import type { AppConfig } from '../config'
-import { uniqueName, uploadImage, type UploadWords } from './cloud-image'
+import { uploadImage, type UploadWords } from './cloud-image'
 
 function isStored(path: string): boolean {
   return /^(https|cloud):\/\//.test(path)
@@ -19,14 +19,14 @@ function avatarWords(localHint: string): UploadWords {
   }
 }
 
-/** My account's avatar, under avatars/<account id>/. */
+/** My account's avatar, into my folder under avatars/. */
 export async function persistAvatar(tempPath: string, accountId: string, config: AppConfig): Promise<string> {
   if (isStored(tempPath)) return tempPath
-  return uploadImage(tempPath, `avatars/${accountId}/${Date.now()}`, config, avatarWords('更换'))
+  return uploadImage(tempPath, 'avatars', config, avatarWords('更换'), accountId)
 }
 
-/** A card's avatar (each card may have its own), under cards/. */
+/** A card's avatar (each card may have its own), into my folder under cards/. */
 export async function persistCardAvatar(tempPath: string, config: AppConfig): Promise<string> {
   if (isStored(tempPath)) return tempPath
-  return uploadImage(tempPath, uniqueName('cards'), config, avatarWords('设置'))
+  return uploadImage(tempPath, 'cards', config, avatarWords('设置'))
 }

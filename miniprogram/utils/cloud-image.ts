@@ -6,8 +6,11 @@
  * that works on no other device.
  */
 import type { FieldIssue } from '../../shared/errors'
+import { uploadFolderOf } from '../../shared/uploads'
+import { call } from '../api'
 import { ApiCallError } from '../api/errors'
 import type { AppConfig } from '../config'
+import { hub } from './hub'
 
 export function errMsgOf(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'errMsg' in error) return String(error.errMsg)
@@ -37,15 +40,29 @@ export interface UploadWords {
   failed: string
 }
 
-/** `${folder}/<time>-<random>`: a name no other upload takes. */
-export function uniqueName(folder: string): string {
-  return `${folder}/${Date.now()}-${Math.random().toString(36).slice(2, 10)}`
+/** My account's id, asked once per launch: it names my upload folder. */
+async function myAccountId(): Promise<string> {
+  const shared = hub()
+  if (shared.accountId === null) shared.accountId = (await call('account', 'getProfile', {})).account.id
+  return shared.accountId
 }
 
-/** Uploads a temporary image file as `name` plus its extension and resolves with the cloud:// file id. */
-export async function uploadImage(tempPath: string, name: string, config: AppConfig, words: UploadWords): Promise<string> {
+/**
+ * `u/<account id>/<kind>/<time>-<random>`: in my own folder, the only files the
+ * functions accept in my documents, under a name no other upload takes.
+ */
+export function uploadName(accountId: string, kind: string): string {
+  return `${uploadFolderOf(accountId)}/${kind}/${Date.now()}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+/**
+ * Uploads a temporary image file into my folder (under `kind`, e.g. `cards`) and
+ * resolves with the cloud:// file id. `accountId` when the page knows it already.
+ */
+export async function uploadImage(tempPath: string, kind: string, config: AppConfig, words: UploadWords, accountId?: string): Promise<string> {
   if (config.transport !== 'cloud') throw new ApiCallError('INVALID_INPUT', words.local, words.localIssue ? [words.localIssue] : [])
   const extension = /\.(jpe?g|png|webp|gif)$/i.exec(tempPath)?.[0]?.toLowerCase() ?? '.jpg'
+  const name = uploadName(accountId ?? (await myAccountId()), kind)
   try {
     const uploaded = await wx.cloud.uploadFile({ cloudPath: `${name}${extension}`, filePath: tempPath })
     if (!/^cloud:\/\//.test(uploaded.fileID)) throw new Error(`not a cloud file id: ${uploaded.fileID}`)

@@ -6,7 +6,7 @@
  */
 import { ApiCallError, messageOf } from '../api/errors'
 import type { AppConfig } from '../config'
-import { pickImage, uniqueName, uploadImage } from './cloud-image'
+import { pickImage, uploadImage } from './cloud-image'
 
 export type CoverFolder = 'activity-covers' | 'article-covers'
 
@@ -19,7 +19,7 @@ export async function uploadCover(tempPath: string, folder: CoverFolder, config:
   if (size > COVER_MAX_BYTES) {
     throw new ApiCallError('INVALID_INPUT', '图片太大了，请选择 10 MB 以内的图片')
   }
-  return uploadImage(tempPath, uniqueName(folder), config, {
+  return uploadImage(tempPath, folder, config, {
     local: '本地开发环境暂不支持上传图片，请在云开发环境中添加封面',
     failed: '图片上传失败，请检查网络后重试',
   })

@@ -1,5 +1,5 @@
 import type { AccountDoc } from '../../cloudfunctions/_core/accounts'
-import { acceptCurrentTerms, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import type { ApiResult } from '../../shared/errors'
 
 let cloud: TestCloud
@@ -108,17 +108,18 @@ describe('account.updateProfile', () => {
   })
 
   it('changes the nickname (trimmed) at once and the avatar once its image check passes', async () => {
+    const avatar = (await uploadsOf(cloud, 'u-edit'))('avatars/a.png')
     const updated = ok<{ account: LoginData['account']; pendingAvatar: { avatarUrl: string } | null }>(
-      await call('u-edit', 'updateProfile', { nickname: '  张三 🎉 ', avatarUrl: 'cloud://env-1/avatars/a.png' }),
+      await call('u-edit', 'updateProfile', { nickname: '  张三 🎉 ', avatarUrl: avatar }),
     )
     expect(updated.account.nickname).toBe('张三 🎉')
     // The avatar is a public image: others see none until the check passes, its owner sees it pending.
     expect(updated.account.avatarUrl).toBeNull()
-    expect(updated.pendingAvatar?.avatarUrl).toBe('cloud://env-1/avatars/a.png')
+    expect(updated.pendingAvatar?.avatarUrl).toBe(avatar)
     ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     const profile = ok<{ account: LoginData['account']; pendingAvatar: unknown }>(await call('u-edit', 'getProfile', {}))
     expect(profile.account.nickname).toBe('张三 🎉')
-    expect(profile.account.avatarUrl).toBe('cloud://env-1/avatars/a.png')
+    expect(profile.account.avatarUrl).toBe(avatar)
     expect(profile.pendingAvatar).toBeNull()
   })
 

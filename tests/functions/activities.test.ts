@@ -9,7 +9,7 @@ import { takeSeat } from '../../cloudfunctions/_core/activities/seats'
 import type { Context } from '../../cloudfunctions/_core/context'
 import type { Collection, Patch, Store, Where } from '../../cloudfunctions/_core/db'
 import type { InboxMessageDoc } from '../../cloudfunctions/_core/inbox'
-import { acceptCurrentTerms, ensureTestDocuments, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, ensureTestDocuments, startTestCloud, verifiedPublisher, type TestCloud, uploadsOf } from '../../local/testing'
 import type { ActivityDetail, ActivitySummary, AttendeeView, MySignUpView } from '../../shared/contract/activities'
 import { refusalOf } from '../moderation/gate-helpers'
 import { errorOf, ok } from './helpers'
@@ -162,9 +162,10 @@ describe('what others see', () => {
   })
 
   it('holds an activity with a cover until the image check', async () => {
-    const withCover = await publish(ORGANIZER, { coverImage: 'cloud://env/activities/cover.png' })
+    const cover = (await uploadsOf(cloud, ORGANIZER))('activities/cover.png')
+    const withCover = await publish(ORGANIZER, { coverImage: cover })
     expect(withCover.moderation?.state).toBe('pendingImages')
-    expect(withCover.coverImage).toBe('cloud://env/activities/cover.png')
+    expect(withCover.coverImage).toBe(cover)
     expect(errorOf(await act('act-visitor-no-account', 'detail', { id: withCover.id })).code).toBe('NOT_FOUND')
   })
 
@@ -449,7 +450,7 @@ describe('notices quote only published text', () => {
     const attendee = await member('act-images-a')
     await signUp(attendee, activity.id)
     const held = ok<{ activity: ActivityDetail }>(
-      await act(ORGANIZER, 'update', { id: activity.id, title: '读书会改期版', coverImage: 'cloud://env/activities/new-cover.png' }),
+      await act(ORGANIZER, 'update', { id: activity.id, title: '读书会改期版', coverImage: (await uploadsOf(cloud, ORGANIZER))('activities/new-cover.png') }),
     ).activity
     expect(held.moderation?.state).toBe('pendingImages')
     const first = await noticesOf(attendee, '你报名的活动有变动')

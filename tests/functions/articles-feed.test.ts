@@ -3,7 +3,7 @@
  * published article exactly once even while others publish, authors whose
  * content is hidden left out, and every page answered through an index.
  */
-import { startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { startTestCloud, verifiedPublisher, type TestCloud, uploadsOf } from '../../local/testing'
 import type { ArticleSummaryView, MyArticleView } from '../../shared/contract/articles'
 import type { ApiResult } from '../../shared/errors'
 import { errorOf, ok } from './helpers'
@@ -65,7 +65,7 @@ beforeAll(async () => {
   // Not in any feed: a draft, one held for review, one with its cover still being checked.
   ok(await call(A, 'create', { title: '草稿', body: '草稿正文' }))
   await publish(B, '待审', '内容沙箱待审')
-  const covered = ok<{ article: MyArticleView }>(await call(C, 'create', { title: '带封面', body: '正文', cover: 'cloud://env/c.png' })).article
+  const covered = ok<{ article: MyArticleView }>(await call(C, 'create', { title: '带封面', body: '正文', cover: (await uploadsOf(cloud, C))('articles/c.png') })).article
   ok(await call(C, 'publish', { id: covered.id }))
 })
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { articleReads, articles } from '../../cloudfunctions/_core/articles/reco
 import type { Context } from '../../cloudfunctions/_core/context'
 import { erasureRules } from '../../cloudfunctions/_core/erasure'
 import { exportRules } from '../../cloudfunctions/_core/export'
-import { acceptCurrentTerms, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, startTestCloud, verifiedPublisher, type TestCloud, uploadsOf } from '../../local/testing'
 import { ARTICLE_DRAFT_LIMIT } from '../../shared/articles'
 import type { ArticleDetailView, MyArticleView } from '../../shared/contract/articles'
 import type { ApiResult } from '../../shared/errors'
@@ -169,8 +169,9 @@ describe('publishing', () => {
   })
 
   it('holds an article with a cover until the image check passes it', async () => {
-    const article = await published(AUTHOR, { cover: 'cloud://env/articles/cover.png' })
-    expect(article).toMatchObject({ cover: 'cloud://env/articles/cover.png', moderation: { state: 'pendingImages' } })
+    const cover = (await uploadsOf(cloud, AUTHOR))('articles/cover.png')
+    const article = await published(AUTHOR, { cover })
+    expect(article).toMatchObject({ cover, moderation: { state: 'pendingImages' } })
     expect(errorOf(await call(READER, 'detail', { id: article.id })).code).toBe('NOT_FOUND')
     expect(await feedIds()).not.toContain(article.id)
   })

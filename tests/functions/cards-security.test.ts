@@ -12,7 +12,7 @@ import { Ledger } from '../../cloudfunctions/_core/consent/ledger'
 import { identities } from '../../cloudfunctions/_core/identity/records'
 import { inboxMessages } from '../../cloudfunctions/_core/inbox'
 import { documentCatalogue } from '../../cloudfunctions/_core/legal'
-import { acceptCurrentTerms, freshTestIdNumber, grantConsents, SAMPLE_CARD, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, freshTestIdNumber, grantConsents, SAMPLE_CARD, startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import { DEFAULT_VISIBILITY, EXCHANGE_DAILY_LIMIT, HOLDER_LIMIT } from '../../shared/cards'
 import { PURPOSES } from '../../shared/consent'
 import type { CardFace, ExchangeView, HolderItem, OwnCardView } from '../../shared/contract/cards'
@@ -535,11 +535,24 @@ describe('card avatars (item 10)', () => {
   })
 
   it('takes an uploaded file and WeChat profile pictures', async () => {
-    for (const avatarUrl of ['cloud://env-1.abc/cards/a.png', 'https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132', 'https://wx.qlogo.cn/mmhead/abc/0']) {
+    for (const avatarUrl of [(await uploadsOf(cloud, 's10-owner'))('cards/a.png'), 'https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132', 'https://wx.qlogo.cn/mmhead/abc/0']) {
       const card = await createCard(call, { ...SAMPLE_CARD, avatarUrl })
       expect(card.avatarUrl).toBe(avatarUrl)
       ok(await call('remove', { cardId: card.id }))
     }
+  })
+
+  it("refuses a file from someone else's upload folder, or one outside any, and stores nothing", async () => {
+    const someoneElse = await publisher(cloud, 's10-other')
+    const theirs = (await uploadsOf(cloud, 's10-other'))('cards/photo.png')
+    await createCard(someoneElse, { ...SAMPLE_CARD, avatarUrl: theirs })
+    const mine = (await uploadsOf(cloud, 's10-owner'))('')
+    const before = (await cloud.store.collection('cards').count({ ownerOpenid: 's10-owner' }))
+    for (const avatarUrl of [theirs, 'cloud://env-1.abc/cards/a.png', `${mine}../s10-other/cards/photo.png`, `${mine}cards//a.png`]) {
+      const refused = errorOf(await call('create', { ...SAMPLE_CARD, avatarUrl }))
+      expect([avatarUrl, refused.code, refused.message]).toEqual([avatarUrl, 'INVALID_INPUT', '只能使用你自己上传的图片，请重新选择图片'])
+    }
+    expect(await cloud.store.collection('cards').count({ ownerOpenid: 's10-owner' })).toBe(before)
   })
 })
 

@@ -5,7 +5,7 @@
  */
 import { accounts } from '../../cloudfunctions/_core/accounts'
 import { cards as cardStore } from '../../cloudfunctions/_core/cards/store'
-import { acceptCurrentTerms, grantConsents, SAMPLE_CARD, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, grantConsents, SAMPLE_CARD, startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import { CARD_LIMIT, DEFAULT_VISIBILITY } from '../../shared/cards'
 import type { CardFace, OwnCardView } from '../../shared/contract/cards'
 import { accountIdOf, cardsAs, createCard, publisher, type Call } from './cards-helpers'
@@ -261,7 +261,7 @@ describe('moderation of cards', () => {
 
   it('holds a card with an avatar, uploaded or https, until the image check (pendingImages)', async () => {
     const call = await publisher(cloud, 'c-mod-img')
-    const withUpload = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'cloud://env-1.abc/avatars/x.png' })
+    const withUpload = await createCard(call, { ...SAMPLE_CARD, avatarUrl: (await uploadsOf(cloud, 'c-mod-img'))('cards/x.png') })
     expect(withUpload.moderation.state).toBe('pendingImages')
     expect(withUpload.shownToOthers).toBe(false)
     const withHttps = await createCard(call, { ...SAMPLE_CARD, avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/x/132' })
@@ -272,7 +272,8 @@ describe('moderation of cards', () => {
 
   it('keeps a card published through an edit that leaves its checked avatar as it was (the pass carries over)', async () => {
     const call = await publisher(cloud, 'c-mod-keep')
-    const avatarUrl = 'cloud://env-1.abc/avatars/keep.png'
+    const file = await uploadsOf(cloud, 'c-mod-keep')
+    const avatarUrl = file('cards/keep.png')
     const card = await createCard(call, { ...SAMPLE_CARD, avatarUrl })
     ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
     expect(ok<{ card: OwnCardView }>(await call('get', { cardId: card.id })).card.moderation.state).toBe('published')
@@ -284,7 +285,7 @@ describe('moderation of cards', () => {
     expect(ok<Landing>(await view('c-mod-keep-viewer', card.id)).card.title).toBe('产品总监')
 
     // A new avatar is checked (and hides the card until it passes).
-    const replaced = ok<{ card: OwnCardView }>(await call('update', { cardId: card.id, card: { ...SAMPLE_CARD, avatarUrl: 'cloud://env-1.abc/avatars/new.png' } })).card
+    const replaced = ok<{ card: OwnCardView }>(await call('update', { cardId: card.id, card: { ...SAMPLE_CARD, avatarUrl: file('cards/new.png') } })).card
     expect(replaced.moderation.state).toBe('pendingImages')
     expect(cloud.openApi.media.length).toBe(sent + 1)
   })

@@ -11,7 +11,7 @@ import { Ledger } from '../../cloudfunctions/_core/consent/ledger'
 import { erasureRules, pseudonymOf } from '../../cloudfunctions/_core/erasure'
 import { recordTransition } from '../../cloudfunctions/_core/lifecycle/transition'
 import { SANDBOX_UNDELETABLE } from '../../cloudfunctions/_core/ports/storage'
-import { ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
+import { ensureTestDocuments, startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import type { CompleteResult } from '../../shared/contract/identity'
 import type { DeletionPreviewItem } from '../../shared/contract/account'
 import { errorOf, grant, ok } from './helpers'
@@ -119,11 +119,13 @@ describe('erasure after the cooling-off period', () => {
   let before: AccountDoc
   let preview: DeletionPreviewItem[]
   let deletedBefore = 0
+  let avatar = ''
 
   beforeAll(async () => {
     cloud.clock.set(new Date('2026-08-03T02:00:00.000Z'))
     before = await signUp(cloud, person)
-    ok(await account(person, 'updateProfile', { nickname, avatarUrl: 'cloud://env/avatars/wang.png' }))
+    avatar = (await uploadsOf(cloud, person))('avatars/wang.png')
+    ok(await account(person, 'updateProfile', { nickname, avatarUrl: avatar }))
     // Consents, verification, a pending verification, the start counter.
     ok(await grant(cloud, person, ['idNumber', 'face', 'partnerSharing', 'location']))
     const theirs = idNumberOf('1985-02-03', '731')
@@ -179,10 +181,10 @@ describe('erasure after the cooling-off period', () => {
 
   it('deletes the images the person uploaded from cloud storage, and no one else’s', () => {
     expect([...cloud.openApi.storage.deleted.slice(deletedBefore)].sort()).toEqual([
+      // The new avatar still waiting for its image check (in the person's upload folder).
+      avatar,
       'cloud://env/activities/wang-cover.png',
       'cloud://env/articles/wang-cover.png',
-      // The new avatar still waiting for its image check.
-      'cloud://env/avatars/wang.png',
       'cloud://env/cards/wang-card.png',
     ])
     // Another person's card shows it: a file id is no proof of who uploaded the file.

@@ -10,7 +10,7 @@ import { decisions } from '../../cloudfunctions/_core/moderation/decisions'
 import { createLexiconCache, LEXICON_RECHECK_MS, lexicons } from '../../cloudfunctions/_core/moderation/lexicon-store'
 import { mediaChecks } from '../../cloudfunctions/_core/moderation/media'
 import { rejectionLink, syncTarget, type ProfileAccount } from '../../cloudfunctions/_core/moderation/targets'
-import { startTestCloud, type TestCloud } from '../../local/testing'
+import { startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import type { ExportDocument } from '../../shared/contract/account'
 import type { ModerationView } from '../../shared/contract/content'
 import type { DecisionView, LexiconSummary } from '../../shared/contract/moderation'
@@ -225,14 +225,19 @@ describe('avatars pass the image check (account.updateProfile)', () => {
     account: { avatarUrl: string | null }
     pendingAvatar: { avatarUrl: string; moderation: ModerationView } | null
   }
-  const UPLOADED = 'cloud://env-1.6c65/avatars/a1/1.png'
+  /** The person's own upload, set once they have signed up (their folder: u/<account id>/). */
+  let UPLOADED = ''
+  const signUpWithUpload = async (person: string) => {
+    await signUp(cloud, person)
+    UPLOADED = (await uploadsOf(cloud, person))('avatars/1.png')
+  }
   const setAvatar = (openid: string, avatarUrl: string | null) => account(openid, 'updateProfile', { avatarUrl })
   const sweep = async () => ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
   const held = async (openid: string) => (await stored(cloud, openid)) as ProfileAccount
 
   it('holds a new avatar for its image check: only its owner sees it, then it becomes public when it passes', async () => {
     const person = 'mod-avatar-ok'
-    await signUp(cloud, person)
+    await signUpWithUpload(person)
     const sent = cloud.openApi.media.length
     const reply = ok<AvatarReply>(await setAvatar(person, UPLOADED))
     expect(reply.account.avatarUrl).toBeNull()
@@ -255,10 +260,10 @@ describe('avatars pass the image check (account.updateProfile)', () => {
 
   it('drops a risky avatar: the old one stays public and the owner is told in the inbox', async () => {
     const person = 'mod-avatar-risky'
-    await signUp(cloud, person)
+    await signUpWithUpload(person)
     ok(await setAvatar(person, UPLOADED))
     await sweep()
-    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a2/沙箱违规图.png'))
+    ok(await setAvatar(person, (await uploadsOf(cloud, person))('avatars/a2/沙箱违规图.png')))
     await sweep()
     expect(await held(person)).toMatchObject({ avatarUrl: UPLOADED, pendingAvatarUrl: null, avatarModeration: { state: 'rejected' } })
     expect(ok<AvatarReply>(await account(person, 'getProfile'))).toMatchObject({ account: { avatarUrl: UPLOADED }, pendingAvatar: null })
@@ -270,8 +275,8 @@ describe('avatars pass the image check (account.updateProfile)', () => {
 
   it('keeps an avatar WeChat wants people to look at pending, with the reason for its owner', async () => {
     const person = 'mod-avatar-review'
-    await signUp(cloud, person)
-    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a3/沙箱待审图.png'))
+    await signUpWithUpload(person)
+    ok(await setAvatar(person, (await uploadsOf(cloud, person))('avatars/a3/沙箱待审图.png')))
     await sweep()
     const reply = ok<AvatarReply>(await account(person, 'getProfile'))
     expect(reply.account.avatarUrl).toBeNull()
@@ -284,7 +289,7 @@ describe('avatars pass the image check (account.updateProfile)', () => {
 
   it('checks an https avatar too, sending its URL as it is', async () => {
     const person = 'mod-avatar-https'
-    await signUp(cloud, person)
+    await signUpWithUpload(person)
     const url = 'https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132'
     const reply = ok<AvatarReply>(await setAvatar(person, url))
     expect(reply).toMatchObject({ account: { avatarUrl: null }, pendingAvatar: { avatarUrl: url, moderation: { state: 'pendingImages' } } })
@@ -295,10 +300,10 @@ describe('avatars pass the image check (account.updateProfile)', () => {
 
   it('lets the newer change win: a verdict on an avatar replaced meanwhile changes nothing', async () => {
     const person = 'mod-avatar-newer'
-    await signUp(cloud, person)
-    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a4/沙箱违规图.png'))
+    await signUpWithUpload(person)
+    ok(await setAvatar(person, (await uploadsOf(cloud, person))('avatars/a4/沙箱违规图.png')))
     cloud.clock.advance(1000)
-    const second = 'cloud://env-1.6c65/avatars/a4/second.png'
+    const second = (await uploadsOf(cloud, person))('avatars/a4/second.png')
     ok(await setAvatar(person, second))
     await sweep()
     expect(await held(person)).toMatchObject({ avatarUrl: second, pendingAvatarUrl: null, avatarModeration: { state: 'published' } })
@@ -307,14 +312,14 @@ describe('avatars pass the image check (account.updateProfile)', () => {
 
   it('withdraws a held avatar without a check when going back to the public one or removing the avatar', async () => {
     const person = 'mod-avatar-back'
-    await signUp(cloud, person)
+    await signUpWithUpload(person)
     ok(await setAvatar(person, UPLOADED))
     await sweep()
-    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a5/沙箱待审图.png'))
+    ok(await setAvatar(person, (await uploadsOf(cloud, person))('avatars/a5/沙箱待审图.png')))
     const sent = cloud.openApi.media.length
     expect(ok<AvatarReply>(await setAvatar(person, UPLOADED))).toMatchObject({ account: { avatarUrl: UPLOADED }, pendingAvatar: null })
     expect(await held(person)).toMatchObject({ avatarUrl: UPLOADED, pendingAvatarUrl: null, avatarModeration: null })
-    ok(await setAvatar(person, 'cloud://env-1.6c65/avatars/a5/沙箱待审图.png'))
+    ok(await setAvatar(person, (await uploadsOf(cloud, person))('avatars/a5/沙箱待审图.png')))
     expect(ok<AvatarReply>(await setAvatar(person, null))).toMatchObject({ account: { avatarUrl: null }, pendingAvatar: null })
     expect(cloud.openApi.media.length).toBe(sent + 1)
     // The withdrawn avatar's verdict, when it comes, finds nothing to change.
@@ -324,7 +329,7 @@ describe('avatars pass the image check (account.updateProfile)', () => {
 
   it('checks nickname and avatar separately when both change at once', async () => {
     const person = 'mod-avatar-both'
-    await signUp(cloud, person)
+    await signUpWithUpload(person)
     const reply = ok<AvatarReply & ProfileReply>(await account(person, 'updateProfile', { nickname: '双改小王', avatarUrl: UPLOADED }))
     expect(reply).toMatchObject({ account: { nickname: '双改小王', avatarUrl: null }, pendingNickname: null, pendingAvatar: { avatarUrl: UPLOADED } })
     const mine = await decisions(cloud.store).find({ authorOpenid: person }, { orderBy: [['createdAt', 'asc']], limit: 5 })
@@ -392,7 +397,8 @@ describe("the person's data", () => {
     const person = 'mod-data-user'
     const me = await signUp(cloud, person)
     ok(await rename(person, '沙箱待审数据'))
-    ok(await account(person, 'updateProfile', { avatarUrl: 'cloud://env/avatars/held.png' }))
+    const heldAvatar = (await uploadsOf(cloud, person))('avatars/held.png')
+    ok(await account(person, 'updateProfile', { avatarUrl: heldAvatar }))
     await mediaChecks(cloud.store).add({
       _id: 'trace-data-1',
       decisionId: 'd-x',
@@ -417,12 +423,12 @@ describe("the person's data", () => {
       ]),
     )
     expect(section('pendingNickname')?.records).toEqual([{ nickname: '沙箱待审数据', state: 'pendingReview', reasons: ['可能含有「其他」类内容，需人工复审'] }])
-    expect(section('pendingAvatar')?.records).toEqual([{ avatarUrl: 'cloud://env/avatars/held.png', state: 'pendingImages', reasons: [] }])
+    expect(section('pendingAvatar')?.records).toEqual([{ avatarUrl: heldAvatar, state: 'pendingImages', reasons: [] }])
     expect(section('moderationImages')?.records).toHaveLength(2)
     expect(section('moderationImages')?.records).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ fileId: 'cloud://env/cards/a.png', status: 'pending' }),
-        expect.objectContaining({ fileId: 'cloud://env/avatars/held.png', kind: 'avatar', status: 'pending' }),
+        expect.objectContaining({ fileId: heldAvatar, kind: 'avatar', status: 'pending' }),
       ]),
     )
     expect(JSON.stringify(document)).not.toContain(person)

@@ -4,7 +4,7 @@
  * blank-looking nicknames are refused; publishing and profile changes have
  * daily limits per person.
  */
-import { startTestCloud, type TestCloud } from '../../local/testing'
+import { startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import type { OwnCardView } from '../../shared/contract/cards'
 import { DAILY_LIMITS } from '../../shared/review'
 import { errorOf, ok } from './helpers'
@@ -27,12 +27,12 @@ beforeEach(() => {
 })
 
 it('sends an edit of a card taken down for a risky image back to a person, whatever the checks say now', async () => {
-  const card = await personWithCard(cloud, 'fx-image', { avatarUrl: 'cloud://env/fx-image/沙箱违规图.png' })
+  const card = await personWithCard(cloud, 'fx-image', {}, 'cards/沙箱违规图.png')
   expect(card.moderation.state).toBe('pendingImages')
   ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
   const down = ok<{ card: OwnCardView }>(await call('fx-image', 'cards', 'get', { cardId: card.id })).card
   expect(down.moderation.state).toBe('rejected')
-  const edited = ok<{ card: OwnCardView }>(await call('fx-image', 'cards', 'update', { cardId: card.id, card: { name: '王小明', avatarUrl: 'cloud://env/fx-image/new.png' } })).card
+  const edited = ok<{ card: OwnCardView }>(await call('fx-image', 'cards', 'update', { cardId: card.id, card: { name: '王小明', avatarUrl: (await uploadsOf(cloud, 'fx-image'))('cards/new.png') } })).card
   expect(edited.moderation).toMatchObject({ state: 'pendingReview', reasons: expect.arrayContaining(['此前未通过审核，修改后需人工复审']) })
 })
 

@@ -1,7 +1,7 @@
 /** Helpers for the staff-side tests (reports, the queue, decisions, appeals): every call goes through the real dispatcher. */
 import { accounts, findAccount } from '../../cloudfunctions/_core/accounts'
 import type { InboxMessageDoc } from '../../cloudfunctions/_core/inbox'
-import { acceptCurrentTerms, cardPublisher, SAMPLE_CARD, startTestCloud, verifiedPublisher, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, cardPublisher, SAMPLE_CARD, startTestCloud, verifiedPublisher, type TestCloud, uploadsOf } from '../../local/testing'
 import type { OwnCardView } from '../../shared/contract/cards'
 import type { ItemView, StaffDecisionView } from '../../shared/contract/moderation'
 import type { ApiResult } from '../../shared/errors'
@@ -23,9 +23,11 @@ export async function staff(cloud: TestCloud, openid: string, role: 'reviewer' |
 }
 
 /** A verified person with a published, public card; returns the card. */
-export async function personWithCard(cloud: TestCloud, openid: string, card: Partial<typeof SAMPLE_CARD> = {}): Promise<OwnCardView> {
+/** `ownAvatar`: the name of an image in the person's own upload folder to use as the card's avatar. */
+export async function personWithCard(cloud: TestCloud, openid: string, card: Partial<typeof SAMPLE_CARD> = {}, ownAvatar?: string): Promise<OwnCardView> {
   await cardPublisher(cloud, openid)
-  return ok<{ card: OwnCardView }>(await cloud.call('cards', { action: 'create', input: { ...SAMPLE_CARD, ...card } }, openid)).card
+  const avatar = ownAvatar === undefined ? {} : { avatarUrl: (await uploadsOf(cloud, openid))(ownAvatar) }
+  return ok<{ card: OwnCardView }>(await cloud.call('cards', { action: 'create', input: { ...SAMPLE_CARD, ...card, ...avatar } }, openid)).card
 }
 
 /** A registered reporter, verified (weight 1) or not (weight 0.5). */

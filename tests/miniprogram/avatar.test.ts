@@ -37,8 +37,8 @@ test('in development a temporary file is refused with a reason for the avatar fi
   expect(uploadFile).not.toHaveBeenCalled()
 })
 
-test('in the cloud a temporary file is uploaded under the account and the fileID returned', async () => {
+test('in the cloud a temporary file is uploaded into the account’s own folder and the fileID returned', async () => {
   const url = await persistAvatar('wxfile://tmp_123.PNG', 'acc1', cloud)
-  expect(url).toMatch(/^cloud:\/\/prod\.bucket\/avatars\/acc1\/\d+\.png$/)
+  expect(url).toMatch(/^cloud:\/\/prod\.bucket\/u\/acc1\/avatars\/\d+-\w+\.png$/)
   expect(uploadFile).toHaveBeenCalledWith(expect.objectContaining({ filePath: 'wxfile://tmp_123.PNG' }))
 })

@@ -1,16 +1,21 @@
 /** Shared by the card page tests: people with cards made through the real backend. */
-import { cardPublisher, grantConsents, SAMPLE_CARD, type TestCloud } from '../../local/testing'
+import { cardPublisher, grantConsents, SAMPLE_CARD, uploadsOf, type TestCloud } from '../../local/testing'
 import type { CardInput, OwnCardView } from '../../shared/contract/cards'
 import { acceptCurrentTerms, callAs } from './backend'
 
-/** A verified adult with「公开展示我的名片」(unless publicCard is false) and one card (published, default). */
+/**
+ * A verified adult with「公开展示我的名片」(unless publicCard is false) and one card (published, default).
+ * `ownAvatar`: an image of theirs (its name in their upload folder) as the card's avatar.
+ */
 export async function cardOwner(
   cloud: TestCloud,
   openid: string,
-  options: { input?: CardInput; publicCard?: boolean; name?: string } = {},
+  options: { input?: CardInput; publicCard?: boolean; name?: string; ownAvatar?: string } = {},
 ): Promise<OwnCardView> {
   await cardPublisher(cloud, openid, options)
-  const { card } = await callAs(cloud, openid, 'cards', 'create', options.input ?? SAMPLE_CARD)
+  const input = options.input ?? SAMPLE_CARD
+  const avatar = options.ownAvatar === undefined ? {} : { avatarUrl: (await uploadsOf(cloud, openid))(options.ownAvatar) }
+  const { card } = await callAs(cloud, openid, 'cards', 'create', { ...input, ...avatar })
   return card
 }
 

@@ -366,7 +366,7 @@ test('a picked avatar is uploaded to cloud storage, shown to me as under review,
   expect(textOf(page, '#notice')).toBe('已提交，新头像审核通过后生效')
   expect(textOf(page, '#pending-avatar')).toContain('新头像审核中…')
   const pending = page.data.pendingAvatarUrl
-  expect(pending).toMatch(/^cloud:\/\/test-env\.bucket\/avatars\/[0-9a-f]+\/\d+\.png$/)
+  expect(pending).toMatch(/^cloud:\/\/test-env\.bucket\/u\/[0-9a-f]+\/avatars\/\d+-\w+\.png$/)
   expect(attrOf(page, '.pending-avatar__image', 'src')).toBe(pending)
   // Others keep seeing no avatar until the check passes.
   expect(page.data.profile.avatarUrl).toBe('')

@@ -13,7 +13,7 @@ import { moderate } from '../../cloudfunctions/_core/moderation/gate'
 import { mediaChecks, sandboxMediaPush, MEDIA_VERDICT_TIMEOUT_MS, type MediaCheckDoc } from '../../cloudfunctions/_core/moderation/media'
 import { SANDBOX_FILE_URL_PREFIX, type OpenApi } from '../../cloudfunctions/_core/ports/openapi'
 import { moderationFunction } from '../../cloudfunctions/moderation/handlers'
-import { acceptCurrentTerms, startTestCloud, type TestCloud } from '../../local/testing'
+import { acceptCurrentTerms, startTestCloud, type TestCloud, uploadsOf } from '../../local/testing'
 import type { ApiResult } from '../../shared/errors'
 import { countingOpenApi, decisionOf, handlerContext, refusalOf, type CountingOpenApi, type LooseDoc } from './gate-helpers'
 
@@ -21,14 +21,20 @@ let cloud: TestCloud
 let wechat: CountingOpenApi
 const AUTHOR = 'img-author'
 const START = new Date('2026-12-02T02:00:00.000Z')
-const OK = 'cloud://env-1.6c65/cards/avatar.png'
-const RISKY = 'cloud://env-1.6c65/cards/沙箱违规图.png'
-const REVIEW = 'cloud://env-1.6c65/cards/沙箱待审图.jpg'
+/** The author's uploads (their own folder), set once they have signed up. */
+let file: (name: string) => string = () => ''
+let OK = ''
+let RISKY = ''
+let REVIEW = ''
 let serial = 0
 
 beforeAll(async () => {
   cloud = await startTestCloud({ start: START })
   await acceptCurrentTerms(cloud, AUTHOR)
+  file = await uploadsOf(cloud, AUTHOR)
+  OK = file('cards/avatar.png')
+  RISKY = file('cards/沙箱违规图.png')
+  REVIEW = file('cards/沙箱待审图.jpg')
 })
 afterAll(async () => {
   await cloud.close()
@@ -68,16 +74,16 @@ async function checksOf(decisionId: string): Promise<MediaCheckDoc[]> {
 
 describe('images wait for their verdicts', () => {
   it('sends each image to mediaCheckAsync v2 as a downloadable URL and holds the content, then publishes it when all pass', async () => {
-    const { id, moderation } = await publishCard({ name: '王小明' }, [OK, 'cloud://env-1.6c65/cards/cover.png'])
+    const { id, moderation } = await publishCard({ name: '王小明' }, [OK, file('cards/cover.png')])
     expect(moderation).toMatchObject({ state: 'pendingImages', reasons: [] })
     expect(wechat.calls.mediaCheckAsync).toEqual([
       { openid: AUTHOR, scene: 1, mediaType: 2, mediaUrl: `${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent(OK)}` },
-      { openid: AUTHOR, scene: 1, mediaType: 2, mediaUrl: `${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent('cloud://env-1.6c65/cards/cover.png')}` },
+      { openid: AUTHOR, scene: 1, mediaType: 2, mediaUrl: `${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent(file('cards/cover.png'))}` },
     ])
     const checks = await checksOf(moderation.decisionId)
     expect(checks.map((c) => [c.fileId, c.status])).toEqual([
       [OK, 'pending'],
-      ['cloud://env-1.6c65/cards/cover.png', 'pending'],
+      [file('cards/cover.png'), 'pending'],
     ])
     expect(await decisionOf(cloud, moderation.decisionId)).toMatchObject({ state: 'pendingImages', settledAt: null, images: { total: 2, pending: 2 } })
 
@@ -240,8 +246,12 @@ describe("WeChat's verdict push", () => {
 })
 
 describe('unchanged images of an edit are not checked again', () => {
-  const COVER = 'cloud://env-1.6c65/cards/cover-kept.png'
-  const OTHER = 'cloud://env-1.6c65/cards/cover-new.png'
+  let COVER = ''
+  let OTHER = ''
+  beforeAll(() => {
+    COVER = file('cards/cover-kept.png')
+    OTHER = file('cards/cover-new.png')
+  })
 
   it("carries over a pass for the same file on the same target: published at once, nothing sent, the pass recorded for the next edit", async () => {
     const id = 'card-reuse'
@@ -308,7 +318,7 @@ describe('unchanged images of an edit are not checked again', () => {
     await publishCard({ name: '王小明', intro: '再试一次' }, [REVIEW], { id: reviewed })
     expect(wechat.calls.mediaCheckAsync).toHaveLength(1)
 
-    const shared = 'cloud://env-1.6c65/cards/shared.png'
+    const shared = file('cards/shared.png')
     await publishCard({ name: '王小明' }, [shared], { id: 'card-reuse-a' })
     await sweep()
     wechat = countingOpenApi(cloud.openApi)
@@ -333,7 +343,7 @@ describe('unchanged images of an edit are not checked again', () => {
     await sweep()
   })
 
-  it("does not carry over another kind's or another author's pass on the same target id", async () => {
+  it("does not carry over another kind's pass on the same target id, and another author cannot use the file at all", async () => {
     const id = 'card-reuse-kind'
     await publishCard({ name: '王小明' }, [COVER], { id })
     await sweep()
@@ -346,9 +356,10 @@ describe('unchanged images of an edit are not checked again', () => {
 
     const someoneElse = 'img-other-author'
     await acceptCurrentTerms(cloud, someoneElse)
-    const theirs = await moderate(await handlerContext(cloud, someoneElse, wechat.api), { kind: 'card', targetId: id, texts: { name: '冒名' }, images: [COVER] })
-    expect(theirs.state).toBe('pendingImages')
-    expect(wechat.calls.mediaCheckAsync).toHaveLength(2)
+    // Not their upload: refused before any check, so nothing carries over and nothing is sent.
+    const theirs = moderate(await handlerContext(cloud, someoneElse, wechat.api), { kind: 'card', targetId: id, texts: { name: '冒名' }, images: [COVER] })
+    await expect(theirs).rejects.toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: 'images', message: '这张图片不是你上传的，请重新选择' }] })
+    expect(wechat.calls.mediaCheckAsync).toHaveLength(1)
     await sweep()
   })
 

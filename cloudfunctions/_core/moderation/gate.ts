@@ -10,6 +10,8 @@
  *     v2, holding the content until the verdicts arrive (media.ts); a cloud://
  *     file that already passed for the same target in the decision it shows
  *     now is not sent again — its pass carries over.
+ * Before all that, a `cloud://` image must come from the author's own upload
+ * folder (uploads.ts); anything else is refused as invalid input.
  * Every decision is stored with its reasons (`moderation_decisions`).
  *
  * Outcomes: refuse → nothing is stored but the decision, the call fails with
@@ -46,6 +48,7 @@ import {
 import { currentScanner } from './lexicon-store'
 import { recordReusedPasses, reusablePasses, submitImages, type DecisionImage } from './media'
 import { followSubmission } from '../review/queue'
+import { isOwnUpload } from '../uploads'
 import { shownDecision } from './targets'
 
 export type { ContentModeration, DecisionSource, ModerationDecisionDoc } from './decisions'
@@ -155,6 +158,10 @@ async function wechatFindings(ctx: AccountContext, kind: ContentKind, fields: Re
 }
 
 export async function moderate(ctx: AccountContext, request: ModerationRequest): Promise<ContentModeration> {
+  const foreign = (request.images ?? []).filter((image) => image.startsWith('cloud://') && !isOwnUpload(image, ctx.account._id))
+  if (foreign.length > 0) {
+    fail('INVALID_INPUT', '只能使用你自己上传的图片，请重新选择图片', [{ path: 'images', message: '这张图片不是你上传的，请重新选择' }])
+  }
   const lexicon = await currentScanner(ctx)
   const sources: DecisionSource[] = []
   const fields = Object.entries(request.texts).filter(([, text]) => text.trim().length > 0)
