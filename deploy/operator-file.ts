@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { parse } from 'dotenv'
 import { FIXED_FUNCTION_SETTINGS, REFUSED_SETTINGS, SETTINGS } from './settings'
 
@@ -21,7 +21,7 @@ export interface OperatorFile {
 
 function insideRepository(root: string, path: string): boolean {
   const rel = relative(root, path)
-  return rel !== '' && !rel.startsWith('..') && !resolve(rel).startsWith('..')
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
 }
 
 /** True when git would never commit `path` (ignored); paths outside the repository are not git's. */

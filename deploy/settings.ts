@@ -6,7 +6,8 @@
  * the settings it reads. A test fails when the code reads a LECHAT_ variable
  * that has no row here.
  */
-import { MESSAGE_TYPES, type MessageType } from '../shared/inbox'
+import { subscribeFieldsVariable, subscribeTemplateVariable } from '../cloudfunctions/_core/config'
+import { MESSAGE_TYPES } from '../shared/inbox'
 
 export type Scope = 'functions' | 'identity' | 'admin' | 'build'
 
@@ -16,10 +17,6 @@ export interface Setting {
   scope: Scope
   required: boolean
   secret: boolean
-}
-
-function upperSnake(type: MessageType): string {
-  return type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
 }
 
 const row = (name: string, scope: Scope, required = false, secret = false): Setting => ({ name, scope, required, secret })
@@ -44,7 +41,7 @@ export const SETTINGS: readonly Setting[] = [
   row('LECHAT_DORMANCY_MONTHS', 'functions'),
   row('LECHAT_REPORT_HIDE_THRESHOLD', 'functions'),
   row('LECHAT_STRIKE_DAYS', 'functions'),
-  ...MESSAGE_TYPES.flatMap((type) => [row(`LECHAT_SUBSCRIBE_TEMPLATE_${upperSnake(type)}`, 'functions'), row(`LECHAT_SUBSCRIBE_FIELDS_${upperSnake(type)}`, 'functions')]),
+  ...MESSAGE_TYPES.flatMap((type) => [row(subscribeTemplateVariable(type), 'functions'), row(subscribeFieldsVariable(type), 'functions')]),
   // The identity function only: the keys that open names and ID numbers, and the verification provider.
   row('LECHAT_ID_KEYS', 'identity', true, true),
   row('LECHAT_ID_KEY_CURRENT', 'identity', true),
