@@ -11,7 +11,8 @@ export class HttpError extends Error {
   }
 }
 
-const BODY_LIMIT = 1024 * 1024
+// An uploaded image travels base64-encoded in the call (shared/uploads.ts: up to 2 MB of bytes).
+const BODY_LIMIT = 4 * 1024 * 1024
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []

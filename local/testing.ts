@@ -7,6 +7,7 @@ import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/c
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
 import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { findAccount } from '../cloudfunctions/_core/accounts'
+import { SANDBOX_FILE_ID_PREFIX } from '../cloudfunctions/_core/ports/storage'
 import { uploadFolderOf } from '../cloudfunctions/_core/uploads'
 import { DOCUMENT_IDS, DOCUMENT_TITLES, type PurposeId } from '../shared/consent'
 import type { CardInput } from '../shared/contract/cards'
@@ -121,6 +122,6 @@ export const SAMPLE_CARD: CardInput = {
 export async function uploadsOf(cloud: TestCloud, openid: string): Promise<(name: string) => string> {
   const account = await findAccount(cloud.store, openid)
   if (!account) throw new Error(`no account for ${openid}: sign them up first`)
-  const folder = `cloud://env-1.6c65/${uploadFolderOf(account._id)}`
+  const folder = `${SANDBOX_FILE_ID_PREFIX}${uploadFolderOf(account._id)}`
   return (name) => `${folder}/${name}`
 }

@@ -303,6 +303,7 @@ export const DAILY_LIMITS = {
   nickname: 10,
   avatar: 10,
   report: REPORT_DAILY_LIMIT,
+  upload: 100,
 } as const
 export type LimitedAction = keyof typeof DAILY_LIMITS
 
@@ -313,6 +314,7 @@ export const LIMITED_ACTION_LABELS: Record<LimitedAction, string> = {
   nickname: '修改昵称',
   avatar: '更换头像',
   report: '举报',
+  upload: '上传图片',
 }
 
 // ---- What the automated checks found, in report categories ------------------------------

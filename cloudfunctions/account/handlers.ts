@@ -20,6 +20,7 @@ import { changeAvatar, pendingAvatarOf } from '../_core/moderation/avatar'
 import { changeNickname, pendingNicknameOf } from '../_core/moderation/nickname'
 import type { ProfileAccount } from '../_core/moderation/targets'
 import type { Patch } from '../_core/db'
+import { storeUpload } from '../_core/uploads'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -96,6 +97,10 @@ export const accountFunction = defineFunction('account', {
       pendingNickname: pendingNicknameOf(ctx.account),
       pendingAvatar: pendingAvatarOf(ctx.account),
     }
+  },
+
+  async uploadImage(input, ctx) {
+    return { fileId: await storeUpload(ctx, input.kind, input.data) }
   },
 
   async updateProfile(input, ctx) {

@@ -1,8 +1,8 @@
 /**
  * chooseAvatar hands out a temporary file, but the contract stores only cloud://
  * files or https images. So: a path that already is one is kept as it is; in cloud
- * mode the file is uploaded to cloud storage and its fileID stored; development
- * mode says it cannot (utils/cloud-image.ts).
+ * mode the file is uploaded (into my own folder) and its file id stored;
+ * development mode says it cannot (utils/cloud-image.ts).
  */
 import type { AppConfig } from '../config'
 import { uploadImage, type UploadWords } from './cloud-image'
@@ -20,9 +20,9 @@ function avatarWords(localHint: string): UploadWords {
 }
 
 /** My account's avatar, into my folder under avatars/. */
-export async function persistAvatar(tempPath: string, accountId: string, config: AppConfig): Promise<string> {
+export async function persistAvatar(tempPath: string, config: AppConfig): Promise<string> {
   if (isStored(tempPath)) return tempPath
-  return uploadImage(tempPath, 'avatars', config, avatarWords('更换'), accountId)
+  return uploadImage(tempPath, 'avatars', config, avatarWords('更换'))
 }
 
 /** A card's avatar (each card may have its own), into my folder under cards/. */

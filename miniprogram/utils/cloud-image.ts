@@ -1,16 +1,15 @@
 /**
  * Images the contract stores as cloud:// file ids (avatars, covers): picked
  * with wx.chooseMedia (one image, compressed) or handed out by chooseAvatar as
- * a temporary file, then uploaded with wx.cloud.uploadFile. The local cloud
- * has no file storage, so development mode refuses instead of storing a path
- * that works on no other device.
+ * a temporary file, then uploaded through the account function
+ * (shared/uploads.ts). The local cloud has no file storage, so development
+ * mode refuses instead of storing a path that works on no other device.
  */
 import type { FieldIssue } from '../../shared/errors'
-import { uploadFolderOf } from '../../shared/uploads'
+import { UPLOAD_MAX_BASE64, UPLOAD_MAX_BYTES, type UploadKind } from '../../shared/uploads'
 import { call } from '../api'
 import { ApiCallError } from '../api/errors'
 import type { AppConfig } from '../config'
-import { hub } from './hub'
 
 export function errMsgOf(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'errMsg' in error) return String(error.errMsg)
@@ -40,34 +39,31 @@ export interface UploadWords {
   failed: string
 }
 
-/** My account's id, asked once per launch: it names my upload folder. */
-async function myAccountId(): Promise<string> {
-  const shared = hub()
-  if (shared.accountId === null) shared.accountId = (await call('account', 'getProfile', {})).account.id
-  return shared.accountId
+/** The picked file's bytes as base64, read from WeChat's temporary file. */
+function readBase64(filePath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    wx.getFileSystemManager().readFile({
+      filePath,
+      encoding: 'base64',
+      success: (result) => resolve(typeof result.data === 'string' ? result.data : ''),
+      fail: reject,
+    })
+  })
 }
 
 /**
- * `u/<account id>/<kind>/<time>-<random>`: in my own folder, the only files the
- * functions accept in my documents, under a name no other upload takes.
+ * Uploads a temporary image file through `account.uploadImage` (clients may
+ * not write storage themselves): the server checks it is an image and stores
+ * it under a fresh name in my own folder. Resolves with the cloud:// file id.
  */
-export function uploadName(accountId: string, kind: string): string {
-  return `${uploadFolderOf(accountId)}/${kind}/${Date.now()}-${Math.random().toString(36).slice(2, 10)}`
-}
-
-/**
- * Uploads a temporary image file into my folder (under `kind`, e.g. `cards`) and
- * resolves with the cloud:// file id. `accountId` when the page knows it already.
- */
-export async function uploadImage(tempPath: string, kind: string, config: AppConfig, words: UploadWords, accountId?: string): Promise<string> {
+export async function uploadImage(tempPath: string, kind: UploadKind, config: AppConfig, words: UploadWords): Promise<string> {
   if (config.transport !== 'cloud') throw new ApiCallError('INVALID_INPUT', words.local, words.localIssue ? [words.localIssue] : [])
-  const extension = /\.(jpe?g|png|webp|gif)$/i.exec(tempPath)?.[0]?.toLowerCase() ?? '.jpg'
-  const name = uploadName(accountId ?? (await myAccountId()), kind)
+  let data: string
   try {
-    const uploaded = await wx.cloud.uploadFile({ cloudPath: `${name}${extension}`, filePath: tempPath })
-    if (!/^cloud:\/\//.test(uploaded.fileID)) throw new Error(`not a cloud file id: ${uploaded.fileID}`)
-    return uploaded.fileID
+    data = await readBase64(tempPath)
   } catch (error) {
     throw new ApiCallError('NETWORK_ERROR', words.failed, [], errMsgOf(error))
   }
+  if (data.length > UPLOAD_MAX_BASE64) throw new ApiCallError('INVALID_INPUT', `图片太大了，请选择 ${UPLOAD_MAX_BYTES / 1024 / 1024} MB 以内的图片`)
+  return (await call('account', 'uploadImage', { kind, data })).fileId
 }

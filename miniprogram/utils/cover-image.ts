@@ -1,23 +1,22 @@
 /**
- * A cover image for an activity or an article: picked and uploaded to cloud
- * storage (utils/cloud-image.ts); the contract stores only the cloud:// file
+ * A cover image for an activity or an article: picked and uploaded into my
+ * own folder (utils/cloud-image.ts); the contract stores only the cloud:// file
  * id, and the server sends it to the image check (the content waits as
  * "图片审核中" until the verdict).
  */
+import { UPLOAD_MAX_BYTES } from '../../shared/uploads'
 import { ApiCallError, messageOf } from '../api/errors'
 import type { AppConfig } from '../config'
 import { pickImage, uploadImage } from './cloud-image'
 
 export type CoverFolder = 'activity-covers' | 'article-covers'
 
-/** WeChat's own limit for images we accept: 10 MB after compression is far more than a cover needs. */
-export const COVER_MAX_BYTES = 10 * 1024 * 1024
 
 /** Uploads a picked image and resolves with its cloud:// file id. */
 export async function uploadCover(tempPath: string, folder: CoverFolder, config: AppConfig, size = 0): Promise<string> {
   if (/^cloud:\/\//.test(tempPath)) return tempPath
-  if (size > COVER_MAX_BYTES) {
-    throw new ApiCallError('INVALID_INPUT', '图片太大了，请选择 10 MB 以内的图片')
+  if (size > UPLOAD_MAX_BYTES) {
+    throw new ApiCallError('INVALID_INPUT', `图片太大了，请选择 ${UPLOAD_MAX_BYTES / 1024 / 1024} MB 以内的图片`)
   }
   return uploadImage(tempPath, folder, config, {
     local: '本地开发环境暂不支持上传图片，请在云开发环境中添加封面',

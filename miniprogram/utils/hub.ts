@@ -53,8 +53,6 @@ export interface Hub {
   changes: Record<string, number>
   /** The review item the 详情 page hands to the 处理 page (staff pages), so deciding needs no second look-up. */
   reviewItem: ItemView | null
-  /** My account's id once known (utils/cloud-image.ts names my upload folder after it). */
-  accountId: string | null
 }
 
 /** The App instance's property that holds the hub; app.ts puts one there when it calls App(). */
@@ -63,7 +61,7 @@ export const HUB_KEY = '__lechatHub'
 let standIn: Record<string, unknown> = {}
 
 export function newHub(): Hub {
-  return { blockedListeners: [], termsPopups: [], termsPrompt: null, registerOpenedAt: 0, changes: {}, reviewItem: null, accountId: null }
+  return { blockedListeners: [], termsPopups: [], termsPrompt: null, registerOpenedAt: 0, changes: {}, reviewItem: null }
 }
 
 function holder(): Record<string, unknown> {

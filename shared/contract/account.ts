@@ -15,6 +15,7 @@ import { isoDateTime, nextCursor, pageInput, profileImageUrl } from './common'
 import { moderationView } from './content'
 import { action } from './define'
 import { verificationId } from './identity'
+import { UPLOAD_KINDS, UPLOAD_MAX_BASE64, UPLOAD_MAX_BYTES } from '../uploads'
 
 export const NICKNAME_MAX = 20
 
@@ -176,6 +177,23 @@ export const account = {
     input: z.strictObject({}),
     output: z.object({ account: accountView, pending: z.array(z.enum(PENDING_STEPS)), pendingNickname, pendingAvatar }),
     errors: [],
+  }),
+  uploadImage: action({
+    summary: `上传一张图片（头像、名片头像、活动或文章封面，JPG/PNG/WEBP/GIF，不超过 ${UPLOAD_MAX_BYTES / 1024 / 1024} MB）到我的文件夹，得到它的文件 ID`,
+    access: 'signedIn',
+    input: z.strictObject({
+      kind: z.enum(UPLOAD_KINDS),
+      /** The image's bytes, base64-encoded. */
+      data: z
+        .string()
+        .check(
+          z.minLength(8, '图片是空的'),
+          z.maxLength(UPLOAD_MAX_BASE64, `图片不能超过 ${UPLOAD_MAX_BYTES / 1024 / 1024} MB`),
+          z.regex(/^[A-Za-z0-9+/]+={0,2}$/, '图片数据格式不正确'),
+        ),
+    }),
+    output: z.object({ fileId: z.string() }),
+    errors: ['RATE_LIMITED'],
   }),
   updateProfile: action({
     summary: '修改昵称或头像（新昵称、新头像通过审核后才对他人可见）',

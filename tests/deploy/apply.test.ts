@@ -58,7 +58,7 @@ it('creates what is missing, applies the rules, uploads and configures every fun
   expect(calls.some((c) => c.includes('demo_items'))).toBe(false)
   expect(calls.filter((c) => c.startsWith('rule ')).length).toBe(plan.collections.length)
   expect(calls).toContain('rule accounts {"read":false,"write":false}')
-  expect(calls).toContain('storage {"read":"auth != null","write":"resource.openid == auth.openid"}')
+  expect(calls).toContain('storage {"read":"auth != null","write":false}')
   for (const fn of plan.functions) {
     expect(calls.indexOf(`upload ${fn.name}`)).toBeLessThan(calls.findIndex((c) => c.startsWith(`configure ${fn.name} `)))
   }

@@ -62,9 +62,9 @@ describe('the plan for this repository', () => {
     expect(plan.collections.find((c) => c.name === 'accounts')?.indexes.find((ix) => ix.name === 'openid_unique')?.unique).toBe(true)
   })
 
-  it('closes the database to clients and limits storage writes to a file’s creator', () => {
+  it('closes the database to clients, and storage to client writes (uploads go through a function)', () => {
     expect(plan.databaseRule).toEqual({ read: false, write: false })
-    expect(plan.storageRule).toEqual({ read: 'auth != null', write: 'resource.openid == auth.openid' })
+    expect(plan.storageRule).toEqual({ read: 'auth != null', write: false })
   })
 
   it('names the message push the moderation function needs, and prints secrets masked', () => {

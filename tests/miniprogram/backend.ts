@@ -42,7 +42,7 @@ export async function connectBackend(options: { start?: Date } = {}): Promise<Ba
     const result = await cloud.call(name, JSON.parse(JSON.stringify(data ?? {})), openid)
     return { errMsg: 'cloud.callFunction:ok', requestID: 'test', result: JSON.parse(JSON.stringify(result)) }
   })
-  Object.assign(wx, { cloud: { init: jest.fn(), callFunction, uploadFile: jest.fn() } })
+  Object.assign(wx, { cloud: { init: jest.fn(), callFunction } })
   return {
     cloud,
     callFunction,
@@ -153,4 +153,24 @@ export function installMemoryStorage(): Map<string, unknown> {
     },
   })
   return store
+}
+
+/**
+ * WeChat's temporary files as pages read them (wx.getFileSystemManager().readFile,
+ * base64): each reads as a small PNG. A path naming one of the sandbox's image
+ * trigger words carries it in its bytes, so the sandbox's image check answers by
+ * it after a real upload; a path containing `读取失败` fails as a vanished file does.
+ */
+export function installPickedFiles(): jest.Mock {
+  const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const readFile = jest.fn((options: { filePath: string; success?: (result: { data: string }) => void; fail?: (error: { errMsg: string }) => void }) => {
+    if (options.filePath.includes('读取失败')) {
+      options.fail?.({ errMsg: 'readFile:fail no such file or directory' })
+      return
+    }
+    const word = ['沙箱违规图', '沙箱待审图'].find((w) => decodeURIComponent(options.filePath).includes(w)) ?? ''
+    options.success?.({ data: Buffer.concat([PNG_HEADER, Buffer.from(`picked ${word}`)]).toString('base64') })
+  })
+  Object.assign(wx, { getFileSystemManager: () => ({ readFile }) })
+  return readFile
 }

@@ -9,7 +9,7 @@ import simulate from 'miniprogram-simulate'
 import type { AppConfig } from '../../miniprogram/config'
 import { CARD_LIMIT } from '../../shared/cards'
 import { grantConsents, SAMPLE_CARD, verifiedPublisher } from '../../local/testing'
-import { callAs, connectBackend, DAY, makeAdmin, type Backend } from './backend'
+import { callAs, connectBackend, DAY, installPickedFiles, makeAdmin, type Backend } from './backend'
 import { cardOwner, member } from './card-helpers'
 import { attrOf, load, modalAnswer, render, tap, textOf, type, waitFor, type Page } from './helpers'
 
@@ -25,11 +25,7 @@ let openid = ''
 
 const navigateTo = jest.fn((_options: { url: string }) => undefined)
 const showModal = jest.fn(async (_options: { title: string; content: string }) => modalAnswer(true))
-const uploadFile = jest.fn(async (param: { cloudPath: string; filePath: string }) => ({
-  errMsg: 'cloud.uploadFile:ok',
-  fileID: `cloud://test-env.bucket/${param.cloudPath}`,
-  statusCode: 200,
-}))
+let readFile: jest.Mock
 
 const pageId = load('packageCards/pages/editor/index')
 
@@ -37,7 +33,7 @@ beforeAll(async () => {
   backend = await connectBackend()
   await makeAdmin(backend.cloud, ADMIN)
   Object.assign(wx, { navigateTo, showModal })
-  Object.assign(wx.cloud, { uploadFile })
+  readFile = installPickedFiles()
 })
 
 afterAll(async () => {
@@ -49,7 +45,7 @@ beforeEach(() => {
   seq += 1
   openid = `editor-user-${seq}`
   backend.signIn(openid)
-  for (const mock of [navigateTo, showModal, uploadFile, backend.callFunction]) mock.mockClear()
+  for (const mock of [navigateTo, showModal, readFile, backend.callFunction]) mock.mockClear()
 })
 
 async function openEditor(cardId?: string): Promise<Page> {
@@ -276,23 +272,25 @@ test('an avatar from WeChat is uploaded to cloud storage, previewed, and held fo
   await type(page, '#input-name', '褚头像')
   page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar.png' } })
   await waitFor('the upload', () => page.data.draft.avatarUrl !== '' && !page.data.avatarBusy)
-  expect(uploadFile).toHaveBeenCalledWith(expect.objectContaining({ filePath: 'wxfile://tmp_avatar.png', cloudPath: expect.stringMatching(/^u\/[^/]+\/cards\/\d+-\w+\.png$/) }))
-  expect(page.data.draft.avatarUrl).toMatch(/^cloud:\/\/test-env\.bucket\/u\/[0-9a-f]+\/cards\//)
+  expect(readFile).toHaveBeenCalledWith(expect.objectContaining({ filePath: 'wxfile://tmp_avatar.png', encoding: 'base64' }))
+  // Stored by the server under a fresh name in my own folder.
+  expect(page.data.draft.avatarUrl).toMatch(/^cloud:\/\/env-1\.6c65\/u\/[0-9a-f]+\/cards\/[0-9a-z]+\.png$/)
   expect(page.data.preview.avatarUrl).toBe(page.data.draft.avatarUrl)
   await save(page)
   expect(textOf(page, '#moderation-label')).toBe('审核中：图片安全检查进行中，通过前只有你能看到')
 
   // A failed upload says so beside the avatar.
-  uploadFile.mockRejectedValueOnce({ errMsg: 'cloud.uploadFile:fail network' })
-  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar2.png' } })
+  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://读取失败.png' } })
   await waitFor('the failed upload', () => page.querySelector('#error-avatarUrl') !== undefined)
   expect(textOf(page, '#error-avatarUrl')).toBe('头像上传失败，请检查网络后重试')
 
   // The album works as well.
   const chooseMedia = jest.fn(async () => ({ tempFiles: [{ tempFilePath: 'wxfile://album.jpg', size: 1, fileType: 'image', width: 1, height: 1, duration: 0, thumbTempFilePath: '' }], type: 'image', errMsg: 'chooseMedia:ok' }))
   Object.assign(wx, { chooseMedia })
-  await tap(page, '#choose-image', () => uploadFile.mock.calls.length === 3 && !page.data.avatarBusy)
-  expect(page.data.draft.avatarUrl).toMatch(/\.jpg$/)
+  await tap(page, '#choose-image', () => readFile.mock.calls.length === 3 && !page.data.avatarBusy)
+  // The server names the file by what its bytes are, not by the picked file's name.
+  expect(readFile).toHaveBeenLastCalledWith(expect.objectContaining({ filePath: 'wxfile://album.jpg' }))
+  expect(page.data.draft.avatarUrl).toMatch(/\/cards\/[0-9a-z]+\.png$/)
   await tap(page, '#remove-avatar', () => page.data.draft.avatarUrl === '')
 })
 

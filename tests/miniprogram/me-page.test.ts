@@ -12,7 +12,7 @@ import type { AppConfig } from '../../miniprogram/config'
 import { accounts, findAccount } from '../../cloudfunctions/_core/accounts'
 import { inboxMessages } from '../../cloudfunctions/_core/inbox'
 import { verifiedPublisher } from '../../local/testing'
-import { acceptCurrentTerms, callAs, connectBackend, type Backend } from './backend'
+import { acceptCurrentTerms, callAs, connectBackend, installPickedFiles, type Backend } from './backend'
 import { attrOf, load, textOf, waitFor } from './helpers'
 
 // The production transport: the checked-in config points at the local HTTP cloud instead.
@@ -322,31 +322,19 @@ test('a network failure while saving keeps the page and says so under the form',
   expect((await profileFromBackend()).nickname).toBe(before.nickname)
 })
 
-test('in development a picked avatar is not stored as a temporary path', async () => {
+test('a picked avatar that cannot be uploaded is not stored as a temporary path', async () => {
   await registered()
   const page = await openReadyPage()
   // This file runs with the cloud transport; upload failures are reported under the avatar.
-  const uploadFile = jest.fn(async () => {
-    throw { errMsg: 'cloud.uploadFile:fail network' }
-  })
-  Object.assign(wx.cloud, { uploadFile })
+  const readFile = installPickedFiles()
 
-  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar.jpg' } })
+  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://读取失败.jpg' } })
   await waitFor('the avatar error', () => page.querySelector('#avatar-error') !== undefined)
 
-  expect(uploadFile).toHaveBeenCalledWith(expect.objectContaining({ filePath: 'wxfile://tmp_avatar.jpg' }))
+  expect(readFile).toHaveBeenCalledWith(expect.objectContaining({ filePath: 'wxfile://读取失败.jpg' }))
   expect(textOf(page, '#avatar-error')).toBe('头像上传失败，请检查网络后重试')
   expect((await profileFromBackend()).avatarUrl).toBeNull()
 })
-
-/** Uploads as the cloud would, under the name the page chose; `rename` lets a test pick the sandbox's verdict. */
-function cloudUpload(rename: (cloudPath: string) => string = (cloudPath) => cloudPath) {
-  return jest.fn(async (param: { cloudPath: string; filePath: string }) => ({
-    errMsg: 'cloud.uploadFile:ok',
-    fileID: `cloud://test-env.bucket/${rename(param.cloudPath)}`,
-    statusCode: 200,
-  }))
-}
 
 /** The moderation function's sweep: delivers the sandbox's image verdicts, as WeChat's push would. */
 async function deliverImageVerdicts(): Promise<void> {
@@ -354,11 +342,10 @@ async function deliverImageVerdicts(): Promise<void> {
   if (!reply.ok) throw new Error(`sweep failed: ${reply.error.code}`)
 }
 
-test('a picked avatar is uploaded to cloud storage, shown to me as under review, and public once its image check passes', async () => {
+test('a picked avatar is uploaded into my own folder, shown to me as under review, and public once its image check passes', async () => {
   await registered()
   const page = await openReadyPage()
-  const uploadFile = cloudUpload()
-  Object.assign(wx.cloud, { uploadFile })
+  installPickedFiles()
 
   page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar.png' } })
   await waitFor('the avatar to be submitted', () => page.data.notice !== '')
@@ -366,7 +353,7 @@ test('a picked avatar is uploaded to cloud storage, shown to me as under review,
   expect(textOf(page, '#notice')).toBe('已提交，新头像审核通过后生效')
   expect(textOf(page, '#pending-avatar')).toContain('新头像审核中…')
   const pending = page.data.pendingAvatarUrl
-  expect(pending).toMatch(/^cloud:\/\/test-env\.bucket\/u\/[0-9a-f]+\/avatars\/\d+-\w+\.png$/)
+  expect(pending).toMatch(/^cloud:\/\/env-1\.6c65\/u\/[0-9a-f]+\/avatars\/[0-9a-z]+\.png$/)
   expect(attrOf(page, '.pending-avatar__image', 'src')).toBe(pending)
   // Others keep seeing no avatar until the check passes.
   expect(page.data.profile.avatarUrl).toBe('')
@@ -383,9 +370,10 @@ test('a picked avatar is uploaded to cloud storage, shown to me as under review,
 test('an avatar the image check finds risky is dropped: the old one stays and I am told in the inbox', async () => {
   await registered()
   const page = await openReadyPage()
-  Object.assign(wx.cloud, { uploadFile: cloudUpload((cloudPath) => cloudPath.replace(/\.png$/, '-沙箱违规图.png')) })
+  // A picture the sandbox's image check finds risky (utils installPickedFiles).
+  installPickedFiles()
 
-  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://tmp_avatar.png' } })
+  page.querySelector('#choose-avatar')?.dispatchEvent('chooseavatar', { detail: { avatarUrl: 'wxfile://沙箱违规图.png' } })
   await waitFor('the avatar to be submitted', () => page.data.notice !== '')
   expect(textOf(page, '#pending-avatar')).toContain('新头像审核中…')
 

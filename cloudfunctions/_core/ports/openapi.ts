@@ -102,7 +102,7 @@ export function sandboxOpenApi(): SandboxOpenApi {
     provider: 'sandbox',
     sent,
     media,
-    storage: sandboxStorage(),
+    storage: sandboxStorage((bytes) => SANDBOX_IMAGE_TRIGGERS.find((t) => bytes.toString('utf8').includes(t.word))?.word ?? null),
     async msgSecCheck({ content }) {
       const hit = SANDBOX_TEXT_TRIGGERS.find((t) => content.includes(t.word))
       return hit ? { suggest: hit.suggest, label: hit.label } : { suggest: 'pass', label: 100 }

@@ -1,10 +1,10 @@
 /**
- * Cloud storage (files the mini-program uploaded with wx.cloud.uploadFile,
- * named by `cloud://` file ids) behind a port, so that handlers never call
- * the SDK's storage directly: production deletes through `cloud.deleteFile`
- * (a cloud function may delete any file of its environment), local and tests
- * through the sandbox, which has no files and records what it was asked to
- * delete (`SandboxStorage.deleted`).
+ * Cloud storage (images people upload through `account.uploadImage`, named
+ * by `cloud://` file ids) behind a port, so that handlers never call the
+ * SDK's storage directly: production writes and deletes through
+ * `cloud.uploadFile` / `cloud.deleteFile` (clients may not write storage at
+ * all), local and tests through the sandbox, which keeps no bytes and records
+ * what it was asked to write and delete.
  */
 import type { Context } from '../context'
 import type { OpenApi } from './openapi'
@@ -26,6 +26,8 @@ export interface StoragePort {
    * when storage could not be asked at all.
    */
   deleteFiles(fileIds: readonly string[]): Promise<FileDeletion[]>
+  /** Writes a new file at `cloudPath` (a fresh name: nothing is ever overwritten) and resolves with its file id. */
+  upload(cloudPath: string, bytes: Buffer): Promise<string>
 }
 
 /** CloudBase deletes at most 50 files per call. */
@@ -37,17 +39,35 @@ export const DELETE_BATCH = 50
  */
 export const SANDBOX_UNDELETABLE = '沙箱删除失败'
 
+/** The environment and bucket the sandbox's file ids name, like a real `cloud://<env>.<bucket>/…`. */
+export const SANDBOX_FILE_ID_PREFIX = 'cloud://env-1.6c65/'
+
 export interface SandboxStorage extends StoragePort {
   readonly provider: 'sandbox'
   /** Every file id asked to be deleted, in order (including refused ones). */
   readonly deleted: string[]
+  /** Every file written, in order, with its size. */
+  readonly uploaded: Array<{ fileId: string; bytes: number }>
 }
 
-export function sandboxStorage(): SandboxStorage {
+/**
+ * `verdictWord`: the sandbox image check decides by a word in the file id
+ * (openapi.ts); an uploaded file whose bytes carry such a word gets it in its
+ * name, so testers and tests choose a verdict through a real upload.
+ */
+export function sandboxStorage(verdictWord: (bytes: Buffer) => string | null = () => null): SandboxStorage {
   const deleted: string[] = []
+  const uploaded: Array<{ fileId: string; bytes: number }> = []
   return {
     provider: 'sandbox',
     deleted,
+    uploaded,
+    async upload(cloudPath, bytes) {
+      const word = verdictWord(bytes)
+      const fileId = `${SANDBOX_FILE_ID_PREFIX}${word ? cloudPath.replace(/(\.[a-z]+)$/, `-${word}$1`) : cloudPath}`
+      uploaded.push({ fileId, bytes: bytes.length })
+      return fileId
+    },
     async deleteFiles(fileIds) {
       deleted.push(...fileIds)
       return fileIds.map((fileId) =>
@@ -60,6 +80,7 @@ export function sandboxStorage(): SandboxStorage {
 /** The part of wx-server-sdk's `cloud` this port uses. */
 export interface WechatStorageClient {
   deleteFile(input: { fileList: string[] }): Promise<unknown> | void
+  uploadFile(input: { cloudPath: string; fileContent: Buffer }): Promise<unknown>
 }
 
 /** CloudBase's answer for a file that does not exist (a retried erasure finds it gone). */
@@ -68,6 +89,11 @@ const ALREADY_GONE = /NONEXIST|NOT_?EXIST|not exist/i
 export function wechatStorage(client: WechatStorageClient): StoragePort {
   return {
     provider: 'wechat',
+    async upload(cloudPath, fileContent) {
+      const reply = (await client.uploadFile({ cloudPath, fileContent })) as { fileID?: unknown } | undefined
+      if (typeof reply?.fileID !== 'string' || !reply.fileID.startsWith('cloud://')) throw new Error('storage upload returned no file id')
+      return reply.fileID
+    },
     async deleteFiles(fileIds) {
       const outcomes: FileDeletion[] = []
       for (let i = 0; i < fileIds.length; i += DELETE_BATCH) {

@@ -252,7 +252,7 @@ Component({
       this.setData({ saving: true, errors: NO_ERRORS, notice: '' })
       let url: string
       try {
-        url = await persistAvatar(e.detail.avatarUrl, this.data.profile.id, config)
+        url = await persistAvatar(e.detail.avatarUrl, config)
       } catch (error) {
         this.setData({ saving: false, 'errors.avatarUrl': fieldErrors(error).avatarUrl ?? messageOf(error) })
         return

@@ -3,7 +3,7 @@
  * title, description, place (live character counts), start and end (date and
  * time pickers, Beijing time), an optional sign-up deadline (the start when
  * left empty), capacity, and a cover image (wx.chooseMedia, then
- * wx.cloud.uploadFile; the server checks it before others see it).
+ * account.uploadImage; the server checks it before others see it).
  *
  * New: activities.publish (verified publishers only). With ?id=: the stored
  * activity (activities.detail, mine only) and activities.update with only the

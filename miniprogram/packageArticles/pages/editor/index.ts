@@ -1,7 +1,7 @@
 /**
  * 写文章 / 修改文章 (/packageArticles/pages/editor/index[?id=…]): title and
  * body with live character counts (counted as the server counts), and an
- * optional cover (wx.chooseMedia, then wx.cloud.uploadFile).
+ * optional cover (wx.chooseMedia, then account.uploadImage).
  *
  * - 保存草稿: articles.create the first time, then articles.update. Drafts are
  *   private and need no verification.
