@@ -10,6 +10,7 @@ export const COLLECTIONS = {
   identityAttempts: 'identity_attempts',
   impersonationReports: 'impersonation_reports',
   counters: 'counters',
+  uploads: 'uploads',
   cards: 'cards',
   locations: 'locations',
   cardVisits: 'card_visits',

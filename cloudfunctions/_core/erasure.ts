@@ -38,6 +38,7 @@ import type { AuditDoc } from './audit'
 import { activitiesErasure, activityFiles, activitySignUpsErasure } from './activities/registry'
 import { articleFiles, articleReadsErasure, articlesErasure } from './articles/records'
 import { storageFor } from './ports/storage'
+import { uploadFiles, uploadsErasure } from './uploads'
 
 export type Treatment = 'delete' | 'anonymize' | 'pseudonymize' | 'keep' | 'none'
 
@@ -230,6 +231,7 @@ const RULES: readonly ErasureRule[] = [
   ...MODERATION_ERASURE_RULES,
   ...REVIEW_ERASURE_RULES,
   legalErasure,
+  uploadsErasure,
   {
     collection: 'demo_items',
     title: '演示数据',
@@ -261,6 +263,7 @@ export const FILE_REFERENCES: readonly FileReference[] = [
   { collection: COLLECTIONS.cards, owner: 'ownerOpenid', fields: ['avatarUrl'] },
   activityFiles,
   articleFiles,
+  uploadFiles,
 ]
 
 type Loose = Doc & Record<string, unknown>

@@ -24,6 +24,7 @@ import { accountEvents } from './lifecycle/transition'
 import { MODERATION_EXPORT_RULES } from './moderation/registry'
 import { REVIEW_EXPORT_RULES } from './review/registry'
 import { collectAll } from './paging'
+import { uploadsExport } from './uploads'
 import { activitiesExport, activitySignUpsExport } from './activities/registry'
 import { articleReadsExport, articlesExport } from './articles/records'
 
@@ -238,6 +239,7 @@ const RULES: readonly ExportRule[] = [
   ...MODERATION_EXPORT_RULES,
   ...REVIEW_EXPORT_RULES,
   legalExport,
+  uploadsExport,
   { collection: 'demo_items', excluded: '本地演示数据，不含个人信息。' },
 ]
 

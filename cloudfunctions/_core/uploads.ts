@@ -9,25 +9,85 @@
  * the document) and keep it shown after that person's erasure deleted it.
  */
 import { imageTypeOf, uploadFolderOf, type UploadKind } from '../../shared/uploads'
+import { COLLECTIONS } from './collections'
 import type { AccountContext } from './context'
+import type { Collection, Doc, Store } from './db'
+import type { ErasureRule, FileReference } from './erasure'
 import { fail } from './errors'
+import type { ExportRule } from './export'
 import { orderedId } from './ids'
+import { collectAll } from './paging'
 import { storageFor } from './ports/storage'
 import { takeDailyAllowance } from './rate-limit'
 
 export { uploadFolderOf }
 
-/** Stores an uploaded image in the account's folder and returns its file id. */
+/**
+ * Every upload, kept until the person's erasure: an image uploaded and never
+ * used in a document is still theirs to see in the export and to have deleted.
+ */
+export interface UploadDoc extends Doc {
+  openid: string
+  kind: UploadKind
+  fileId: string
+  bytes: number
+  createdAt: Date
+}
+
+export function uploadRecords(db: Store): Collection<UploadDoc> {
+  return db.collection<UploadDoc>(COLLECTIONS.uploads)
+}
+
+/** Stores an uploaded image in the account's folder, records it, and returns its file id. */
 export async function storeUpload(ctx: AccountContext, kind: UploadKind, base64: string): Promise<string> {
   const bytes = Buffer.from(base64, 'base64')
   const extension = imageTypeOf(bytes)
   if (extension === null) fail('INVALID_INPUT', '只能上传 JPG、PNG、WEBP 或 GIF 图片', [{ path: 'data', message: '这不是一张图片' }])
   await takeDailyAllowance(ctx, 'upload')
-  return storageFor(ctx).upload(`${uploadFolderOf(ctx.account._id)}/${kind}/${orderedId(ctx.now)}${extension}`, bytes)
+  const storage = storageFor(ctx)
+  const fileId = await storage.upload(`${uploadFolderOf(ctx.account._id)}/${kind}/${orderedId(ctx.now)}${extension}`, bytes)
+  try {
+    // An ordered id: uploads made in the same millisecond keep their order in the export.
+    await uploadRecords(ctx.db).add({ _id: orderedId(ctx.now), openid: ctx.openid, kind, fileId, bytes: bytes.length, createdAt: ctx.now })
+  } catch (error) {
+    // A file nobody has a record of could never be erased: take it back.
+    await storage.deleteFiles([fileId]).catch(() => undefined)
+    throw error
+  }
+  return fileId
+}
+
+/** Erasure deletes every file the person uploaded, used in a document or not. */
+export const uploadFiles: FileReference = { collection: COLLECTIONS.uploads, owner: 'openid', fields: ['fileId'] }
+
+export const uploadsErasure: ErasureRule = {
+  collection: COLLECTIONS.uploads,
+  title: '上传的图片',
+  treatment: 'delete',
+  detail: '图片文件与上传记录一并删除。',
+  count: (ctx, s) => uploadRecords(ctx.db).count({ openid: s.openid }),
+  erase: async (ctx, s) => void (await uploadRecords(ctx.db).removeWhere({ openid: s.openid })),
+}
+
+export const uploadsExport: ExportRule = {
+  collection: COLLECTIONS.uploads,
+  async sections(ctx, account) {
+    const docs = await collectAll(ctx.db, uploadRecords(ctx.db), { openid: account.openid })
+    return [
+      {
+        domain: 'uploads',
+        title: '我上传的图片',
+        records: docs
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : 1))
+          .map((d) => ({ kind: d.kind, fileId: d.fileId, bytes: d.bytes, createdAt: d.createdAt.toISOString() })),
+        note: null,
+      },
+    ]
+  },
 }
 
 /** The path inside the bucket of a `cloud://<env>.<bucket>/<path>` file id, or null. */
-export function cloudPathOf(fileId: string): string | null {
+function cloudPathOf(fileId: string): string | null {
   const match = /^cloud:\/\/[^/]+\/(.+)$/.exec(fileId)
   return match ? (match[1] as string) : null
 }

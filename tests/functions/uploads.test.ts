@@ -63,3 +63,28 @@ it('counts against a daily allowance', async () => {
   const refused = errorOf(await upload('up-busy', { kind: 'avatars', data: JPEG }))
   expect([refused.code, refused.message]).toEqual(['RATE_LIMITED', '今天上传图片的次数已达上限（100 次），请明天再试'])
 })
+
+it('lists every upload in the export, and deletes every one at erasure, used in a document or not', async () => {
+  const person = 'up-leaving'
+  await cardPublisher(cloud, person)
+  const used = ok<{ fileId: string }>(await upload(person, { kind: 'cards', data: tinyPng() })).fileId
+  const unused = ok<{ fileId: string }>(await upload(person, { kind: 'article-covers', data: JPEG })).fileId
+  ok(await cloud.call('cards', { action: 'create', input: { ...SAMPLE_CARD, avatarUrl: used } }, person))
+
+  const { document } = ok<{ document: { sections: Array<{ domain: string; records: Array<{ fileId: string; kind: string }> }> } }>(
+    await cloud.call('account', { action: 'exportData', input: {} }, person),
+  )
+  expect(document.sections.find((s) => s.domain === 'uploads')?.records.map((r) => [r.kind, r.fileId])).toEqual([
+    ['cards', used],
+    ['article-covers', unused],
+  ])
+
+  // A verified person proves it is them with a fresh face check (the sandbox passes it).
+  const recheck = ok<{ verificationId: string }>(await cloud.call('identity', { action: 'recheck', input: {} }, person))
+  ok(await cloud.call('identity', { action: 'completeRecheck', input: { verificationId: recheck.verificationId } }, person))
+  ok(await cloud.call('account', { action: 'requestDeletion', input: { confirm: true, verificationId: recheck.verificationId } }, person))
+  cloud.clock.advance(16 * 24 * 3600 * 1000)
+  ok(await cloud.gateway.fireTimer('scheduler', 'runDeletions'))
+  expect(cloud.openApi.storage.deleted).toEqual(expect.arrayContaining([used, unused]))
+  expect(await cloud.store.collection('uploads').count({ openid: person })).toBe(0)
+})

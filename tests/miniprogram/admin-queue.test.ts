@@ -81,6 +81,7 @@ test('lists urgent items first, filters by source and category, and opens an ite
   expect(textOf(queue, '#page-state')).toBe('没有已处理的事项')
 })
 
+// Arranging 23 verified card owners through the real backend takes seconds on a loaded 2-core machine.
 test('pages with 加载更多, and pulling down reads again', async () => {
   await acceptCurrentTerms(backend.cloud, 'admin-queue-many')
   for (let i = 0; i < 22; i++) {
@@ -100,7 +101,7 @@ test('pages with 加载更多, and pulling down reads again', async () => {
   // Urgent: among the first rows, ahead of all the spam.
   const urgentIds = queue.data.rows.items.slice(0, 2).map((r: { id: string }) => r.id)
   expect(urgentIds).toContain(await itemIdOf(backend.cloud, 'card', reported.id))
-})
+}, 30_000)
 
 test('someone who is not staff is refused; a failed load says why', async () => {
   await acceptCurrentTerms(backend.cloud, 'admin-queue-user')
