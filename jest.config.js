@@ -10,6 +10,9 @@ const swc = [
   },
 ]
 
+/** Dependencies published as ES modules only. */
+const ESM_PACKAGES = ['jose', 'openid-client', 'oauth4webapi']
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
@@ -19,7 +22,9 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/miniprogram/'],
-      transform: { '^.+\\.ts$': swc },
+      // jose and openid-client ship ES modules only; jest's CommonJS runtime needs them transformed.
+      transform: { '^.+\\.ts$': swc, [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: swc },
+      transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
     },
     {
       // miniprogram-simulate renders components into jsdom; it loads each component's
@@ -29,7 +34,8 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
       setupFiles: ['<rootDir>/tests/miniprogram/setup.ts'],
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.ts$': swc, [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: swc },
+      transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
     },
   ],
 }

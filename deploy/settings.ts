@@ -6,14 +6,17 @@
  * the settings it reads. A test fails when the code reads a LECHAT_ variable
  * that has no row here.
  */
-import { subscribeFieldsVariable, subscribeTemplateVariable } from '../cloudfunctions/_core/config'
+import { IDENTITY_FUNCTIONS, OIDC_FUNCTIONS, subscribeFieldsVariable, subscribeTemplateVariable } from '../cloudfunctions/_core/config'
 import { MESSAGE_TYPES } from '../shared/inbox'
 
-export type Scope = 'functions' | 'identity' | 'admin' | 'build'
+export type Scope = 'functions' | 'keyring' | 'identity' | 'oidc' | 'admin' | 'build'
 
 export interface Setting {
   name: string
-  /** functions: every function; identity/admin: that function only; build: the mini-program build and the deploy itself. */
+  /**
+   * functions: every function; keyring: the functions that open sealed names and ID numbers (identity, oidc);
+   * identity/oidc/admin: that function only; build: the mini-program build and the deploy itself.
+   */
   scope: Scope
   required: boolean
   secret: boolean
@@ -42,9 +45,10 @@ export const SETTINGS: readonly Setting[] = [
   row('LECHAT_REPORT_HIDE_THRESHOLD', 'functions'),
   row('LECHAT_STRIKE_DAYS', 'functions'),
   ...MESSAGE_TYPES.flatMap((type) => [row(subscribeTemplateVariable(type), 'functions'), row(subscribeFieldsVariable(type), 'functions')]),
-  // The identity function only: the keys that open names and ID numbers, and the verification provider.
-  row('LECHAT_ID_KEYS', 'identity', true, true),
-  row('LECHAT_ID_KEY_CURRENT', 'identity', true),
+  // The keys that open names and ID numbers: identity, and the login service (to share what the person agreed to).
+  row('LECHAT_ID_KEYS', 'keyring', true, true),
+  row('LECHAT_ID_KEY_CURRENT', 'keyring', true),
+  // The identity function only: the verification provider.
   row('LECHAT_IDENTITY_PROVIDER', 'identity', true),
   row('LECHAT_IDENTITY_MAX_STARTS', 'identity'),
   row('LECHAT_IDENTITY_WINDOW_HOURS', 'identity'),
@@ -56,6 +60,10 @@ export const SETTINGS: readonly Setting[] = [
   row('LECHAT_FACEID_CLIENT', 'identity'),
   row('LECHAT_WECHAT_APPID', 'identity'),
   row('LECHAT_WECHAT_APPSECRET', 'identity', false, true),
+  // The login service only: its issuer URL and ID-token signing keys.
+  row('LECHAT_OIDC_ISSUER', 'oidc', true),
+  row('LECHAT_OIDC_SIGNING_KEYS', 'oidc', true, true),
+  row('LECHAT_OIDC_SIGNING_KID', 'oidc'),
   // The admin function only.
   row('LECHAT_FIRST_ADMIN_CODE', 'admin', false, true),
 ]
@@ -66,11 +74,13 @@ export const FIXED_FUNCTION_SETTINGS: Readonly<Record<string, string>> = { LECHA
 /** Names the code knows but nobody may set (a retired name, refused so that nobody sets a key that is never read). */
 export const REFUSED_SETTINGS: readonly string[] = ['LECHAT_ID_INDEX_KEY']
 
+const KEYRING_FUNCTIONS: readonly string[] = [...IDENTITY_FUNCTIONS, ...OIDC_FUNCTIONS]
+
 /** The environment variables one function receives. */
 export function settingsFor(fn: string, values: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const setting of SETTINGS) {
-    const applies = setting.scope === 'functions' || setting.scope === fn
+    const applies = setting.scope === 'functions' || setting.scope === fn || (setting.scope === 'keyring' && KEYRING_FUNCTIONS.includes(fn))
     const value = values[setting.name]
     if (applies && value !== undefined && value !== '') env[setting.name] = value
   }

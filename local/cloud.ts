@@ -11,7 +11,7 @@ import type { Logger } from '../cloudfunctions/_core/context'
 import type { Store } from '../cloudfunctions/_core/db'
 import type { OpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { FUNCTIONS } from './functions'
-import { createGateway, type Gateway } from './gateway'
+import { createGateway, oidcRoutes, type Gateway } from './gateway'
 import type { Route } from './http'
 import { createLocalRuntime, type RuntimeFor } from './runtime'
 import { startLocalCloud, type LocalCloud } from './server'
@@ -60,7 +60,8 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
     routes,
     now: () => options.clock.now().getTime(),
   })
-  const config = loadConfig({ ...options.env, LECHAT_MODE: options.mode })
+  // The login service's issuer is this server, unless the settings name another.
+  const config = loadConfig({ LECHAT_OIDC_ISSUER: server.url, ...options.env, LECHAT_MODE: options.mode })
   const runtimeFor = createLocalRuntime({
     cloudUrl: server.url,
     clock: options.clock,
@@ -70,7 +71,7 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
   })
   const gateway = createGateway(runtimeFor)
   const triggers = readTimerTriggers(FUNCTIONS_DIR, Object.keys(FUNCTIONS))
-  Object.assign(routes, gateway.routes, statusRoutes(server.db, gateway, triggers, () => server.url, randomBytes(16).toString('hex')))
+  Object.assign(routes, gateway.routes, oidcRoutes(runtimeFor), statusRoutes(server.db, gateway, triggers, () => server.url, randomBytes(16).toString('hex')))
   return {
     url: server.url,
     server,

@@ -10,6 +10,7 @@ import { consentFunction } from '../cloudfunctions/consent/handlers'
 import { identityFunction } from '../cloudfunctions/identity/handlers'
 import { inboxFunction } from '../cloudfunctions/inbox/handlers'
 import { legalFunction } from '../cloudfunctions/legal/handlers'
+import { oidcFunction } from '../cloudfunctions/oidc/handlers'
 import { schedulerFunction } from '../cloudfunctions/scheduler/handlers'
 import type { AnyFunctionDef } from '../cloudfunctions/_core/dispatch'
 
@@ -25,6 +26,7 @@ export const FUNCTIONS: Record<FunctionName, AnyFunctionDef> = {
   activities: activitiesFunction,
   articles: articlesFunction,
   moderation: moderationFunction,
+  oidc: oidcFunction,
 }
 
 export function isFunctionName(name: string): name is FunctionName {

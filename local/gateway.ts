@@ -3,10 +3,12 @@
  * function's definition through the same dispatcher as its cloud entry, as the
  * development identity (header `x-lechat-openid`, else the one selected).
  */
-import { serve } from '../cloudfunctions/_core/dispatch'
+import type { IncomingMessage } from 'node:http'
+import { serve, serveHttp, type AnyFunctionDef } from '../cloudfunctions/_core/dispatch'
+import { OIDC_PATHS } from '../cloudfunctions/oidc/http'
 import { apiError, type ApiResult } from '../shared/errors'
 import { FUNCTIONS, isFunctionName } from './functions'
-import { guarded, HttpError, readJsonObject, sendJson, type Route } from './http'
+import { guarded, HttpError, readJsonObject, readText, sendJson, type Route } from './http'
 import { DEFAULT_IDENTITY, DEV_IDENTITIES } from './identities'
 import type { RuntimeFor } from './runtime'
 
@@ -62,4 +64,34 @@ export function createGateway(runtimeFor: RuntimeFor): Gateway {
   }
 
   return { call, fireTimer, currentIdentity: () => current, setIdentity, routes }
+}
+
+/** The event CloudBase's HTTP access service gives a function, made from a local request. */
+export async function httpEventOf(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const url = new URL(req.url ?? '/', 'http://local')
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value
+  return {
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    body: await readText(req),
+    isBase64Encoded: false,
+  }
+}
+
+/** A function's HTTP service under the paths it answers (the login service: /.well-known/openid-configuration, /oidc/…). */
+export function httpRoutes(def: AnyFunctionDef, paths: readonly string[], runtimeFor: RuntimeFor): Record<string, Route> {
+  const route: Route = guarded(async (req, res) => {
+    const answer = await serveHttp(def, await httpEventOf(req), runtimeFor(''))
+    const body = answer.isBase64Encoded ? Buffer.from(answer.body, 'base64') : Buffer.from(answer.body, 'utf8')
+    res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': body.length })
+    res.end(body)
+  })
+  return Object.fromEntries(paths.map((path) => [path, route]))
+}
+
+export function oidcRoutes(runtimeFor: RuntimeFor): Record<string, Route> {
+  return httpRoutes(FUNCTIONS.oidc, OIDC_PATHS, runtimeFor)
 }

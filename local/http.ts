@@ -14,7 +14,7 @@ export class HttpError extends Error {
 // An uploaded image travels base64-encoded in the call (shared/uploads.ts: up to 2 MB of bytes).
 const BODY_LIMIT = 4 * 1024 * 1024
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
@@ -23,7 +23,11 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > BODY_LIMIT) throw new HttpError(413, 'request body too large')
     chunks.push(buffer)
   }
-  const text = Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readText(req)
   if (!text) return {}
   try {
     return JSON.parse(text) as unknown

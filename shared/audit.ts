@@ -8,6 +8,12 @@ export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
   admin: '管理员',
 }
 
+/** Who appears in a person's access log: staff by role, and third-party applications that received their data through the login service. */
+export const ACCESS_ROLES = [...STAFF_ROLES, 'client'] as const
+export type AccessRole = (typeof ACCESS_ROLES)[number]
+
+export const ACCESS_ROLE_LABELS: Record<AccessRole, string> = { ...STAFF_ROLE_LABELS, client: '第三方应用' }
+
 /** `fn.action` → what the person is told happened; actions not listed show their contract summary. */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'admin.getAccount': '查看了你的账号资料',
@@ -21,4 +27,5 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'moderation.item': '查看了与你有关的审核事项（内容、举报和处理记录）',
   'moderation.decide': '对与你有关的事项作出了处理决定',
   'moderation.decideAppeal': '复核了你的申诉',
+  'oidc.token': '通过乐聊名片登录获取了你同意提供的信息',
 }

@@ -20,6 +20,7 @@ export const DOCUMENT_IDS = [
   'notice-partner-sharing',
   'notice-location',
   'notice-personalization',
+  'notice-login-sharing',
 ] as const
 export type DocumentId = (typeof DOCUMENT_IDS)[number]
 
@@ -34,6 +35,7 @@ export const DOCUMENT_TITLES: Record<DocumentId, string> = {
   'notice-partner-sharing': '向实名核验服务商提供个人信息单独告知',
   'notice-location': '位置信息使用说明',
   'notice-personalization': '个性化与访问记录说明',
+  'notice-login-sharing': '乐聊名片登录服务说明',
 }
 
 export const PURPOSE_IDS = [
@@ -49,10 +51,19 @@ export const PURPOSE_IDS = [
 ] as const
 export type PurposeId = (typeof PURPOSE_IDS)[number]
 
+/**
+ * Sharing with one organization through the login service: decided per
+ * organization in the sign-in itself (each record names its recipient), never
+ * from the privacy settings, so it is not among the general purposes above.
+ */
+export const LOGIN_SHARING = 'loginSharing'
+export const LEDGER_PURPOSE_IDS = [...PURPOSE_IDS, LOGIN_SHARING] as const
+export type LedgerPurpose = (typeof LEDGER_PURPOSE_IDS)[number]
+
 export type LegalBasis = 'contract' | 'separate' | 'optional'
 
 export interface Purpose {
-  id: PurposeId
+  id: LedgerPurpose
   title: string
   basis: LegalBasis
   /** The document whose exact version is shown and recorded with each decision. */
@@ -66,7 +77,7 @@ export interface Purpose {
   withdrawalEffect: string
 }
 
-export const PURPOSES: Record<PurposeId, Purpose> = {
+export const PURPOSES: Record<LedgerPurpose, Purpose> = {
   terms: {
     id: 'terms',
     title: '用户协议',
@@ -149,6 +160,15 @@ export const PURPOSES: Record<PurposeId, Purpose> = {
     sensitive: false,
     withdrawalEffect: '撤回后不再记录你访问他人名片，已有的访问记录会被删除；其他功能不受影响。',
   },
+  loginSharing: {
+    id: 'loginSharing',
+    title: '使用乐聊名片登录第三方应用（向该机构提供信息）',
+    basis: 'separate',
+    document: 'notice-login-sharing',
+    categories: ['该机构专用的用户编号', '实名认证状态', '是否年满14/18周岁', '姓名、出生日期、性别（单独同意时）', '身份证号（单独同意时）'],
+    sensitive: true,
+    withdrawalEffect: '撤销后该机构持有的登录令牌立即失效，下次登录需要重新同意。',
+  },
 }
 
 /** Purposes every account must have accepted, in their current versions, before using the service. */
@@ -159,7 +179,7 @@ export function requiredPurposes(under14: boolean): PurposeId[] {
 export const CONSENT_ACTIONS = ['grant', 'refuse', 'withdraw'] as const
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number]
 
-export const CONSENT_METHODS = ['checkbox', 'popup', 'settings', 'guardian'] as const
+export const CONSENT_METHODS = ['checkbox', 'popup', 'settings', 'guardian', 'signIn'] as const
 export type ConsentMethod = (typeof CONSENT_METHODS)[number]
 
 export const GUARDIAN_RELATIONS = ['father', 'mother', 'otherGuardian'] as const

@@ -47,6 +47,7 @@ export const ERROR_MESSAGES = {
   DRAFT_LIMIT: '草稿数量已达上限，请先发布或删除一些草稿',
   APPEAL_CLOSED: '已超过申诉期限：处理决定作出后 14 天内可以申诉',
   ALREADY_APPEALED: '这项处理决定已经申诉过，每项决定只能申诉一次',
+  SIGN_IN_EXPIRED: '这次登录请求已过期或已处理，请回到原网页或应用重新发起登录',
   INTERNAL: '服务暂时不可用，请稍后再试',
 } as const
 

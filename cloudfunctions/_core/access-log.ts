@@ -3,7 +3,7 @@
  * staff actions on their account, read from the audit log by the person
  * concerned — role, action, time and reason, never who exactly.
  */
-import { STAFF_ROLE_LABELS, AUDIT_ACTION_LABELS, type StaffRole } from '../../shared/audit'
+import { ACCESS_ROLE_LABELS, AUDIT_ACTION_LABELS, type AccessRole } from '../../shared/audit'
 import { contract, type FunctionName } from '../../shared/contract'
 import type { AccessLogEntry } from '../../shared/contract/account'
 import type { ActionSpec } from '../../shared/contract/define'
@@ -23,7 +23,7 @@ function actionLabel(doc: AuditDoc): string {
   return specs && Object.hasOwn(specs, doc.action) ? (specs[doc.action]?.summary ?? key) : key
 }
 
-function roleOf(doc: AuditDoc): StaffRole {
+function roleOf(doc: AuditDoc): AccessRole {
   return doc.actorRole ?? 'admin'
 }
 
@@ -32,7 +32,7 @@ export function toAccessLogEntry(doc: AuditDoc): AccessLogEntry {
   return {
     id: doc._id,
     role,
-    roleLabel: STAFF_ROLE_LABELS[role],
+    roleLabel: ACCESS_ROLE_LABELS[role],
     action: `${doc.fn}.${doc.action}`,
     actionLabel: actionLabel(doc),
     at: doc.createdAt.toISOString(),

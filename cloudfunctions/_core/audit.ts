@@ -1,4 +1,4 @@
-import type { StaffRole } from '../../shared/audit'
+import type { AccessRole } from '../../shared/audit'
 import { COLLECTIONS } from './collections'
 import type { Context } from './context'
 import type { Doc } from './db'
@@ -6,8 +6,8 @@ import type { Doc } from './db'
 /** Who did what to whom, and why: staff actions and staff views of personal data. */
 export interface AuditDoc extends Doc {
   actorOpenid: string
-  /** The staff role the action was taken in (shown to the person concerned instead of the actor). */
-  actorRole: StaffRole | null
+  /** The staff role the action was taken in (shown to the person concerned instead of the actor); `client` for a login-service application. */
+  actorRole: AccessRole | null
   fn: string
   action: string
   outcome: 'ok' | 'refused' | 'error'

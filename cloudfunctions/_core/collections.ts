@@ -31,4 +31,8 @@ export const COLLECTIONS = {
   activitySignUps: 'activity_signups',
   articles: 'articles',
   articleReads: 'article_reads',
+  oidcClients: 'oidc_clients',
+  oidcSignIns: 'oidc_signins',
+  oidcGrants: 'oidc_grants',
+  oidcTokens: 'oidc_tokens',
 } as const

@@ -8,6 +8,7 @@ import { DEFAULT_HIDE_THRESHOLD, DEFAULT_STRIKE_DAYS } from '../../shared/review
 import { IdentityConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadIdentitySecrets, type BlindIndexKey, type Keyring } from './identity/crypto'
 import { createIdentityProvider, loadIdentityProviderConfig, type IdentityProviderConfig } from './identity/providers'
 import type { WechatAppCredentials } from './identity/wechat-token'
+import { loadOidcSettings, OidcConfigError, type OidcSettings } from './oidc/settings'
 import { parseFieldMap, type SubscribeTemplate } from './subscribe-template'
 
 export { INSECURE_DEV_BLIND_INDEX_KEY }
@@ -50,6 +51,13 @@ export interface IdentitySettings {
  */
 export const IDENTITY_FUNCTIONS: readonly string[] = ['identity']
 
+/**
+ * Functions that sign ID tokens: only these load (and in production require)
+ * the login service's keys, and the ID keyring (to share a name or ID number
+ * the person agreed to share), without the verification provider's settings.
+ */
+export const OIDC_FUNCTIONS: readonly string[] = ['oidc']
+
 export interface Config {
   mode: Mode
   /** Open-API provider: WeChat's cloud calls in production, the local sandbox elsewhere. */
@@ -66,6 +74,8 @@ export interface Config {
   dormancyMonths: number
   /** Null in production functions outside IDENTITY_FUNCTIONS. */
   identity: IdentitySettings | null
+  /** The login service (issuer, signing keys, ID keyring); null in production functions outside OIDC_FUNCTIONS. */
+  oidc: (OidcSettings & { keyring: Keyring }) | null
   review: ReviewSettings
 }
 
@@ -241,11 +251,20 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     coolingOffDays: positiveInt(env, 'LECHAT_COOLING_OFF_DAYS', 15, 60),
     dormancyMonths: positiveInt(env, 'LECHAT_DORMANCY_MONTHS', 12, 120),
     identity: null,
+    oidc: null,
     review: loadReviewSettings(env),
   }
   assertProductionSafe(config)
   if (!production || (options.fn !== undefined && IDENTITY_FUNCTIONS.includes(options.fn))) {
     config.identity = loadIdentitySettings(env, mode)
+  }
+  if (!production || (options.fn !== undefined && OIDC_FUNCTIONS.includes(options.fn))) {
+    try {
+      config.oidc = { ...loadOidcSettings(env, production), keyring: loadIdentitySecrets(env, mode).keyring }
+    } catch (error) {
+      if (error instanceof OidcConfigError || error instanceof IdentityConfigError) throw new ConfigError(error.message)
+      throw error
+    }
   }
   return config
 }

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini'
 import type { ActionName, FunctionName, ParsedInputOf, OutputOf, SpecOf } from '../../shared/contract'
 import type { AccountContext, Context } from './context'
+import type { HttpRequest, HttpResponse } from './http-event'
 
 type ContextFor<F extends FunctionName, A extends ActionName<F>> = SpecOf<F, A>['access'] extends 'anonymous'
   ? Context
@@ -40,11 +41,18 @@ export function pushRoute<T>(schema: z.ZodMiniType<T>, run: (event: T, ctx: Cont
   return { schema, run: (event, ctx) => run(event as T, ctx) }
 }
 
+/**
+ * Requests through CloudBase's HTTP access service (no WeChat user): the
+ * handler answers every path the function's route serves.
+ */
+export type HttpHandler = (request: HttpRequest, ctx: Context) => Promise<HttpResponse>
+
 export interface FunctionDef<F extends FunctionName = FunctionName> {
   name: F
   actions: { [A in ActionName<F>]: ActionImpl<F, A> }
   timers: Record<string, TimerJob>
   pushes: Record<string, PushRoute>
+  http?: HttpHandler
 }
 
 export function defineFunction<F extends FunctionName>(
@@ -52,6 +60,7 @@ export function defineFunction<F extends FunctionName>(
   actions: { [A in ActionName<F>]: ActionImpl<F, A> },
   timers: Record<string, TimerJob> = {},
   pushes: Record<string, PushRoute> = {},
+  http?: HttpHandler,
 ): FunctionDef<F> {
-  return { name, actions, timers, pushes }
+  return http ? { name, actions, timers, pushes, http } : { name, actions, timers, pushes }
 }

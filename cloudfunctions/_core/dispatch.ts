@@ -15,7 +15,8 @@ import { accounts, findAccount, stateOf, type AccountDoc } from './accounts'
 import { recordAudit, type AuditNote } from './audit'
 import { startTermsCheck } from './consent/gate'
 import type { AccountContext, Context, Runtime } from './context'
-import type { PushRoute, TimerJob } from './define'
+import type { HttpHandler, PushRoute, TimerJob } from './define'
+import { httpRequestOf, jsonResponse, type HttpResponse } from './http-event'
 import { AppError, fail } from './errors'
 import { unavailableMessage } from './lifecycle/view'
 import { looksLikePush, looksLikeTimer, pushEvent, timerEvent } from './platform-events'
@@ -27,6 +28,7 @@ export interface AnyFunctionDef {
   actions: object
   timers: Record<string, TimerJob>
   pushes?: Record<string, PushRoute>
+  http?: HttpHandler
 }
 
 type LooseHandler = (input: unknown, ctx: Context) => Promise<unknown>
@@ -213,5 +215,24 @@ async function runPush(def: AnyFunctionDef, name: string, event: unknown, ctx: C
   } catch (error) {
     ctx.log.error('message push failed', { fn: def.name, event: name, requestId: ctx.requestId, error: String(error) })
     return { ok: false, error: apiError('INTERNAL') }
+  }
+}
+
+/**
+ * A request through CloudBase's HTTP access service. It carries no WeChat
+ * user: one with a caller is a mini-program call dressed up as HTTP, and
+ * is refused. Failures answer a JSON error (RFC 6749 shape), never a stack.
+ */
+export async function serveHttp(def: AnyFunctionDef, event: unknown, runtime: Runtime): Promise<HttpResponse> {
+  const request = httpRequestOf(event)
+  if (!request || runtime.openid) return jsonResponse(400, { error: 'invalid_request', error_description: 'not an HTTP request' })
+  if (!def.http) return jsonResponse(404, { error: 'not_found', error_description: `no HTTP service on ${def.name}` })
+  const requestId = randomUUID()
+  const ctx: Context = { ...runtime, requestId, fn: def.name, action: `http:${request.method} ${request.path}`, now: runtime.clock.now() }
+  try {
+    return await def.http(request, ctx)
+  } catch (error) {
+    ctx.log.error('http request failed', { fn: def.name, path: request.path, requestId, error: String(error) })
+    return jsonResponse(500, { error: 'server_error', error_description: '服务暂时不可用，请稍后再试' })
   }
 }

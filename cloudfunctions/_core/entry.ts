@@ -7,7 +7,8 @@ import { systemClock } from './clock'
 import { loadConfig } from './config'
 import { jsonLogger } from './context'
 import { wrapDatabase } from './db'
-import { serve, type AnyFunctionDef } from './dispatch'
+import { serve, serveHttp, type AnyFunctionDef } from './dispatch'
+import { looksLikeHttp } from './http-event'
 import { pushEvent } from './platform-events'
 import { wechatOpenApi, sandboxOpenApi, type OpenApi } from './ports/openapi'
 
@@ -58,6 +59,9 @@ export function createMain(def: AnyFunctionDef): (event: unknown) => Promise<unk
       : sandboxOpenApi()
   return async (event) => {
     const context = cloud.getWXContext() as { OPENID?: unknown; SOURCE?: unknown }
-    return serve(def, event, { openid: callerOf(context, event), db, clock: systemClock, config, openApi, log: jsonLogger })
+    const runtime = { openid: callerOf(context, event), db, clock: systemClock, config, openApi, log: jsonLogger }
+    // The HTTP access service: a function that serves HTTP answers {statusCode, headers, body}.
+    if (def.http && looksLikeHttp(event)) return serveHttp(def, event, runtime)
+    return serve(def, event, runtime)
   }
 }

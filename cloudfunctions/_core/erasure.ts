@@ -25,6 +25,7 @@ import { CARD_ERASURE_RULES } from './cards/registry'
 import { COLLECTIONS } from './collections'
 import type { Config } from './config'
 import { consentErasure, subjectRefOf } from './consent/ledger'
+import { OIDC_ERASURE_RULES } from './oidc/registry'
 import type { Context } from './context'
 import { PAGE_MAX, type Doc } from './db'
 import { eraseIdentityData, identityAttempts, identities, impersonationReports, startCounters } from './identity/records'
@@ -202,6 +203,8 @@ const RULES: readonly ErasureRule[] = [
       await correctionRequests(ctx.db).updateWhere({ subject: s.openid }, { subject: s.pseudonym, note: '' })
     },
   },
+  // Grants are revoked (withdrawals appended to the ledger) before the ledger is pseudonymized.
+  ...OIDC_ERASURE_RULES,
   consentErasure,
   {
     collection: COLLECTIONS.auditLogs,

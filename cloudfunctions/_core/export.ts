@@ -25,6 +25,7 @@ import { MODERATION_EXPORT_RULES } from './moderation/registry'
 import { REVIEW_EXPORT_RULES } from './review/registry'
 import { collectAll } from './paging'
 import { uploadsExport } from './uploads'
+import { OIDC_EXPORT_RULES } from './oidc/registry'
 import { activitiesExport, activitySignUpsExport } from './activities/registry'
 import { articleReadsExport, articlesExport } from './articles/records'
 
@@ -240,6 +241,7 @@ const RULES: readonly ExportRule[] = [
   ...REVIEW_EXPORT_RULES,
   legalExport,
   uploadsExport,
+  ...OIDC_EXPORT_RULES,
   { collection: 'demo_items', excluded: '本地演示数据，不含个人信息。' },
 ]
 

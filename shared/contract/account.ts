@@ -8,7 +8,7 @@ import {
   PENDING_STEPS,
   SELF_SERVICE_ACTIONS,
 } from '../account'
-import { STAFF_ROLES } from '../audit'
+import { ACCESS_ROLES } from '../audit'
 import { FEATURES } from '../rules/lifecycle'
 import { hasInvisibleCharacters, looksBlank, visibleLength } from '../rules/text'
 import { isoDateTime, nextCursor, pageInput, profileImageUrl } from './common'
@@ -142,7 +142,7 @@ export type CorrectionView = z.infer<typeof correctionView>
 export const accessLogEntry = z.object({
   id: z.string(),
   /** The staff role, never the person. */
-  role: z.enum(STAFF_ROLES),
+  role: z.enum(ACCESS_ROLES),
   roleLabel: z.string(),
   /** `fn.action`, e.g. admin.getAccount */
   action: z.string(),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { CONSENT_ACTIONS, CONSENT_METHODS, GUARDIAN_RELATIONS, PURPOSE_IDS } from '../consent'
+import { CONSENT_ACTIONS, CONSENT_METHODS, GUARDIAN_RELATIONS, LEDGER_PURPOSE_IDS, PURPOSE_IDS } from '../consent'
 import { normalizeIdNumber } from '../rules/id-number'
 import { calendarDate, id, isoDateTime, nextCursor, pageInput } from './common'
 import { action } from './define'
@@ -21,10 +21,14 @@ export const guardianInput = z.strictObject({
 
 const guardianView = z.object({ relation: z.enum(GUARDIAN_RELATIONS), maskedName: z.string(), identityRef: z.string() })
 
+/** Whom a sharing record is about (login service): the organization, and what it received. */
+export const recipientView = z.object({ clientId: z.string(), organization: z.string(), claims: z.array(z.string()) })
+
 export const consentRecordView = z.object({
   id: z.string(),
   seq: z.number(),
-  purpose: purposeId,
+  purpose: z.enum(LEDGER_PURPOSE_IDS),
+  recipient: z.optional(z.nullable(recipientView)),
   action: z.enum(CONSENT_ACTIONS),
   method: z.enum(CONSENT_METHODS),
   docId: documentId,
@@ -78,7 +82,9 @@ export const consentReceipt = z.object({
     z.object({
       recordId: z.string(),
       seq: z.number(),
-      purpose: purposeId,
+      purpose: z.enum(LEDGER_PURPOSE_IDS),
+      /** Login-service sharing: the organization that received the claims. */
+      recipient: z.optional(z.nullable(recipientView)),
       purposeTitle: z.string(),
       legalBasis: z.enum(['contract', 'separate', 'optional']),
       categories: z.array(z.string()),

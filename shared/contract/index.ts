@@ -10,6 +10,7 @@ import { consent } from './consent'
 import { identity } from './identity'
 import { inbox } from './inbox'
 import { legal } from './legal'
+import { oidc } from './oidc'
 import { scheduler } from './scheduler'
 import type { ActionSpec } from './define'
 
@@ -33,6 +34,7 @@ export const contract = {
   activities,
   articles,
   moderation,
+  oidc,
 } as const
 
 export type Contract = typeof contract

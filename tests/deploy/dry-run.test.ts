@@ -47,9 +47,10 @@ describe('the plan for this repository', () => {
     }
   })
 
-  it('gives identity secrets to the identity function only, and the first-admin code to admin only', () => {
+  it('gives identity secrets to the identity function only (the ID keys also to the login service), and the first-admin code to admin only', () => {
     for (const fn of plan.functions) {
-      expect([fn.name, 'LECHAT_ID_KEYS' in fn.env, 'LECHAT_FACEID_SECRET_KEY' in fn.env]).toEqual([fn.name, fn.name === 'identity', fn.name === 'identity'])
+      expect([fn.name, 'LECHAT_ID_KEYS' in fn.env, 'LECHAT_FACEID_SECRET_KEY' in fn.env]).toEqual([fn.name, fn.name === 'identity' || fn.name === 'oidc', fn.name === 'identity'])
+      expect([fn.name, 'LECHAT_OIDC_SIGNING_KEYS' in fn.env]).toEqual([fn.name, fn.name === 'oidc'])
       expect([fn.name, 'LECHAT_FIRST_ADMIN_CODE' in fn.env]).toEqual([fn.name, fn.name === 'admin'])
     }
   })

@@ -1,8 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export const root = join(__dirname, '..', '..')
+
+/** An ID-token signing key made for the test run, as `npm run oidc:key` makes one. */
+const signingJwk = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'test-2026' }
 
 /** What an operator would fill in: valid values for the required settings and one subscribe template. */
 export const FILLED: Readonly<Record<string, string>> = {
@@ -21,6 +25,8 @@ export const FILLED: Readonly<Record<string, string>> = {
   LECHAT_FACEID_RULE_ID: '1',
   LECHAT_FACEID_CLIENT: 'h5',
   LECHAT_FIRST_ADMIN_CODE: 'first-admin-code-0123456789',
+  LECHAT_OIDC_ISSUER: 'https://lechat-prod-1a2b3c.service.tcloudbase.com',
+  LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [signingJwk] }),
   LECHAT_SUBSCRIBE_TEMPLATE_SYSTEM: 'tmplSystem0001',
   LECHAT_SUBSCRIBE_FIELDS_SYSTEM: 'title=thing1,body=thing2,time=time3',
 }

@@ -13,7 +13,7 @@
  * the keyed pseudonym `subjectRef`, and the chain hashes. The hash covers
  * `subjectRef`, not the openid, so the chain still verifies after erasure.
  */
-import type { ConsentAction, ConsentMethod, DocumentId, GuardianRelation, PurposeId } from '../../../shared/consent'
+import type { ConsentAction, ConsentMethod, DocumentId, GuardianRelation, LedgerPurpose, PurposeId } from '../../../shared/consent'
 import { COLLECTIONS } from '../collections'
 import type { Config } from '../config'
 import type { ErasureRule } from '../erasure'
@@ -37,7 +37,9 @@ export interface ConsentRecordDoc extends Doc {
   subjectRef: string
   /** 1, 2, 3 … per subject; unique with `subject`, which serializes concurrent appends. */
   seq: number
-  purpose: PurposeId
+  purpose: LedgerPurpose
+  /** Login-service sharing only: the organization that received the claims (part of the hash). */
+  recipient?: Recipient | null
   action: ConsentAction
   method: ConsentMethod
   docId: DocumentId
@@ -51,7 +53,13 @@ export interface ConsentRecordDoc extends Doc {
   recordHash: string
 }
 
-export type NewConsentRecord = Pick<ConsentRecordDoc, 'purpose' | 'action' | 'method' | 'docId' | 'version' | 'hash' | 'guardian'>
+export interface Recipient {
+  clientId: string
+  organization: string
+  claims: string[]
+}
+
+export type NewConsentRecord = Pick<ConsentRecordDoc, 'purpose' | 'action' | 'method' | 'docId' | 'version' | 'hash' | 'guardian' | 'recipient'>
 
 export const GENESIS_HASH = '0'.repeat(64)
 const RECORD_FORMAT = 'lechat-consent-record/1'
@@ -83,7 +91,9 @@ type Hashed = Omit<ConsentRecordDoc, '_id' | 'subject' | 'recordHash'>
 /** A fixed field order in a JSON array: unambiguous, and independent of how objects were built. */
 export function recordHashOf(r: Hashed): string {
   const guardian = r.guardian ? [r.guardian.relation, r.guardian.maskedName, r.guardian.identityRef] : null
-  const fields = [RECORD_FORMAT, r.subjectRef, r.seq, r.purpose, r.action, r.method, r.docId, r.version, r.hash, r.at.toISOString(), guardian, r.prevHash]
+  const fields: unknown[] = [RECORD_FORMAT, r.subjectRef, r.seq, r.purpose, r.action, r.method, r.docId, r.version, r.hash, r.at.toISOString(), guardian, r.prevHash]
+  // Only records with a recipient carry it, so every earlier record's hash stays what it was.
+  if (r.recipient) fields.push([r.recipient.clientId, r.recipient.organization, r.recipient.claims])
   return sha256Hex(JSON.stringify(fields))
 }
 
@@ -188,8 +198,10 @@ export class Ledger {
       if (beforeSeq !== undefined) where.seq = this.cmd.lt(beforeSeq)
       const page = await this.records.find(where, { orderBy: [['seq', 'desc']], limit: PAGE_MAX })
       for (const record of page) {
-        const decision = result.get(record.purpose)
-        const state = open.get(record.purpose)
+        // The query asked only for `purposes`.
+        const purpose = record.purpose as PurposeId
+        const decision = result.get(purpose)
+        const state = open.get(purpose)
         if (!decision || !state) continue
         decision.latest ??= record
         if (record.action === 'grant') {
@@ -199,7 +211,7 @@ export class Ledger {
           state.closed = true
         }
         // Settled: we know the active grants and whether any grant ever existed.
-        if (state.closed && decision.everGranted) open.delete(record.purpose)
+        if (state.closed && decision.everGranted) open.delete(purpose)
       }
       if (page.length < PAGE_MAX) break
       beforeSeq = page.at(-1)?.seq

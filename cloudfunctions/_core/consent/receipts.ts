@@ -3,7 +3,7 @@
  * what someone had agreed to at a given time — both read from the ledger.
  */
 import { randomUUID } from 'node:crypto'
-import { PURPOSE_IDS, PURPOSES, type DocumentId, type PurposeId, type PurposeState } from '../../../shared/consent'
+import { LOGIN_SHARING, PURPOSE_IDS, PURPOSES, type DocumentId, type PurposeId, type PurposeState } from '../../../shared/consent'
 import type { ConsentReceipt } from '../../../shared/contract/consent'
 import type { Config } from '../config'
 import type { DocumentCatalogue } from '../legal'
@@ -27,6 +27,7 @@ export function buildReceipt(config: Config, catalogue: DocumentCatalogue, subje
         recordId: r._id,
         seq: r.seq,
         purpose: r.purpose,
+        ...(r.recipient ? { recipient: r.recipient } : {}),
         purposeTitle: purpose.title,
         legalBasis: purpose.basis,
         categories: [...purpose.categories],
@@ -56,7 +57,8 @@ export interface ProvenPurpose {
 /** Each purpose's state as of `at`, replayed from the records alone (oldest first). */
 export function replayAsOf(records: readonly ConsentRecordDoc[], at: Date): ProvenPurpose[] {
   const last = new Map<PurposeId, ConsentRecordDoc>()
-  for (const record of records) if (record.at <= at) last.set(record.purpose, record)
+  // Login-service sharing is decided per organization: the grants view (oidc.grants) shows it, not this replay.
+  for (const record of records) if (record.at <= at && record.purpose !== LOGIN_SHARING) last.set(record.purpose, record)
   return PURPOSE_IDS.map((purpose) => {
     const r = last.get(purpose)
     return r

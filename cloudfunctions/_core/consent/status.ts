@@ -20,6 +20,7 @@ export function toRecordView(r: ConsentRecordDoc): ConsentRecordView {
     id: r._id,
     seq: r.seq,
     purpose: r.purpose,
+    ...(r.recipient ? { recipient: r.recipient } : {}),
     action: r.action,
     method: r.method,
     docId: r.docId,

@@ -159,7 +159,7 @@ export class Keyring {
  * another: a guardian's ID reference in the consent ledger cannot be joined
  * with the one-account-per-person index of identities.
  */
-export type KeyedRefDomain = 'id-number' | 'guardian-id-number' | 'consent-subject' | 'article-read' | 'legal-name'
+export type KeyedRefDomain = 'id-number' | 'guardian-id-number' | 'consent-subject' | 'article-read' | 'legal-name' | 'oidc-subject'
 
 /** The product's one blind-index key (LECHAT_BLIND_INDEX_KEY); kept apart from the encryption keys on purpose. */
 export class BlindIndexKey {
