@@ -18,4 +18,5 @@ export const METHOD_LABELS: Record<ConsentMethod, string> = {
   popup: '更新提示中选择',
   settings: '在隐私设置中选择',
   guardian: '监护人同意',
+  signIn: '登录第三方应用时同意',
 }

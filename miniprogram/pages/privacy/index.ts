@@ -89,7 +89,7 @@ function sectionsOf(status: ConsentStatus, notices: Notices): Section[] {
     const notice = notices[purpose.document]
     const open = purpose.basis !== 'contract'
     rows.push({
-      purpose: purpose.id,
+      purpose: decision.purpose,
       title: purpose.title,
       basis: purpose.basis,
       basisLabel: BASIS_LABELS[purpose.basis],
