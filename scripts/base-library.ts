@@ -22,6 +22,7 @@ export const WX_API_SINCE: Readonly<Record<string, string | 'sdk'>> = {
   getStorageSync: '1.0.0',
   makePhoneCall: '1.0.0',
   navigateBack: '1.0.0',
+  navigateBackMiniProgram: '1.3.0',
   navigateTo: '1.0.0',
   onNeedPrivacyAuthorization: '2.32.3',
   redirectTo: '1.0.0',

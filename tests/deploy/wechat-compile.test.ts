@@ -36,7 +36,7 @@ it('compiles the whole mini-program, every package within its size limit', async
   const result = await compile(built)
   expect([result.code, result.stderr.includes('refused') ? result.stderr : '']).toEqual([0, ''])
   const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as CompileReport
-  expect(report.packages.map((p) => p.pkg)).toEqual(['main', 'packageAccount', 'packageActivities', 'packageAdmin', 'packageArticles', 'packageCards', 'pages/legal', 'pages/privacy'])
+  expect(report.packages.map((p) => p.pkg)).toEqual(['main', 'packageAccount', 'packageActivities', 'packageAdmin', 'packageArticles', 'packageCards', 'packageOidc', 'pages/legal', 'pages/privacy'])
   for (const p of report.packages) expect(p.bytes).toBeLessThan(2 * 1024 * 1024)
   expect(report.files).toBeGreaterThan(100)
 }, 120_000)

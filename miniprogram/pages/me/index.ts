@@ -24,6 +24,7 @@ import { runLoad, type LoadStatus } from '../../utils/load'
 const VERIFY_URL = '/packageAccount/pages/verify/index'
 const SECURITY_URL = '/packageAccount/pages/security/index'
 const DATA_URL = '/packageAccount/pages/data/index'
+const APPS_URL = '/packageOidc/pages/grants/index'
 /** 违规记录与申诉. */
 const CONDUCT_URL = '/packageAccount/pages/conduct/index'
 /** 工作台 (the staff subpackage; every action there is checked on the server). */
@@ -213,6 +214,10 @@ Component({
 
     onOpenData() {
       wx.navigateTo({ url: DATA_URL })
+    },
+
+    onOpenApps() {
+      wx.navigateTo({ url: APPS_URL })
     },
 
     onOpenConduct() {

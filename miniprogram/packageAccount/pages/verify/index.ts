@@ -42,7 +42,7 @@ const PROVIDER_LABELS: Record<IdentityProviderId, string> = {
 }
 
 type Mode = 'verify' | 'recheck'
-type RecheckPurpose = 'unfreeze' | 'deletion' | 'wake' | ''
+type RecheckPurpose = 'unfreeze' | 'deletion' | 'wake' | 'signIn' | ''
 
 /**
  * Where the flow is. `idle`: the form (verify) or the start button (recheck);
@@ -102,7 +102,7 @@ function stepsOf(mode: Mode, phase: Phase): StepRow[] {
 }
 
 function isRecheckPurpose(value: string): value is Exclude<RecheckPurpose, ''> {
-  return value === 'unfreeze' || value === 'deletion' || value === 'wake'
+  return value === 'unfreeze' || value === 'deletion' || value === 'wake' || value === 'signIn'
 }
 
 const RECHECK_TEXT: Record<RecheckPurpose, { title: string; lead: string }> = {
@@ -117,6 +117,10 @@ const RECHECK_TEXT: Record<RecheckPurpose, { title: string; lead: string }> = {
   deletion: {
     title: '注销账号前，请完成本人核验',
     lead: '为确认是你本人在申请注销账号，请完成一次人脸核验。',
+  },
+  signIn: {
+    title: '刷脸登录',
+    lead: '完成这次人脸核验即登录第三方应用，该机构只会得到你刚才同意提供的信息。',
   },
   '': {
     title: '本人核验',
