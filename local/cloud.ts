@@ -11,6 +11,7 @@ import type { Logger } from '../cloudfunctions/_core/context'
 import type { Store } from '../cloudfunctions/_core/db'
 import type { OpenApi } from '../cloudfunctions/_core/ports/openapi'
 import { FUNCTIONS } from './functions'
+import { demoRpRoutes, registerDemoClient } from './demo-rp'
 import { createGateway, oidcRoutes, type Gateway } from './gateway'
 import type { Route } from './http'
 import { createLocalRuntime, type RuntimeFor } from './runtime'
@@ -29,6 +30,8 @@ export interface LocalCloudStack {
   store: Store
   config: Config
   triggers: TimerTrigger[]
+  /** Registers 示例政务服务 (the /demo-rp relying party) as dev-admin and keeps its fresh secret in memory. */
+  registerDemoClient(): Promise<void>
   close(): Promise<void>
 }
 
@@ -71,7 +74,8 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
   })
   const gateway = createGateway(runtimeFor)
   const triggers = readTimerTriggers(FUNCTIONS_DIR, Object.keys(FUNCTIONS))
-  Object.assign(routes, gateway.routes, oidcRoutes(runtimeFor), statusRoutes(server.db, gateway, triggers, () => server.url, randomBytes(16).toString('hex')))
+  let demoSecret: string | null = null
+  Object.assign(routes, gateway.routes, oidcRoutes(runtimeFor), demoRpRoutes(() => server.url, () => demoSecret), statusRoutes(server.db, gateway, triggers, () => server.url, randomBytes(16).toString('hex')))
   return {
     url: server.url,
     server,
@@ -80,6 +84,9 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
     store: runtimeFor('').db,
     config,
     triggers,
+    async registerDemoClient() {
+      demoSecret = await registerDemoClient(gateway.call, server.url)
+    },
     close: () => server.close(),
   }
 }

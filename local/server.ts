@@ -68,7 +68,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * browser must not reach them (a cross-origin form or fetch is sent without
  * asking, even though its answer cannot be read).
  */
-export const PROTECTED_PATHS: readonly string[] = ['/admin', '/call', '/identity', '/timers/run', '/status/identity']
+export const PROTECTED_PATHS: readonly string[] = ['/admin', '/call', '/identity', '/timers/run', '/status/identity', '/status/oidc/approve']
 
 /** The names this server answers to: the loopback address it bound (localhost resolves there too). */
 function ownHosts(port: number): string[] {

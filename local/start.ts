@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const seededAccounts = await seedDemoData(cloud.store, systemClock.now(), cloud.config)
   const seededContent = await seedDemoContent(cloud.store, gateway, systemClock.now())
   const seeded = (await seedDemoReview(cloud.store, gateway.call, systemClock.now())) || seededContent || seededAccounts
+  await cloud.registerDemoClient()
   const stopTimers = startTimers(triggers, async (trigger) => {
     const result = await gateway.fireTimer(trigger.fn, trigger.name)
     if (!result.ok) console.error(`timer ${trigger.fn}.${trigger.name} failed: ${result.error.code}`)
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   云函数网关    POST ${url}/call   {"name":"account","data":{"action":"login","input":{}}}
   SDK 数据库    ${url}/admin
   健康检查      ${url}/health
+  登录服务      ${url}/.well-known/openid-configuration
+  示例第三方    ${url}/demo-rp   （使用乐聊名片登录；在状态页扮演扫码的人）
   数据目录      ${dataDir}${seeded ? '（已写入演示数据）' : ''}
   定时触发器    ${triggers.length} 个
   开发身份（请求头 x-lechat-openid 指定，默认 ${gateway.currentIdentity()}）:

@@ -5,7 +5,8 @@
  */
 import { contract, listActions } from '../shared/contract'
 import { timingSafeEqual } from 'node:crypto'
-import { guarded, HttpError, sendHtml, type Route } from './http'
+import { approveSignIn } from './demo-rp'
+import { guarded, HttpError, readText, sendHtml, type Route } from './http'
 import { DEV_IDENTITIES } from './identities'
 import type { Gateway } from './gateway'
 import type { TimerTrigger } from './timers'
@@ -56,6 +57,18 @@ function homePage(data: Browsable, gateway: Gateway, triggers: readonly TimerTri
   const collections = data
     .collections()
     .map((c) => `<tr><td><a href="/status/collection?name=${encodeURIComponent(c.name)}">${escapeHtml(c.name)}</a></td><td>${c.count}</td></tr>`)
+  // Web sign-ins waiting for someone to scan: the page can play that person as a development identity.
+  const waiting = data
+    .documents('oidc_signins', 0, 200)
+    .docs.map((doc) => doc as { _id?: unknown; clientId?: unknown; stage?: unknown; channel?: unknown; openid?: unknown })
+    .filter((doc) => doc.stage === 'pending' && doc.channel === 'web' && doc.openid === null && typeof doc._id === 'string')
+  const signIns = waiting.map((doc) => {
+    const id = escapeHtml(String(doc._id))
+    const choices = DEV_IDENTITIES.map((i) => `<option value="${escapeHtml(i.openid)}">${escapeHtml(i.openid)}</option>`).join('')
+    return `<tr><td><code>${id}</code></td><td><code>${escapeHtml(String(doc.clientId))}</code></td><td><form method="post" action="/status/oidc/approve">
+<input type="hidden" name="signInId" value="${id}"><input type="hidden" name="token" value="${token}"><select name="openid" aria-label="以哪个开发身份扫码">${choices}</select>
+<button id="approve-${id}">扫码并同意（含刷脸）</button></form></td></tr>`
+  })
   const timers = triggers.map((t) => `<tr><td><code>${t.fn}</code></td><td><code>${escapeHtml(t.name)}</code></td><td><code>${escapeHtml(t.cron)}</code></td></tr>`)
   return layout(
     '乐聊名片 · 本地云',
@@ -63,6 +76,8 @@ function homePage(data: Browsable, gateway: Gateway, triggers: readonly TimerTri
 <tr><th scope="row">云函数网关</th><td><code>POST ${url}/call</code> <code>{"name":"account","data":{"action":"login","input":{}}}</code></td></tr>
 <tr><th scope="row">SDK 数据库入口</th><td><code>${url}/admin</code></td></tr><tr><th scope="row">健康检查</th><td><a href="/health"><code>${url}/health</code></a></td></tr></table></section>
 <section><h2>开发身份</h2><p>网关默认以“当前身份”调用；请求头 <code>x-lechat-openid</code> 可逐次指定。</p><table><tr><th>openid</th><th>说明</th><th>角色</th><th></th></tr>${identities.join('')}</table></section>
+<section id="oidc"><h2>乐聊名片登录（扮演扫码的人）</h2><p>打开 <a href="/demo-rp">示例政务服务</a> 点击「使用乐聊名片登录」后，等待扫码的登录请求出现在这里（刷新本页）。选择开发身份即可代替手机完成扫码、刷脸（沙箱）和同意。</p>
+${signIns.length ? `<table><tr><th>登录请求</th><th>应用</th><th></th></tr>${signIns.join('')}</table>` : '<p id="no-sign-ins">暂无等待扫码的登录请求。</p>'}</section>
 <section><h2>云函数与操作（${Object.keys(contract).length} 个云函数，${actions.length} 个操作）</h2><table><tr><th>云函数</th><th>操作</th><th>权限</th><th>说明</th></tr>${actions.join('')}</table></section>
 <section><h2>定时触发器</h2>${timers.length ? `<table><tr><th>云函数</th><th>名称</th><th>cron（北京时间）</th></tr>${timers.join('')}</table>` : '<p>暂无定时触发器。</p>'}</section>
 <section><h2>集合</h2><table><tr><th>集合</th><th>文档数</th></tr>${collections.join('')}</table></section>`,
@@ -96,11 +111,18 @@ export function statusRoutes(data: Browsable, gateway: Gateway, triggers: readon
       const page = Math.max(0, Number.parseInt(query.get('page') ?? '0', 10) || 0)
       sendHtml(res, 200, collectionPage(data, query.get('name') ?? '', page))
     }),
+    '/status/oidc/approve': guarded(async (req, res) => {
+      const form = new URLSearchParams(await readText(req))
+      if (!sameSecret(form.get('token') ?? '', token)) throw new HttpError(403, 'the page is out of date: reload it and try again')
+      const openid = form.get('openid') ?? ''
+      if (!DEV_IDENTITIES.some((i) => i.openid === openid)) throw new HttpError(400, `unknown identity ${openid}`)
+      await approveSignIn(gateway.call, form.get('signInId') ?? '', openid)
+      res.writeHead(303, { location: '/#oidc' })
+      res.end()
+    }),
     '/status/identity': guarded(async (req, res) => {
       // The form posts urlencoded; readJson would refuse it, so parse the small body here.
-      const chunks: Buffer[] = []
-      for await (const chunk of req) chunks.push(chunk as Buffer)
-      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+      const form = new URLSearchParams(await readText(req))
       if (!sameSecret(form.get('token') ?? '', token)) throw new HttpError(403, 'the page is out of date: reload it and try again')
       gateway.setIdentity(form.get('openid') ?? '')
       res.writeHead(303, { location: '/' })

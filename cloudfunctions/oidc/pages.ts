@@ -44,7 +44,7 @@ export function authorizePage(input: AuthorizePageInput): HttpResponse {
   var id = main.getAttribute('data-sign-in'), secret = main.getAttribute('data-secret');
   var texts = { waiting: '请用微信扫描二维码', scanned: '已扫码，请在手机上确认并完成刷脸', expired: '二维码已过期，请回到原网站重新登录', used: '这次登录已完成，请回到原网站' };
   function tick() {
-    fetch('poll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: id, secret: secret }) })
+    fetch('authorize/poll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: id, secret: secret }) })
       .then(function (r) { return r.json(); })
       .then(function (answer) {
         if (answer.status === 'done') { status.textContent = '正在返回应用…'; window.location.replace(answer.location); return; }

@@ -17,10 +17,13 @@ const requestUri = z.string().check(z.maxLength(120), z.startsWith(REQUEST_URI_P
 /** An https address with a host, no spaces (checked without URL, which the mini-program's typings lack). */
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(?::\d{1,5})?(?:\/[^\s#]*)?(?:#\S*)?$/i
 
-/** Exact https redirect URIs: no fragment, no wildcard. */
+/** A loopback address (RFC 8252 §7.3): development clients only; production refuses it when the client is saved. */
+export const LOOPBACK_URL = /^http:\/\/(?:127\.0\.0\.1|localhost):\d{1,5}\/[^\s#]*$/
+
+/** Exact https redirect URIs (or loopback ones in development): no fragment, no wildcard. */
 const redirectUri = z.string().check(
   z.maxLength(500),
-  z.refine((value) => HTTPS_URL.test(value) && !value.includes('#') && !value.includes('*'), '回调地址须为完整的 https 地址（不含 # 和通配符）'),
+  z.refine((value) => (HTTPS_URL.test(value) || LOOPBACK_URL.test(value)) && !value.includes('#') && !value.includes('*'), '回调地址须为完整的 https 地址（不含 # 和通配符）'),
 )
 const appId = z.string().check(z.regex(/^wx[0-9a-f]{16}$/, '小程序 AppID 格式不正确'))
 const httpsUrl = z.string().check(z.maxLength(500), z.refine((value) => HTTPS_URL.test(value), '须为 https 地址'))

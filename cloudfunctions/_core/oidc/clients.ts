@@ -4,7 +4,7 @@
  * the text scanner; the logo must be an image the admin uploaded.
  */
 import { CLIENT_ORG_TYPE_LABELS } from '../../../shared/oidc'
-import type { ClientInput, ClientView } from '../../../shared/contract/oidc'
+import { LOOPBACK_URL, type ClientInput, type ClientView } from '../../../shared/contract/oidc'
 import { scanText } from '../../../shared/moderation/scan'
 import type { AccountContext } from '../context'
 import { fail } from '../errors'
@@ -51,6 +51,9 @@ async function checkShownTexts(ctx: AccountContext, input: Pick<ClientInput, 'na
 }
 
 export async function saveClient(ctx: AccountContext, input: ClientInput): Promise<{ client: ClientView; secret: string | null }> {
+  if (ctx.config.mode === 'production' && input.redirectUris.some((uri) => LOOPBACK_URL.test(uri))) {
+    fail('INVALID_INPUT', '正式环境只接受 https 回调地址', [{ path: 'redirectUris', message: '本机地址（127.0.0.1、localhost）只用于本地开发' }])
+  }
   await checkShownTexts(ctx, input)
   const existing = await oidcClients(ctx.db).byId(input.clientId)
   let secret: string | null = null
