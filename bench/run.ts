@@ -9,6 +9,7 @@ import { benchArticles } from './articles'
 import { benchCards } from './cards'
 import { benchDb } from './db'
 import { benchFunctions } from './functions'
+import { benchOidc } from './oidc'
 import { benchPackages } from './packages'
 import { benchReview } from './review'
 import { benchScanner } from './scanner'
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   printTable('activities: sign-up burst through dispatcher + real SDK + local DB (file, WAL)', await benchSignUps())
   printTable('article feed at 100k articles through dispatcher + real SDK + local DB (file, WAL)', await benchArticles())
   printTable('review queue at 100k items, and reports, through dispatcher + real SDK + local DB (file, WAL)', await benchReview())
+  printTable('login service (OpenID Connect) through the HTTP path + real SDK + local DB (memory)', await benchOidc())
 }
 
 main().catch((error: unknown) => {
