@@ -20,6 +20,9 @@ export interface DeployTarget {
   uploadFunction(fn: FunctionPlan): Promise<void>
   configureFunction(fn: FunctionPlan): Promise<void>
   setTimerTrigger(fn: FunctionPlan): Promise<void>
+  /** Paths the HTTP access service routes already. */
+  listHttpRoutes(): Promise<string[]>
+  createHttpRoute(route: { path: string; fn: string }): Promise<void>
   uploadMiniprogram(plan: DeployPlan): Promise<void>
 }
 
@@ -47,6 +50,11 @@ export async function applyPlan(plan: DeployPlan, target: DeployTarget, progress
     await target.configureFunction(fn)
     if (fn.triggers.length > 0) await target.setTimerTrigger(fn)
     progress(`function ${fn.name}: uploaded, ${Object.keys(fn.env).length} settings${fn.triggers.length > 0 ? `, timer ${fn.triggers[0]?.config}` : ''}`)
+  }
+  const routed = new Set(await target.listHttpRoutes())
+  for (const route of plan.httpRoutes.filter((r) => !routed.has(r.path))) {
+    await target.createHttpRoute(route)
+    progress(`HTTP access ${route.path} → ${route.fn}: created`)
   }
   await target.uploadMiniprogram(plan)
   progress(`mini-program ${plan.version} uploaded as a development version`)
@@ -102,6 +110,13 @@ export async function cloudTarget(plan: DeployPlan): Promise<DeployTarget> {
     },
     async setTimerTrigger(fn) {
       await ci.cloud.createTimeTrigger({ project, envId: plan.envId, functionName: fn.name, triggersConfig: fn.triggers })
+    },
+    async listHttpRoutes() {
+      const reply = await manager.access.getAccessList()
+      return (reply.APISet ?? []).map((api) => api.Path)
+    },
+    async createHttpRoute(route) {
+      await manager.access.createAccess({ name: route.fn, path: route.path })
     },
     async uploadMiniprogram(p) {
       await ci.upload({ project, version: p.version, desc: p.description, setting: { es6: true, minify: true }, robot: 1 })

@@ -14,6 +14,7 @@ import { functionFolders, type BuiltFile } from '../scripts/build-functions'
 import { openApisReached } from './open-apis'
 import { DeployError, readOperatorFile } from './operator-file'
 import { isSecret, settingsFor } from './settings'
+import { OIDC_PATHS } from '../cloudfunctions/oidc/http'
 
 /** CloudBase's Node.js runtime for every function: the identity providers need the global fetch (Node 18). */
 export const RUNTIME = 'Nodejs18.15'
@@ -62,6 +63,8 @@ export interface DeployPlan {
   storageRule: StorageRule
   /** Message pushes the functions handle: configured in the console (no API sets them). */
   messagePushes: Array<{ event: string; fn: string }>
+  /** HTTP access service routes (path prefix → function): the login service's endpoints. */
+  httpRoutes: Array<{ path: string; fn: string }>
   miniprogram: { dir: string; sizes: Array<{ pkg: string; bytes: number }> }
   credentials: Credentials
 }
@@ -172,6 +175,8 @@ export async function makePlan(options: PlanOptions): Promise<DeployPlan> {
   if (undeclared.length > 0) problems.push(`collections the code uses but database/collections.json does not create: ${undeclared.join(', ')}`)
 
   const messagePushes = Object.values(FUNCTIONS).flatMap((def) => Object.keys(def.pushes ?? {}).map((event) => ({ event, fn: def.name })))
+  // Prefixes: CloudBase routes /oidc/token and the rest under /oidc to the function; the event keeps the full path.
+  const httpRoutes = [...new Set(OIDC_PATHS.map((path) => (path.startsWith('/oidc/') ? '/oidc' : path)))].map((path) => ({ path, fn: 'oidc' }))
 
   if (problems.length > 0) throw new DeployError(`the deployment plan has problems:\n  ${problems.join('\n  ')}`)
 
@@ -197,6 +202,7 @@ export async function makePlan(options: PlanOptions): Promise<DeployPlan> {
     databaseRule: readRule(root, 'database.json'),
     storageRule: readRule(root, 'storage.json'),
     messagePushes,
+    httpRoutes,
     miniprogram: { dir: join(options.dist, 'miniprogram'), sizes: packageSizes(built.miniprogram, roots) },
     credentials,
   }
@@ -228,7 +234,9 @@ export function describePlan(plan: DeployPlan): string {
     lines.push(`   ${fn.name}: timeout ${fn.timeoutSeconds} s; open APIs: ${fn.openapi.join(', ') || 'none'}; timer: ${fn.triggers.map((t) => `${t.name} ${t.config}`).join(', ') || 'none'}`)
     for (const [name, value] of Object.entries(fn.env)) lines.push(`      ${name}=${shown(name, value)}`)
   }
-  lines.push('', `6. Mini-program: upload ${plan.version} as a development version ("${plan.description}")`)
+  lines.push('', `6. HTTP access service (the login service's issuer is LECHAT_OIDC_ISSUER on this service's domain):`)
+  for (const route of plan.httpRoutes) lines.push(`   ${route.path} → cloud function ${route.fn}`)
+  lines.push('', `7. Mini-program: upload ${plan.version} as a development version ("${plan.description}")`)
   for (const size of plan.miniprogram.sizes) lines.push(`   ${size.pkg.padEnd(20)} ${kb(size.bytes).padStart(10)}`)
   lines.push('', 'Console steps no API performs (the checklist in the README says where and how to verify):')
   for (const push of plan.messagePushes) {

@@ -24,6 +24,7 @@ function recordingTarget(existing: { collections: string[]; indexes: Record<stri
   const calls: string[] = []
   const collections = new Set(existing.collections)
   const indexes = new Map(Object.entries(existing.indexes).map(([c, names]) => [c, new Set(names)]))
+  const routes = new Set<string>()
   const target: DeployTarget = {
     listCollections: async () => [...collections],
     createCollection: async (name) => {
@@ -40,6 +41,11 @@ function recordingTarget(existing: { collections: string[]; indexes: Record<stri
     uploadFunction: async (fn) => void calls.push(`upload ${fn.name}`),
     configureFunction: async (fn) => void calls.push(`configure ${fn.name} ${fn.runtime} ${fn.timeoutSeconds}s ${Object.keys(fn.env).length}`),
     setTimerTrigger: async (fn) => void calls.push(`timer ${fn.name} ${fn.triggers.map((t) => t.config).join()}`),
+    listHttpRoutes: async () => [...routes],
+    createHttpRoute: async (route) => {
+      calls.push(`createHttpRoute ${route.path} ${route.fn}`)
+      routes.add(route.path)
+    },
     uploadMiniprogram: async (p) => void calls.push(`miniprogram ${p.version} ${p.description}`),
   }
   return { target, calls }
@@ -64,6 +70,8 @@ it('creates what is missing, applies the rules, uploads and configures every fun
   }
   expect(calls).toContain('timer scheduler 0 */10 * * * * *')
   expect(calls.filter((c) => c.startsWith('timer '))).toHaveLength(plan.functions.filter((f) => f.triggers.length > 0).length)
+  // The login service answers on the HTTP access service: its endpoints and its discovery document.
+  expect(calls.filter((c) => c.startsWith('createHttpRoute'))).toEqual(['createHttpRoute /.well-known/openid-configuration oidc', 'createHttpRoute /oidc oidc'])
   expect(calls.at(-1)).toBe('miniprogram 1.0.0 首次上线')
   expect(progress.at(-1)).toBe('mini-program 1.0.0 uploaded as a development version')
 })
@@ -74,5 +82,5 @@ it('run again, creates nothing: every step is safe to repeat after a deploy stop
   const firstCreates = calls.filter((c) => c.startsWith('create')).length
   await applyPlan(plan, target, () => undefined)
   expect(calls.filter((c) => c.startsWith('create')).length).toBe(firstCreates)
-  expect(firstCreates).toBe(plan.collections.length + plan.collections.reduce((n, c) => n + c.indexes.length, 0))
+  expect(firstCreates).toBe(plan.collections.length + plan.collections.reduce((n, c) => n + c.indexes.length, 0) + plan.httpRoutes.length)
 })
