@@ -15,6 +15,7 @@ export const ADMIN_PAGES = {
   appeals: '/packageAdmin/pages/appeals/index',
   account: '/packageAdmin/pages/account/index',
   roles: '/packageAdmin/pages/roles/index',
+  clients: '/packageAdmin/pages/clients/index',
 } as const
 
 /** Why a reviewer opens an item: chosen from these or written out; the person reads it in their access log. */

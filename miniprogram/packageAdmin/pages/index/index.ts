@@ -83,5 +83,9 @@ Component({
     onOpenRoles() {
       wx.navigateTo({ url: ADMIN_PAGES.roles })
     },
+
+    onOpenClients() {
+      wx.navigateTo({ url: ADMIN_PAGES.clients })
+    },
   },
 })
