@@ -7,12 +7,13 @@ import { decodeCursor, PAGE_DEFAULT } from '../_core/cursor'
 import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
 import { spendRecheck } from '../_core/identity/records'
-import { rotateClientSecret, saveClient, toClientView } from '../_core/oidc/clients'
+import { rotateClientSecret, saveClient, shownLogo, toClientView } from '../_core/oidc/clients'
 import { OAuthError } from '../_core/oidc/errors'
 import { currentLoginNotice, recordSharing } from '../_core/oidc/ledger'
 import { grantIdOf, oidcClients, oidcGrants, oidcSignIns, type ClientDoc, type SignInDoc } from '../_core/oidc/records'
 import { claimPushed, openSignIn, settleSignIn } from '../_core/oidc/signin'
 import { issueCode, revokeTokensOf } from '../_core/oidc/tokens'
+import { purgeExpired } from '../_core/oidc/purge'
 import { oidcHttp } from './http'
 
 async function clientOf(ctx: AccountContext, clientId: string): Promise<ClientDoc> {
@@ -31,7 +32,7 @@ async function viewOf(ctx: AccountContext, doc: SignInDoc): Promise<SignInView> 
       name: client.name,
       organization: client.organization,
       orgTypeLabel: CLIENT_ORG_TYPE_LABELS[client.orgType],
-      logo: client.logo,
+      logo: shownLogo(client),
       privacyNoticeUrl: client.privacyNoticeUrl,
     },
     scopes: doc.scopes.map((scope) => ({ scope, label: SCOPE_SPECS[scope].label, shows: SCOPE_SPECS[scope].shows, sensitive: SCOPE_SPECS[scope].sensitive })),
@@ -157,7 +158,12 @@ export const oidcFunction = defineFunction(
       return { secret: await rotateClientSecret(ctx, clientId) }
     },
   },
-  {},
+  {
+    async purge(ctx) {
+      const removed = await purgeExpired(ctx)
+      ctx.log.info('login service purge', removed)
+    },
+  },
   {},
   oidcHttp,
 )

@@ -1,5 +1,6 @@
 /**
- * What every published thing (card, activity, article, nickname, avatar) shares: where
+ * What every published thing (card, activity, article, nickname, avatar, a
+ * login-service client's logo) shares: where
  * it stands in moderation. Text that the gate refuses outright is never stored
  * (the call fails with CONTENT_REFUSED and field issues); what is stored is
  * published, held for a person or for the image check, or taken down.
@@ -7,7 +8,7 @@
 import * as z from 'zod/mini'
 
 /** Published content: a document shows its decision (`moderation`), and it may be held for people or its images. */
-export const PUBLISHED_KINDS = ['card', 'activity', 'article', 'nickname', 'avatar'] as const
+export const PUBLISHED_KINDS = ['card', 'activity', 'article', 'nickname', 'avatar', 'clientLogo'] as const
 export type PublishedKind = (typeof PUBLISHED_KINDS)[number]
 
 /**

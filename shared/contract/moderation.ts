@@ -44,6 +44,7 @@ export const CONTENT_KIND_LABELS: Record<ContentKind, string> = {
   article: '文章',
   nickname: '昵称',
   avatar: '头像',
+  clientLogo: '接入应用图标',
   exchangeMessage: '交换名片留言',
   reportComment: '举报说明',
   appealText: '申诉理由',

@@ -141,9 +141,9 @@ describe('sitemap.json (what WeChat search may index)', () => {
       'packageActivities/pages/editor/index',
       'packageArticles/pages/editor/index',
       // Every page of these subpackages, including ones added later.
-      ...allPages.filter((page) => page.startsWith('packageAccount/') || page.startsWith('packageCards/') || page.startsWith('packageAdmin/')),
+      ...allPages.filter((page) => ['packageAccount/', 'packageCards/', 'packageAdmin/', 'packageOidc/'].some((root) => page.startsWith(root))),
     ]
-    expect(privatePages).toEqual(expect.arrayContaining(['packageAccount/pages/verify/index', 'packageCards/pages/holder/index', 'packageAdmin/pages/queue/index']))
+    expect(privatePages).toEqual(expect.arrayContaining(['packageAccount/pages/verify/index', 'packageCards/pages/holder/index', 'packageAdmin/pages/queue/index', 'packageOidc/pages/authorize/index']))
     for (const page of privatePages) expect([page, indexable(page)]).toEqual([page, false])
   })
 

@@ -4,16 +4,17 @@
  * the JWKS, userinfo, refresh rotation, revocation), and the person's side
  * through the real actions.
  */
+import { createHash } from 'node:crypto'
 import * as client from 'openid-client'
 import { decodeJwt } from 'jose'
 import { findAccount } from '../../cloudfunctions/_core/accounts'
 import { oidcTokens } from '../../cloudfunctions/_core/oidc/records'
-import type { GrantView } from '../../shared/contract/oidc'
+import type { GrantView, SignInView } from '../../shared/contract/oidc'
 import type { AccessLogEntry } from '../../shared/contract/account'
-import { ensureTestDocuments, startTestCloud, type TestCloud } from '../../local/testing'
+import { ensureTestDocuments, startTestCloud, uploadsOf, type TestCloud } from '../../local/testing'
 import { errorOf, ok } from '../functions/helpers'
 import { acceptCurrentTerms } from '../../local/testing'
-import { approveAs, exchange, GOV_CLIENT, openQrPage, person, poll, registerClient, rp, setUpAdmin, signInOnWeb, startSignIn } from './helpers'
+import { ADMIN, approveAs, exchange, GOV_CLIENT, openQrPage, person, poll, registerClient, rp, setUpAdmin, signInOnWeb, startSignIn } from './helpers'
 
 let cloud: TestCloud
 let gov: client.Configuration
@@ -230,6 +231,23 @@ describe('codes and tokens', () => {
     await expect(client.tokenRevocation(gov, 'unknown-token')).resolves.toBeUndefined()
   })
 
+  it('purges sign-ins and tokens a day after they expired, and keeps the rest', async () => {
+    const { started, callback } = await signInOnWeb(cloud, gov, 'oidc-zhou', 'openid verified')
+    const tokens = await exchange(gov, started, callback)
+    const count = () => oidcTokens(cloud.store).count({ openid: 'oidc-zhou' })
+    const before = await count()
+    ok(await cloud.gateway.fireTimer('oidc', 'purge'))
+    expect(await count()).toBe(before)
+    cloud.clock.advance(32 * 24 * 3600 * 1000)
+    try {
+      ok(await cloud.gateway.fireTimer('oidc', 'purge'))
+      expect(await count()).toBe(0)
+      expect(await oidcTokens(cloud.store).byId(createHash('sha256').update(tokens.refresh_token ?? '').digest('hex'))).toBeNull()
+    } finally {
+      cloud.clock.advance(-32 * 24 * 3600 * 1000)
+    }
+  })
+
   it('stores tokens and codes only as hashes', async () => {
     const { started, callback } = await signInOnWeb(cloud, gov, 'oidc-zhou', 'openid verified')
     const tokens = await exchange(gov, started, callback)
@@ -303,6 +321,28 @@ describe('signing in from another mini-program', () => {
     expect(tokens.claims()).toMatchObject({ aud: 'sb-mp', real_name_verified: true })
     // A request_uri is used once.
     expect(errorOf(await cloud.call('oidc', { action: 'open', input: { requestUri, clientId: 'sb-mp' } }, 'oidc-mp')).code).toBe('SIGN_IN_EXPIRED')
+  })
+})
+
+describe('client logos', () => {
+  it('shows a logo on the authorize page only once its image check passed; a risky one never', async () => {
+    const upload = await uploadsOf(cloud, ADMIN)
+    await registerClient(cloud, 'logo-ok', { redirectUris: ['https://logo.example.gov.cn/cb'], logo: upload('logos/ok.png') })
+    await registerClient(cloud, 'logo-bad', { redirectUris: ['https://bad.example.gov.cn/cb'], logo: upload('logos/沙箱违规图.png') })
+    await person(cloud, 'oidc-logo')
+    const logoOf = async (clientId: string, redirect: string): Promise<string | null> => {
+      const { secret } = ok<{ secret: string }>(await cloud.call('oidc', { action: 'rotateSecret', input: { clientId, reason: '测试读取图标' } }, ADMIN))
+      const config = await rp(cloud, clientId, client.ClientSecretBasic(secret))
+      const page = await openQrPage((await startSignIn(config, 'openid verified', redirect)).url)
+      return ok<{ signIn: SignInView }>(await cloud.call('oidc', { action: 'open', input: { signInId: page.signInId } }, 'oidc-logo')).signIn.client.logo
+    }
+    expect(await logoOf('logo-ok', 'https://logo.example.gov.cn/cb')).toBeNull()
+    ok(await cloud.gateway.fireTimer('moderation', 'sweep'))
+    expect(await logoOf('logo-ok', 'https://logo.example.gov.cn/cb')).toBe(upload('logos/ok.png'))
+    expect(await logoOf('logo-bad', 'https://bad.example.gov.cn/cb')).toBeNull()
+    // Only an image the admin uploaded is accepted.
+    const foreign = await cloud.call('oidc', { action: 'saveClient', input: { ...GOV_CLIENT, clientId: 'logo-foreign', logo: 'cloud://env-1.6c65/u/someone-else/x.png' } }, ADMIN)
+    expect(errorOf(foreign).code).toBe('INVALID_INPUT')
   })
 })
 

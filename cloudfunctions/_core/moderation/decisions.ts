@@ -82,6 +82,7 @@ export const SCENES: Record<ContentKind, SecurityScene> = {
   card: 1,
   nickname: 1,
   avatar: 1,
+  clientLogo: 1,
   activity: 3,
   article: 3,
   exchangeMessage: 2,

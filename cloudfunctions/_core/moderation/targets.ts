@@ -52,6 +52,8 @@ export const TARGET_COLLECTIONS: Record<PublishedKind, string> = {
   article: COLLECTIONS.articles,
   nickname: COLLECTIONS.accounts,
   avatar: COLLECTIONS.accounts,
+  // A login-service client's logo: the client document shows its decision (only staff submit one; never queued for review).
+  clientLogo: COLLECTIONS.oidcClients,
 }
 
 interface ModeratedDoc extends Doc {
@@ -133,6 +135,8 @@ export function rejectionLink(decision: Pick<ModerationDecisionDoc, 'kind' | 'ta
     case 'nickname':
     case 'avatar':
       return '/pages/me/index'
+    case 'clientLogo':
+      return '/packageAdmin/pages/clients/index'
     case 'exchangeMessage':
     case 'reportComment':
     case 'appealText':
@@ -144,6 +148,7 @@ function rejectionNotice(decision: ModerationDecisionDoc): { title: string; body
   const why = decision.reasons.join('；') || '未通过内容安全审核'
   if (decision.kind === 'nickname') return { title: '新昵称未通过审核', body: `你提交的新昵称未通过审核，仍使用原来的昵称。原因：${why}` }
   if (decision.kind === 'avatar') return { title: '新头像未通过审核', body: `你提交的新头像未通过审核，其他人看到的仍是原来的头像。原因：${why}。可以换一张重新提交。` }
+  if (decision.kind === 'clientLogo') return { title: '接入应用图标未通过审核', body: `你为接入应用上传的图标未通过审核，授权页面不会显示它。原因：${why}。可以换一张重新登记。` }
   const kind = CONTENT_KIND_LABELS[decision.kind]
   return { title: `${kind}未通过审核`, body: `你发布的${kind}未通过内容安全审核，已对他人隐藏。原因：${why}。修改后可以重新提交。` }
 }

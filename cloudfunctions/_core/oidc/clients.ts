@@ -1,15 +1,16 @@
 /**
  * The registry of applications that may use the login service, kept by
  * admins (every call audited by the dispatcher). Names shown to people pass
- * the text scanner; the logo must be an image the admin uploaded.
+ * the text scanner; the logo (an image the admin uploaded) passes the gate's image check.
  */
 import { CLIENT_ORG_TYPE_LABELS } from '../../../shared/oidc'
 import { LOOPBACK_URL, type ClientInput, type ClientView } from '../../../shared/contract/oidc'
 import { scanText } from '../../../shared/moderation/scan'
 import type { AccountContext } from '../context'
 import { fail } from '../errors'
+import type { ContentModeration } from '../moderation/decisions'
+import { moderate } from '../moderation/gate'
 import { currentScanner } from '../moderation/lexicon-store'
-import { isOwnUpload } from '../uploads'
 import { oidcClients, type ClientDoc } from './records'
 import { hashSecret, newClientSecret } from './secrets'
 
@@ -41,13 +42,27 @@ function sectorOf(input: Pick<ClientInput, 'sector' | 'redirectUris' | 'miniProg
   return first ? new URL(first).hostname : `miniprogram.${input.miniProgramAppIds[0] ?? 'unknown'}`
 }
 
-async function checkShownTexts(ctx: AccountContext, input: Pick<ClientInput, 'name' | 'organization' | 'logo'>): Promise<void> {
+/**
+ * A new or changed logo goes through the moderation gate (the image check):
+ * until it passes, the authorize page shows no logo; a refused one is never shown.
+ */
+async function logoModeration(ctx: AccountContext, input: Pick<ClientInput, 'clientId' | 'logo'>, existing: ClientDoc | null): Promise<ContentModeration | null> {
+  if (!input.logo) return null
+  if (existing?.logo === input.logo && existing.moderation) return existing.moderation
+  return moderate(ctx, { kind: 'clientLogo', targetId: input.clientId, texts: {}, images: [input.logo] })
+}
+
+/** The logo as people may see it: only after its image check passed. */
+export function shownLogo(doc: Pick<ClientDoc, 'logo' | 'moderation'>): string | null {
+  return doc.logo && doc.moderation?.state === 'published' ? doc.logo : null
+}
+
+async function checkShownTexts(ctx: AccountContext, input: Pick<ClientInput, 'name' | 'organization'>): Promise<void> {
   const scanner = (await currentScanner(ctx)).scanner
   for (const [field, text] of [['name', input.name], ['organization', input.organization]] as const) {
     const scan = scanText(text, scanner)
     if (scan.verdict !== 'pass') fail('CONTENT_REFUSED', `${field === 'name' ? '应用名称' : '提供机构'}未通过内容检查：${scan.reasons.join('；')}`)
   }
-  if (input.logo && !isOwnUpload(input.logo, ctx.account._id)) fail('INVALID_INPUT', '图标须为你本人上传的图片', [{ path: 'logo', message: '请重新上传图标' }])
 }
 
 export async function saveClient(ctx: AccountContext, input: ClientInput): Promise<{ client: ClientView; secret: string | null }> {
@@ -56,6 +71,7 @@ export async function saveClient(ctx: AccountContext, input: ClientInput): Promi
   }
   await checkShownTexts(ctx, input)
   const existing = await oidcClients(ctx.db).byId(input.clientId)
+  const moderation = await logoModeration(ctx, input, existing)
   let secret: string | null = null
   let secretHash = existing?.secretHash ?? null
   if (input.authMethod === 'client_secret_basic' && secretHash === null) {
@@ -69,6 +85,7 @@ export async function saveClient(ctx: AccountContext, input: ClientInput): Promi
     organization: input.organization,
     orgType: input.orgType,
     logo: input.logo,
+    moderation,
     redirectUris: [...new Set(input.redirectUris)],
     miniProgramAppIds: [...new Set(input.miniProgramAppIds)],
     allowedScopes: [...new Set(input.allowedScopes)],

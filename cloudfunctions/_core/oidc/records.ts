@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { ClientAuthMethod, ClientOrgType, OidcScope } from '../../../shared/oidc'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
+import type { ContentModeration } from '../moderation/decisions'
 
 export interface ClientDoc extends Doc {
   /** The client_id. */
@@ -16,6 +17,8 @@ export interface ClientDoc extends Doc {
   organization: string
   orgType: ClientOrgType
   logo: string | null
+  /** The logo's image check (the moderation gate, kind clientLogo): the logo is shown only once it is published. */
+  moderation?: ContentModeration | null
   /** Exact https URIs (a mini-program client's redirect is `wxmp://<appid>` of one of its miniProgramAppIds). */
   redirectUris: string[]
   miniProgramAppIds: string[]
