@@ -1,9 +1,8 @@
-import { CLIENT_ORG_TYPE_LABELS, SCOPE_SPECS, type OidcScope } from '../../shared/oidc'
+import { claimsOf, CLIENT_ORG_TYPE_LABELS, SCOPE_SPECS, type OidcScope } from '../../shared/oidc'
 import type { SignInOutcome, SignInView } from '../../shared/contract/oidc'
-import { claimsOf } from '../../shared/oidc'
 import { noteAudit } from '../_core/audit'
 import type { AccountContext } from '../_core/context'
-import { decodeCursor, PAGE_DEFAULT } from '../_core/cursor'
+import { PAGE_DEFAULT } from '../_core/cursor'
 import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
 import { spendRecheck } from '../_core/identity/records'
@@ -81,9 +80,10 @@ export const oidcFunction = defineFunction(
       // Signing in is the person's face, now: a passed re-check of this account, spent here.
       if (!(await spendRecheck(ctx, ctx.openid, verificationId))) fail('REVERIFICATION_REQUIRED', '这次人脸核验已失效或已使用，请重新完成人脸核验')
       const granted = doc.scopes.filter((scope) => shareSensitive || !SCOPE_SPECS[scope].sensitive)
+      // One approval wins; the ledger record comes before the grant that tokens need, so nothing is shared unrecorded.
       await settleSignIn(ctx, doc, { stage: 'approved', grantedScopes: granted, authTime: ctx.now })
-      await rememberGrant(ctx, client, granted)
       await recordSharing(ctx, ctx.openid, client, granted, 'grant')
+      await rememberGrant(ctx, client, granted)
       if (doc.channel === 'web') return { channel: 'web', extraData: null } satisfies SignInOutcome
       await oidcSignIns(ctx.db).update(doc._id, { stage: 'delivered' })
       const code = await issueCode(ctx, { ...doc, grantedScopes: granted, authTime: ctx.now, openid: ctx.openid })
@@ -133,11 +133,11 @@ export const oidcFunction = defineFunction(
 
     async clients({ cursor, limit }, ctx) {
       const size = limit ?? PAGE_DEFAULT
-      // Keyset on the client id: ids are unique and stable, so equal times never reorder a page.
-      const after = cursor ? decodeCursor(cursor)?.id : undefined
-      const docs = await oidcClients(ctx.db).find(after ? { _id: ctx.db.cmd.gt(after) } : {}, { orderBy: [['_id', 'asc']], limit: size })
+      // Keyset on the client id (the cursor is the last one shown): unique and stable, so a page never shifts.
+      if (cursor && !/^[a-z0-9][a-z0-9-]{2,39}$/.test(cursor)) fail('INVALID_INPUT', '分页位置无效，请刷新后重试', [{ path: 'cursor', message: '分页位置无效' }])
+      const docs = await oidcClients(ctx.db).find(cursor ? { _id: ctx.db.cmd.gt(cursor) } : {}, { orderBy: [['_id', 'asc']], limit: size })
       const last = docs.at(-1)
-      return { clients: docs.map(toClientView), nextCursor: docs.length === size && last ? `0.${last._id}` : null }
+      return { clients: docs.map(toClientView), nextCursor: docs.length === size && last ? last._id : null }
     },
 
     async saveClient(input, ctx) {

@@ -66,9 +66,7 @@ describe('signing keys', () => {
     expect(after.keys.map((k) => k.kid)).toEqual(['k-2026-12', 'k-2026-11'])
     expect(after.keys.every((k) => !('d' in k.publicJwk))).toBe(true)
     const now = new Date()
-    const keyring = cloud.config.oidc?.keyring
-    if (!keyring) throw new Error('no keyring')
-    const old = await signIdToken({ ...before, keyring }, { sub: 'x' }, 'rp', now)
+    const old = await signIdToken(before, { sub: 'x' }, 'rp', now)
     const jwks = createLocalJWKSet({ keys: after.keys.map((k) => k.publicJwk) } as unknown as JSONWebKeySet)
     await expect(jwtVerify(old, jwks, { issuer: 'https://id.example.cn', audience: 'rp', currentDate: now })).resolves.toMatchObject({ protectedHeader: { kid: 'k-2026-11', alg: 'ES256' } })
   })

@@ -15,7 +15,7 @@ import type { Context } from '../context'
 import { claimValues, pairwiseSubject, type ClaimValues } from './claims'
 import { oauthFail } from './errors'
 import { grantIdOf, oidcClients, oidcGrants, oidcTokens, randomToken, sha256, type ClientDoc, type SignInDoc, type TokenDoc } from './records'
-import type { SigningKey } from './settings'
+import type { OidcSettings, SigningKey } from './settings'
 
 type OidcConfig = NonNullable<Config['oidc']>
 
@@ -35,7 +35,7 @@ function signingKeyOf(key: SigningKey): Promise<CryptoKey> {
   return promise
 }
 
-export async function signIdToken(settings: OidcConfig, claims: Record<string, unknown>, audience: string, now: Date): Promise<string> {
+export async function signIdToken(settings: Pick<OidcSettings, 'issuer' | 'current'>, claims: Record<string, unknown>, audience: string, now: Date): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000)
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: settings.current.kid, typ: 'JWT' })
