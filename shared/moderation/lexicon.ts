@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini'
 import { Automaton, foldText } from './automaton'
+import { skipFoldTerm } from './normalize'
 
 /** WeChat msgSecCheck v2 `label` codes, so local hits and WeChat's verdicts line up in the review queue. */
 export const WECHAT_LABELS = {
@@ -33,6 +34,13 @@ export interface LexiconCategory {
   /** What a hit in this category does to the verdict. */
   action: LexiconAction
   terms: string[]
+  /**
+   * Which folds apply beyond case and width, chosen per category in the data:
+   * `skipBetween` also finds a term written with characters that carry no
+   * letters between its own (刷-单 返利, 刷​单返利, emoji in between). On for
+   * categories of long, unambiguous terms; off for short ambiguous ones.
+   */
+  folds?: { skipBetween?: boolean }
 }
 
 export interface Lexicon {
@@ -52,6 +60,12 @@ const categorySchema = z.strictObject(
     ),
     action: z.enum(['refuse', 'review'], { error: '只能是 "refuse"（拒绝发布）或 "review"（人工复审）' }),
     terms: z.array(z.string({ error: '词条应为文字' }), { error: '应为词条数组' }),
+    folds: z.optional(
+      z.strictObject(
+        { skipBetween: z.optional(z.boolean({ error: '应为 true 或 false' })) },
+        { error: (issue) => (issue.code === 'unrecognized_keys' ? `不认识的处理方式：${issue.keys.join('、')}` : '应为对象：{ skipBetween }') },
+      ),
+    ),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `不认识的字段：${issue.keys.join('、')}` : '分类应为对象：{ label, action, terms }') },
 )
@@ -149,25 +163,47 @@ export interface TermInfo {
   term: string
 }
 
-/** A lexicon compiled for scanning: one automaton over all categories' terms. */
+/** The terms of `skipBetween` categories, folded as skipFold reads text. */
+export interface SkipMatcher {
+  automaton: Automaton
+  /** The skip automaton's term index → the index in `LexiconScanner.terms`. */
+  terms: readonly number[]
+}
+
+/** A lexicon compiled for scanning: one automaton over all categories' terms, and one for the skip fold. */
 export interface LexiconScanner {
   version: string
   automaton: Automaton
   /** Indexed by the automaton's term index. */
   terms: readonly TermInfo[]
+  /** Null when no category asks for it (then texts are not folded a second time). */
+  skip: SkipMatcher | null
 }
+
+/** Below this many letters a term is too ambiguous to find across skipped characters. */
+const SKIP_MIN_LENGTH = 2
 
 /** Compiles a validated lexicon. Case and full-width folding is always on: it is the cheapest evasion. */
 export function compileLexicon(lexicon: Lexicon): LexiconScanner {
   const terms: TermInfo[] = []
+  const skipTerms: string[] = []
+  const skipIndex: number[] = []
   for (const category of CATEGORIES) {
     const entry = lexicon.categories[category]
     if (!entry) continue
     for (const term of entry.terms) {
+      if (entry.folds?.skipBetween) {
+        const folded = skipFoldTerm(term)
+        if (folded.length >= SKIP_MIN_LENGTH) {
+          skipTerms.push(folded)
+          skipIndex.push(terms.length)
+        }
+      }
       terms.push({ category, label: WECHAT_LABELS[category], categoryName: entry.label, action: entry.action, term })
     }
   }
-  return { version: lexicon.version, automaton: new Automaton(terms.map((t) => t.term), { normalize: true }), terms }
+  const skip = skipTerms.length > 0 ? { automaton: new Automaton(skipTerms), terms: skipIndex } : null
+  return { version: lexicon.version, automaton: new Automaton(terms.map((t) => t.term), { normalize: true }), terms, skip }
 }
 
 /** parseLexicon then compileLexicon, throwing with every problem listed (for trusted sources such as the demo file). */

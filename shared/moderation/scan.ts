@@ -19,6 +19,7 @@
  */
 import { detectPersonalData, PERSONAL_DATA_NAMES, SPAM_REVIEW_THRESHOLD, spamReport, type PersonalDataHit, type SpamReport } from './detectors'
 import type { Category, LexiconScanner, WeChatLabel } from './lexicon'
+import { skipFold } from './normalize'
 
 export type Verdict = 'pass' | 'review' | 'refuse'
 
@@ -55,13 +56,28 @@ export function scanText(text: string, scanner: LexiconScanner): ScanResult {
     ;(to === 'refuse' ? refuseReasons : reviewReasons).add(reason)
   }
 
-  scanner.automaton.forEachMatch(text, (start, end, index) => {
+  const found = new Set<string>()
+  const hit = (index: number, start: number, end: number): void => {
     const info = scanner.terms[index]
-    if (!info) return
+    const key = `${index}:${start}`
+    if (!info || found.has(key)) return
+    found.add(key)
     hits.push({ category: info.category, label: info.label, term: info.term, start, end })
     if (info.action === 'refuse') raise('refuse', `含有「${info.categoryName}」类违规内容“${info.term}”，不能发布`)
     else raise('review', `含有「${info.categoryName}」类敏感内容“${info.term}”，需人工复审`)
-  })
+  }
+  scanner.automaton.forEachMatch(text, (start, end, index) => hit(index, start, end))
+  if (scanner.skip) {
+    // The same terms with what carries no letters left out, mapped back to the original span.
+    const skip = scanner.skip
+    const folded = skipFold(text)
+    skip.automaton.forEachMatch(folded.text, (start, end, index) => {
+      const term = skip.terms[index]
+      const from = folded.starts[start]
+      const to = folded.ends[end - 1]
+      if (term !== undefined && from !== undefined && to !== undefined) hit(term, from, to)
+    })
+  }
   hits.sort((a, b) => a.start - b.start || b.end - a.end)
 
   const personalData = detectPersonalData(text)

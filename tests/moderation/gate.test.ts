@@ -38,7 +38,7 @@ describe('the order of checks', () => {
     expect(refusal.issues).toEqual([{ path: 'intro', message: '含有「诈骗」类违规内容“刷单返利”，不能发布' }])
     expect(wechat.calls.msgSecCheck).toEqual([])
     const decision = await latestDecision(cloud, AUTHOR)
-    expect(decision).toMatchObject({ kind: 'card', state: 'refused', verdict: 'refuse', lexiconVersion: 'demo-2026-11-23' })
+    expect(decision).toMatchObject({ kind: 'card', state: 'refused', verdict: 'refuse', lexiconVersion: 'demo-2026-12-08' })
     expect(decision.sources).toEqual([
       { field: 'intro', source: 'local', verdict: 'refuse', reasons: ['含有「诈骗」类违规内容“刷单返利”，不能发布'], labels: ['fraud'] },
     ])
@@ -162,7 +162,7 @@ describe('stored decisions', () => {
       authorOpenid: AUTHOR,
       state: 'pendingReview',
       images: { total: 0, pending: 0, passed: 0, review: 0, risky: 0 },
-      lexiconVersion: 'demo-2026-11-23',
+      lexiconVersion: 'demo-2026-12-08',
       createdAt: cloud.clock.now(),
       settledAt: cloud.clock.now(),
     })
