@@ -1,10 +1,13 @@
 /**
  * Personal data in public text (ID numbers, mobile numbers, bank cards) and
- * ad/spam heuristics. Detection runs on the case- and width-folded text, which
- * has the same length, so every position refers to the original text.
+ * ad/spam heuristics. Personal data is read on the digit channel (normalize.ts
+ * `digitFold`: Chinese, circled, keycap and full-width digits, O/l for 0/1),
+ * whose map gives every finding's span in the original text; the spam
+ * heuristics run on the case- and width-folded text, which has the same length.
  */
 import { idNumberProblem, maskIdNumber } from '../rules/id-number'
 import { foldText } from './automaton'
+import { digitFold } from './normalize'
 
 export type PersonalDataKind = 'idNumber' | 'mobile' | 'bankCard'
 
@@ -28,9 +31,15 @@ interface DigitGroup {
   digits: string
   /** Ends in an x (an ID number's check character). */
   x: boolean
-  /** Joined to the previous group by one space or dash: "138 0013 8000", "110105-1949…". */
+  /** Joined to the previous group by a short run of separators: "138 0013 8000", "138.0013.8000", "110105-1949…", a line break. */
   joined: boolean
+  /** Written against ASCII letters (SN1592…, A1B2…): part of a code, not a number on its own. */
+  glued: boolean
 }
+
+/** What may stand between the groups of one number: spaces (a line break too), dashes, dots, slashes, up to three. */
+const SEPARATORS = /^[\s\-‐-―_./|·~*]{1,3}$/u
+const isAsciiLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
 const isAsciiAlnum = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
@@ -54,8 +63,9 @@ function digitGroups(folded: string): DigitGroup[] {
     }
     const previous = groups[groups.length - 1]
     const gap = previous ? folded.slice(previous.end, start) : ''
-    const joined = previous !== undefined && !previous.x && (gap === ' ' || gap === '-')
-    groups.push({ start, end, digits: folded.slice(start, x ? end - 1 : end), x, joined })
+    const joined = previous !== undefined && !previous.x && SEPARATORS.test(gap)
+    const glued = isAsciiLetter(folded.charCodeAt(start - 1)) || (!x && isAsciiLetter(folded.charCodeAt(end)))
+    groups.push({ start, end, digits: folded.slice(start, x ? end - 1 : end), x, joined, glued })
   }
   return groups
 }
@@ -94,18 +104,42 @@ const NO_FUTURE = { year: 9999, month: 12, day: 31 }
 
 const MOBILE = /^(?:0086|86)?(1[3-9]\d{9})$/
 
-function classify(digits: string, x: boolean): { kind: PersonalDataKind; masked: string } | null {
+/** EAN-13 check digit (GS1): barcodes and ISBN-13 carry one, and pass Luhn one time in ten by chance. */
+export function ean13Valid(digits: string): boolean {
+  if (!/^\d{13}$/.test(digits)) return false
+  let sum = 0
+  for (let i = 0; i < 12; i++) sum += (digits.charCodeAt(i) - 0x30) * (i % 2 === 0 ? 1 : 3)
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(12) - 0x30
+}
+
+/** A product barcode registered in China (690–699) or a book (ISBN 978/979): not a bank card. */
+function isProductCode(digits: string): boolean {
+  return ean13Valid(digits) && /^(?:69\d|97[89])/.test(digits)
+}
+
+/** Words that make a long number a bank card even when it fails Luhn (a typo, or a number mangled on purpose). */
+const CARD_CONTEXT = /卡号|转账|汇款|银行|账户|账号|收款/u
+const CONTEXT_BEFORE = 12
+
+function cardMask(digits: string): string {
+  return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8)}${digits.slice(-4)}`
+}
+
+function classify(digits: string, x: boolean, glued: boolean, cardContext = false): { kind: PersonalDataKind; masked: string } | null {
   if (digits.length === 17 && x) {
     const id = `${digits}X`
     return idNumberProblem(id, NO_FUTURE) === null ? { kind: 'idNumber', masked: maskIdNumber(id) } : null
   }
   if (x) return null
   if (digits.length === 18 && idNumberProblem(digits, NO_FUTURE) === null) return { kind: 'idNumber', masked: maskIdNumber(digits) }
+  // A serial or model number (SN15920241207) is not a phone or a card.
+  if (glued) return null
   const mobile = MOBILE.exec(digits)?.[1]
   if (mobile) return { kind: 'mobile', masked: `${mobile.slice(0, 3)}****${mobile.slice(7)}` }
-  if (digits.length >= 13 && digits.length <= 19 && plausibleIssuer(digits) && luhnValid(digits)) {
-    return { kind: 'bankCard', masked: `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8)}${digits.slice(-4)}` }
+  if (digits.length >= 13 && digits.length <= 19 && plausibleIssuer(digits) && luhnValid(digits) && !isProductCode(digits)) {
+    return { kind: 'bankCard', masked: cardMask(digits) }
   }
+  if (cardContext && digits.length >= 16 && digits.length <= 19 && plausibleIssuer(digits)) return { kind: 'bankCard', masked: cardMask(digits) }
   return null
 }
 
@@ -117,7 +151,8 @@ function classify(digits: string, x: boolean): { kind: PersonalDataKind; masked:
  * joined groups the longest valid window wins, left to right.
  */
 export function detectPersonalData(text: string): PersonalDataHit[] {
-  const folded = foldText(text)
+  const channel = digitFold(text)
+  const folded = channel.text
   const groups = digitGroups(folded)
   const hits: PersonalDataHit[] = []
   let i = 0
@@ -129,7 +164,9 @@ export function detectPersonalData(text: string): PersonalDataHit[] {
       if (j > i && !group.joined) break
       digits += group.digits
       if (digits.length > 19) break
-      const found = classify(digits, group.x)
+      const first = groups[i] as DigitGroup
+      const context = CARD_CONTEXT.test(folded.slice(Math.max(0, first.start - CONTEXT_BEFORE), first.start))
+      const found = classify(digits, group.x, first.glued || group.glued, context)
       if (found) best = { last: j, ...found }
       if (group.x) break
     }
@@ -139,13 +176,15 @@ export function detectPersonalData(text: string): PersonalDataHit[] {
     }
     const first = groups[i] as DigitGroup
     const plus = best.kind === 'mobile' && first.start > 0 && folded[first.start - 1] === '+'
-    hits.push({ kind: best.kind, start: plus ? first.start - 1 : first.start, end: (groups[best.last] as DigitGroup).end, masked: best.masked })
+    const from = plus ? first.start - 1 : first.start
+    const to = (groups[best.last] as DigitGroup).end - 1
+    hits.push({ kind: best.kind, start: channel.starts[from] ?? 0, end: channel.ends[to] ?? text.length, masked: best.masked })
     i = best.last + 1
   }
   return hits
 }
 
-export type SpamKind = 'contactVariant' | 'contactHandle' | 'mobile' | 'link' | 'repeat' | 'emojiRun'
+export type SpamKind = 'contactVariant' | 'contactHandle' | 'mobile' | 'link' | 'repeat' | 'emojiRun' | 'bait'
 
 export interface SpamSignal {
   kind: SpamKind
@@ -169,8 +208,15 @@ export const SPAM_REVIEW_THRESHOLD = 5
 // No lookbehind (older iOS JavaScriptCore cannot parse it): `notAfter` checks the previous character.
 const CONTACT_VARIANT = /(?:加|➕|\+)\s?(?:vx|v|wx|q|扣|薇|微(?![信博]))(?![a-z])|(?:vx|v信|微x)(?![a-z])|薇信|徽信|嶶信|扣扣|企鹅号/gu
 const CONTACT_HANDLE = /(微信|weixin|wechat|qq|vx|wx|v信|薇信)号?\s?[:：]?\s?[a-z0-9][a-z0-9_-]{4,}/gu
+// Host labels are at most 63 characters (RFC 1035): bounded, so a long run of letters without a dot costs linear time, not quadratic.
 const LINK =
-  /(?:https?:\/\/|www\.)[a-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+|(?:[a-z0-9-]+\.)+(?:com|cn|net|org|top|xyz|vip|cc|me|io|info|club|shop|site|link|ly)(?![a-z0-9-])(?:\/[a-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*)?/gu
+  /(?:https?:\/\/|www\.)[a-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+|(?:[a-z0-9-]{1,63}\.){1,8}(?:com|cn|net|org|top|xyz|vip|cc|me|io|info|club|shop|site|link|ly)(?![a-z0-9-])(?:\/[a-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*)?/gu
+/** Link shorteners: where a bait link hides its destination. */
+const SHORT_LINK = /(?:^|[^a-z0-9.-])(?:t\.cn|dwz\.cn|url\.cn|suo\.im|bit\.ly|tinyurl\.com|is\.gd|w\.url\.cn|u\.nu)\//u
+/** What contact-bait offers: words an ad leads with to move people off the platform. */
+const BAIT = /领取|免费领|免费送|福利|红包|返利|返现|优惠券|赠送|抽奖|兼职日结/u
+/** How far from a contact or link the bait may stand (characters, either side). */
+const BAIT_REACH = 24
 // Characters people use for dividers (———, ……, ====) are not counted as repetition.
 const REPEAT = /([^\s\-_=*.·—~…0-9])\1{5,}/gu
 const EMOJI_RUN = /(?:\p{Extended_Pictographic}(?:\ufe0f|\u200d|[\u{1f3fb}-\u{1f3ff}])*){5,}/gu
@@ -211,7 +257,29 @@ export function spamReport(text: string, personalData: readonly PersonalDataHit[
     if (hit.kind !== 'mobile') continue
     signals.push({ kind: 'mobile', start: hit.start, end: hit.end, weight: firstCheap('mobile'), reason: `留有手机号 ${hit.masked}` })
   }
-  each(LINK, folded, (m) => add('link', m, firstCheap('link'), `含有链接 ${original(m)}`), /[a-z0-9@.-]/)
+  // Links are what articles cite: each weighs 1, and all of them together at most 2 (bait is what makes a link an ad).
+  let linkWeight = 0
+  each(LINK, folded, (m) => {
+    const weight = linkWeight < 2 ? 1 : 0
+    linkWeight += weight
+    add('link', m, weight, `含有链接 ${original(m)}`)
+  }, /[a-z0-9@.-]/)
+  // Contact or link plus an offer: the shape of an ad that moves people off the platform, whatever the handle.
+  const contacts = signals.filter((s) => s.kind === 'contactVariant' || s.kind === 'contactHandle' || s.kind === 'link' || s.kind === 'mobile')
+  for (const contact of contacts) {
+    const around = folded.slice(Math.max(0, contact.start - BAIT_REACH), contact.end + BAIT_REACH)
+    const bait = BAIT.exec(around)
+    if (!bait) continue
+    const short = contact.kind === 'link' && SHORT_LINK.test(` ${folded.slice(contact.start, contact.end)}`)
+    signals.push({
+      kind: 'bait',
+      start: contact.start,
+      end: contact.end,
+      weight: short ? 5 : 4,
+      reason: `联系方式${short ? '（短链接）' : ''}旁附有「${bait[0]}」等引流说法`,
+    })
+    break
+  }
   each(REPEAT, folded, (m) => add('repeat', m, 2, `连续重复「${text.slice(m.index, m.index + (m[1] ?? '').length)}」${Array.from(m[0]).length} 次`))
   each(EMOJI_RUN, folded, (m) => add('emojiRun', m, 2, `连续使用 ${Array.from(m[0].replace(/[\ufe0f\u200d\u{1f3fb}-\u{1f3ff}]/gu, '')).length} 个表情符号`))
   signals.sort((a, b) => a.start - b.start || a.end - b.end)

@@ -152,3 +152,120 @@ export function skipFold(text: string): FoldedText {
 export function skipFoldTerm(term: string): string {
   return skipFold(term).text
 }
+
+/**
+ * The digit channel for the personal-data detectors: one unit per original
+ * code point (or none), so spans map back exactly. Digit-like characters
+ * become ASCII digits — Chinese numerals (〇零一…九, 幺, 两) and their
+ * financial forms (壹贰叁…), circled, parenthesized and full-width digits,
+ * keycaps (the digit kept, its U+FE0F U+20E3 dropped) — and the letters
+ * O/o and l/I after a digit are read as 0 and 1. Everything else is folded
+ * for case and width.
+ */
+const DIGIT_WORDS: Readonly<Record<string, string>> = {
+  〇: '0', 零: '0',
+  一: '1', 壹: '1', 幺: '1',
+  二: '2', 贰: '2', 貳: '2', 两: '2', 兩: '2',
+  三: '3', 叁: '3', 參: '3',
+  四: '4', 肆: '4',
+  五: '5', 伍: '5',
+  六: '6', 陆: '6', 陸: '6',
+  七: '7', 柒: '7',
+  八: '8', 捌: '8',
+  九: '9', 玖: '9',
+}
+
+/**
+ * Chinese numerals count as digits only three or more in a row (一三八…):
+ * a single 一 or 两 is a word (第一, 两个), and read as a digit it would
+ * glue itself to a real phone number and hide it.
+ */
+const NUMERAL_RUN = 3
+
+const KEYCAP = 0x20e3
+
+const DIGIT_UNITS = new Map<number, number>(Object.entries(DIGIT_WORDS).map(([char, digit]) => [char.charCodeAt(0), digit.charCodeAt(0)]))
+
+/** The digit a non-ASCII character stands for (①, ⑴, １, 𝟙 …), or -1. */
+function compatibilityDigit(char: string): number {
+  const folded = char.normalize('NFKC')
+  if (folded.length > 3) return -1
+  let digit = -1
+  for (let k = 0; k < folded.length; k++) {
+    const c = folded.charCodeAt(k)
+    if (c >= 0x30 && c <= 0x39) {
+      if (digit >= 0) return -1
+      digit = c
+    }
+  }
+  return digit
+}
+
+export function digitFold(text: string): FoldedText {
+  // One unit per code point at most, so the arrays never grow.
+  const units = new Uint16Array(text.length)
+  const starts = new Int32Array(text.length)
+  const ends = new Int32Array(text.length)
+  const numeral = new Uint8Array(text.length)
+  let length = 0
+  for (let i = 0; i < text.length; ) {
+    const code = text.charCodeAt(i)
+    let unit: number
+    let end = i + 1
+    if (code < 0x80) unit = code >= 0x41 && code <= 0x5a ? code + 0x20 : code
+    else if (code >= 0x4e00 && code <= 0x9fff) {
+      const digit = DIGIT_UNITS.get(code)
+      if (digit !== undefined) numeral[length] = 1
+      unit = digit ?? code
+    } else {
+      const codePoint = text.codePointAt(i) ?? code
+      const char = String.fromCodePoint(codePoint)
+      end = i + char.length
+      if (codePoint === KEYCAP || isVariationSelector(codePoint)) {
+        // Part of the character before it (1️⃣): the span of that one grows to cover it.
+        if (length > 0) ends[length - 1] = end
+        i = end
+        continue
+      }
+      const digit = DIGIT_UNITS.get(code) ?? compatibilityDigit(char)
+      if (DIGIT_UNITS.has(code)) numeral[length] = 1
+      if (digit >= 0) unit = digit
+      else {
+        const single = foldText(char)
+        // A letter outside the BMP stands as 字 (a letter, but never ASCII, so it glues nothing to a number).
+        unit = single.length === 1 ? single.toLowerCase().charCodeAt(0) : /\p{L}/u.test(char) ? 0x5b57 : 0x20
+      }
+    }
+    units[length] = unit
+    starts[length] = i
+    ends[length] = end
+    length++
+    i = end
+  }
+  // Short runs of Chinese numerals are words again.
+  for (let k = 0; k < length; ) {
+    if (!numeral[k]) {
+      k++
+      continue
+    }
+    let end = k
+    while (end < length && numeral[end]) end++
+    if (end - k < NUMERAL_RUN) for (let m = k; m < end; m++) units[m] = text.charCodeAt(starts[m] ?? 0)
+    k = end
+  }
+  // O/o → 0 and l/I → 1 after a digit, up to the next digit or the end of the number (13800l38OOO).
+  const isDigitUnit = (u: number | undefined): boolean => u !== undefined && u >= 0x30 && u <= 0x39
+  for (let k = 1; k < length; k++) {
+    const u = units[k]
+    if ((u === 0x6f || u === 0x6c || u === 0x69) && isDigitUnit(units[k - 1])) {
+      let next = k + 1
+      while (next < length && (units[next] === 0x6f || units[next] === 0x6c || units[next] === 0x69)) next++
+      const after = next < length ? units[next] : undefined
+      const endsNumber = after === undefined || !((after >= 0x61 && after <= 0x7a) || (after >= 0x41 && after <= 0x5a))
+      if (!isDigitUnit(after) && !(endsNumber && u === 0x6f)) continue
+      for (let m = k; m < next; m++) units[m] = units[m] === 0x6f ? 0x30 : 0x31
+      k = next - 1
+    }
+  }
+  return { text: UTF16.decode(units.subarray(0, length)), starts: starts.subarray(0, length), ends: ends.subarray(0, length) }
+}

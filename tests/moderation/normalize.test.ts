@@ -4,6 +4,7 @@
  * the lexicon data says, and every finding points at the original span.
  */
 import demo from '../../shared/moderation/demo-lexicon.json'
+import { detectPersonalData, ean13Valid, luhnValid, SPAM_REVIEW_THRESHOLD, spamReport } from '../../shared/moderation/detectors'
 import { compileLexicon, lexiconScannerFrom, parseLexicon } from '../../shared/moderation/lexicon'
 import { skipFold } from '../../shared/moderation/normalize'
 import { scanText } from '../../shared/moderation/scan'
@@ -66,6 +67,63 @@ describe('scanning with the skip fold', () => {
   it('leaves ordinary text alone', () => {
     for (const text of ['刷单位的门禁卡进出，返回利率表。', '代理开发票据系统的公司', '周六 9:30，园区 B 座 3 楼。']) {
       expect([text, scanText(text, scanner).hits]).toEqual([text, []])
+    }
+  })
+})
+
+describe('the digit channel (personal data in disguise)', () => {
+  const found = (text: string) => detectPersonalData(text).map((hit) => `${hit.kind}:${text.slice(hit.start, hit.end)}`)
+
+  it.each([
+    ['联系我 一三八零零一三八零零零', 'mobile:一三八零零一三八零零零'],
+    ['电话 幺三八 零零幺三 八零零零', 'mobile:幺三八 零零幺三 八零零零'],
+    ['电话 壹叁捌0013 8000', 'mobile:壹叁捌0013 8000'],
+    ['电话 ①③⑧⓪⓪①③⑧⓪⓪⓪', 'mobile:①③⑧⓪⓪①③⑧⓪⓪⓪'],
+    ['电话 1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣', 'mobile:1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣'],
+    ['电话 138.0013.8000', 'mobile:138.0013.8000'],
+    ['电话 138/0013/8000', 'mobile:138/0013/8000'],
+    ['电话 138  0013  8000', 'mobile:138  0013  8000'],
+    ['电话 1380013\n8000', 'mobile:1380013\n8000'],
+    ['电话 138OO138OOO', 'mobile:138OO138OOO'],
+    ['电话 13800l38000', 'mobile:13800l38000'],
+  ])('finds %j', (text, expected) => {
+    expect(found(text)).toEqual([expected])
+  })
+
+  it('keeps a word that is one numeral a word, so it does not hide the number beside it', () => {
+    expect(found('第一13800138000')).toEqual(['mobile:13800138000'])
+    expect(found('两个人，三个座位')).toEqual([])
+  })
+
+  it('leaves serial numbers, Chinese product barcodes and ISBNs alone', () => {
+    expect(found('设备序列号 SN15920241207')).toEqual([])
+    // EAN-13 codes that happen to pass Luhn (the check of bank cards) as well as their own check digit.
+    const barcodes = ['6901234567892', '6920000000015', '9787111213826'].filter((code) => ean13Valid(code))
+    expect(barcodes.length).toBeGreaterThan(0)
+    for (const code of barcodes) expect([code, found(`商品条码 ${code}`)]).toEqual([code, []])
+  })
+})
+
+describe('bank cards by their words', () => {
+  const kinds = (text: string) => detectPersonalData(text).map((hit) => hit.kind)
+  it('takes a 16–19 digit number after 卡号, 转账, 银行 or 账户 as a card even when it fails Luhn', () => {
+    const failing = '6222020200112233448'
+    expect(luhnValid(failing)).toBe(false)
+    expect(kinds(`转账到 ${failing}`)).toEqual(['bankCard'])
+    expect(kinds(`银行卡号：${failing.slice(0, 4)} ${failing.slice(4, 8)} ${failing.slice(8, 12)} ${failing.slice(12)}`)).toEqual(['bankCard'])
+    expect(kinds(`订单编号 ${failing}`)).toEqual([])
+  })
+})
+
+describe('contact bait', () => {
+  const score = (text: string) => spamReport(text).score
+  it.each(['加V：abc123456 领取福利', '加微信 wxid_k8s2m3 免费领', '点 t.cn/A6x9Kq 领红包'])('sends %j to review', (text) => {
+    expect(score(text)).toBeGreaterThanOrEqual(SPAM_REVIEW_THRESHOLD)
+  })
+
+  it('stays quiet on a business card with its contacts and ordinary links', () => {
+    for (const text of ['微信号：wang_xiaoming，电话 13812345678', '官网 https://example.com，产品手册见 docs.example.com/manual', '参考：https://a.example.org/1、https://b.example.org/2、https://c.example.org/3']) {
+      expect([text, score(text) < SPAM_REVIEW_THRESHOLD]).toEqual([text, true])
     }
   })
 })
