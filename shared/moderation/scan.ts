@@ -46,6 +46,13 @@ export interface ScanResult {
 
 const SEVERITY: Record<Verdict, number> = { pass: 0, review: 1, refuse: 2 }
 
+/** Invisible and line-breaking characters shown by name, so a reason shows exactly what to remove. */
+function visible(written: string): string {
+  return written.replace(/[\u0000-\u001f\u007f\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu, (c) =>
+    c === '\n' ? '⏎' : `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`,
+  )
+}
+
 export function scanText(text: string, scanner: LexiconScanner): ScanResult {
   const hits: LexiconHit[] = []
   const refuseReasons = new Set<string>()
@@ -63,8 +70,11 @@ export function scanText(text: string, scanner: LexiconScanner): ScanResult {
     if (!info || found.has(key)) return
     found.add(key)
     hits.push({ category: info.category, label: info.label, term: info.term, start, end })
-    if (info.action === 'refuse') raise('refuse', `含有「${info.categoryName}」类违规内容“${info.term}”，不能发布`)
-    else raise('review', `含有「${info.categoryName}」类敏感内容“${info.term}”，需人工复审`)
+    // Found through a fold: the author and the reviewer see what was written next to what it reads as.
+    const written = text.slice(start, end)
+    const as = written.toLowerCase() === info.term.toLowerCase() ? '' : `（原文写作“${visible(written)}”）`
+    if (info.action === 'refuse') raise('refuse', `含有「${info.categoryName}」类违规内容“${info.term}”${as}，不能发布`)
+    else raise('review', `含有「${info.categoryName}」类敏感内容“${info.term}”${as}，需人工复审`)
   }
   scanner.automaton.forEachMatch(text, (start, end, index) => hit(index, start, end))
   if (scanner.skip) {

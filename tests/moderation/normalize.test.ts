@@ -127,3 +127,11 @@ describe('contact bait', () => {
     }
   })
 })
+
+describe('what the author and the reviewer are shown', () => {
+  it('names the term and, when a fold found it, exactly what was written, invisible characters by name', () => {
+    expect(scanText('刷-单-返-利', scanner).reasons).toEqual(['含有「诈骗」类违规内容“刷单返利”（原文写作“刷-单-返-利”），不能发布'])
+    expect(scanText('刷\u200b单\n返利', scanner).reasons).toEqual(['含有「诈骗」类违规内容“刷单返利”（原文写作“刷<U+200B>单⏎返利”），不能发布'])
+    expect(scanText('兼职刷单返利', scanner).reasons).toEqual(['含有「诈骗」类违规内容“刷单返利”，不能发布'])
+  })
+})
