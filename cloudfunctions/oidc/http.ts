@@ -149,6 +149,8 @@ async function poll(request: HttpRequest, ctx: Context): Promise<HttpResponse> {
     oauthFail('invalid_request', 'unknown sign-in', 404)
   }
   if (doc.stage === 'denied') return jsonResponse(200, { status: 'done', location: responseUrl(settings.issuer, doc, { error: 'access_denied', error_description: 'the person declined' }) })
+  // An approval the page did not collect in time is not delivered: the website starts again.
+  if (doc.stage === 'approved' && doc.expiresAt <= ctx.now) return jsonResponse(200, { status: 'expired' })
   if (doc.stage === 'approved') {
     // Delivered once: the code is made now, and only for the first poll that moves the stage on.
     const delivered = await oidcSignIns(ctx.db).updateWhere({ _id: doc._id, stage: 'approved' }, { stage: 'delivered' })

@@ -162,6 +162,20 @@ describe('signing in from a website', () => {
     expect((await poll(cloud, page)).status).toBe('scanned')
   })
 
+  it('does not deliver an approval the page collects after the sign-in expired', async () => {
+    await person(cloud, 'oidc-slow')
+    const started = await startSignIn(gov, 'openid verified')
+    const page = await openQrPage(started.url)
+    await approveAs(cloud, 'oidc-slow', page.signInId, false)
+    cloud.clock.advance(301_000)
+    try {
+      expect(await poll(cloud, page)).toEqual({ status: 'expired' })
+    } finally {
+      cloud.clock.advance(-301_000)
+    }
+    expect((await poll(cloud, page)).status).toBe('done')
+  })
+
   it('takes a fresh face check to approve: a re-check is spent once', async () => {
     await person(cloud, 'oidc-face')
     const started = await startSignIn(gov, 'openid verified')
