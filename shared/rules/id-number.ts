@@ -32,12 +32,22 @@ export function birthDateOf(idNumber: string): DateParts | null {
   return parseCalendarDate(`${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`)
 }
 
+/** The province-level codes of GB/T 2260 that ID numbers begin with. */
+export const PROVINCES: ReadonlySet<string> = new Set([
+  '11', '12', '13', '14', '15',
+  '21', '22', '23',
+  '31', '32', '33', '34', '35', '36', '37',
+  '41', '42', '43', '44', '45', '46',
+  '50', '51', '52', '53', '54',
+  '61', '62', '63', '64', '65',
+  '71', '81', '82',
+])
+
 /** The first problem with an ID number (already normalized), or null when it is valid on `today`. */
 export function idNumberProblem(idNumber: string, today: DateParts): IdNumberProblem | null {
   if (!/^\d{17}[\dX]$/.test(idNumber)) return 'shape'
-  // Province codes run 11–82; the rest of the region code must not be all zeros.
-  const province = Number(idNumber.slice(0, 2))
-  if (province < 11 || province > 82 || idNumber.slice(2, 6) === '0000') return 'region'
+  // A real province (GB/T 2260, with Taiwan 71, Hong Kong 81, Macao 82); the rest of the region code not all zeros.
+  if (!PROVINCES.has(idNumber.slice(0, 2)) || idNumber.slice(2, 6) === '0000') return 'region'
   const birth = birthDateOf(idNumber)
   if (!birth || birth.year < 1900) return 'birthDate'
   if (birth.year * 10000 + birth.month * 100 + birth.day > today.year * 10000 + today.month * 100 + today.day) return 'future'

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { detectPersonalData, luhnValid, SPAM_REVIEW_THRESHOLD, spamReport, type PersonalDataKind } from '../../shared/moderation/detectors'
+import { PROVINCES } from '../../shared/rules/id-number'
 
 /** ISO 7064 MOD 11-2 from its definition (weights 2^(i-1) mod 11, check = (12 − S mod 11) mod 11), not a table. */
 function idCheck(first17: string): string {
@@ -28,7 +29,7 @@ const digitString = (min: number, max: number) => fc.string({ unit: fc.constantF
 
 const validId = fc
   .record({
-    region: fc.integer({ min: 110000, max: 829999 }).filter((n) => n % 10000 !== 0),
+    region: fc.record({ province: fc.constantFrom(...PROVINCES), rest: fc.integer({ min: 1, max: 9999 }) }).map(({ province, rest }) => `${province}${String(rest).padStart(4, '0')}`),
     birth: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2026-11-22T00:00:00Z'), noInvalidDate: true }),
     sequence: fc.integer({ min: 0, max: 999 }),
   })

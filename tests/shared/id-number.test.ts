@@ -6,6 +6,7 @@ import {
   maskIdNumber,
   maskName,
   normalizeIdNumber,
+  PROVINCES,
 } from '../../shared/rules/id-number'
 
 const today = { year: 2026, month: 11, day: 23 }
@@ -19,7 +20,7 @@ function withCheck(first17: string): string {
 
 const validFirst17 = fc
   .record({
-    region: fc.integer({ min: 110000, max: 829999 }).filter((n) => n % 10000 !== 0),
+    region: fc.record({ province: fc.constantFrom(...PROVINCES), rest: fc.integer({ min: 1, max: 9999 }) }).map(({ province, rest }) => `${province}${String(rest).padStart(4, '0')}`),
     birth: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2026-11-22T00:00:00Z'), noInvalidDate: true }),
     sequence: fc.integer({ min: 0, max: 999 }),
   })
@@ -69,6 +70,7 @@ describe('ID numbers (GB 11643-1999)', () => {
     ['a letter inside', '1101051949A231002X', 'shape'],
     ['X not last', 'X10105194912310021', 'shape'],
     ['province 99', withCheck('99010519491231002'), 'region'],
+    ['a province that does not exist (16)', withCheck('16010519491231002'), 'region'],
     ['region 110000', withCheck('11000019491231002'), 'region'],
     ['30 February', withCheck('11010520000230002'), 'birthDate'],
     ['29 February of a common year', withCheck('11010520230229002'), 'birthDate'],
