@@ -8,6 +8,10 @@
  * their modifiers and joiners, zero-width and other invisible characters (soft
  * hyphen, variation selectors, Hangul fillers). "刷-单 返​利" reads "刷单返利";
  * `starts[i]`/`ends[i]` give the original span of the i-th kept code unit.
+ * The lexicon's `skipBetween` categories are matched on it.
+ *
+ * `digitFold` is the personal-data detectors' channel: digit-like characters
+ * read as digits (see there), everything else kept, one unit per code point.
  */
 import { foldText } from './automaton'
 
@@ -30,6 +34,7 @@ function isVariationSelector(codePoint: number): boolean {
   return (codePoint >= 0xfe00 && codePoint <= 0xfe0f) || (codePoint >= 0xe0100 && codePoint <= 0xe01ef)
 }
 
+/** Whether a character carries no letter or digit (and is not a mark that belongs to one). */
 export function isSkippable(codePoint: number, char: string): boolean {
   if (INVISIBLE.has(codePoint)) return true
   return !CARRIES_LETTERS.test(char) && !COMBINING.test(char)
