@@ -30,9 +30,9 @@ const PARAM_MAX = 512
  * unknown scopes are an error.
  */
 export function parseAuthorizationRequest(client: ClientDoc, params: URLSearchParams): AuthorizationRequest {
-  const allowed = redirectUrisOf(client)
-  const redirectUri = params.get('redirect_uri') ?? (allowed.length === 1 ? allowed[0] : undefined)
-  if (!redirectUri || !allowed.includes(redirectUri)) oauthFail('invalid_request', 'redirect_uri is not registered for this client (exact match)')
+  // OpenID Connect requires redirect_uri in every request; the token request must repeat it exactly.
+  const redirectUri = params.get('redirect_uri')
+  if (!redirectUri || !redirectUrisOf(client).includes(redirectUri)) oauthFail('invalid_request', 'redirect_uri is not registered for this client (exact match)')
   for (const [name, value] of params) if (value.length > PARAM_MAX) oauthFail('invalid_request', `${name} is too long`)
   if (params.get('response_type') !== 'code') oauthFail('unsupported_response_type', 'only response_type=code is supported')
   const requested = (params.get('scope') ?? '').split(' ').filter(Boolean)
