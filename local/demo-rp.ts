@@ -8,14 +8,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as client from 'openid-client'
 import { dataOf, type Caller } from './enrol'
-import { guarded, HttpError, sendHtml, type Route } from './http'
+import { escapeHtml, guarded, HttpError, sendHtml, type Route } from './http'
 
 export const DEMO_CLIENT_ID = 'demo-gov'
 const DEMO_ADMIN = 'dev-admin'
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>

@@ -43,6 +43,11 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   return body as Record<string, unknown>
 }
 
+/** Text for HTML: the five characters that could open markup or leave an attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })

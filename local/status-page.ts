@@ -6,7 +6,7 @@
 import { contract, listActions } from '../shared/contract'
 import { timingSafeEqual } from 'node:crypto'
 import { approveSignIn } from './demo-rp'
-import { guarded, HttpError, readText, sendHtml, type Route } from './http'
+import { escapeHtml, guarded, HttpError, readText, sendHtml, type Route } from './http'
 import { DEV_IDENTITIES } from './identities'
 import type { Gateway } from './gateway'
 import type { TimerTrigger } from './timers'
@@ -24,9 +24,6 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -4,6 +4,9 @@
  * mini-program shows it, the discovery document publishes it.
  */
 
+/** A client id: 3–40 lower-case letters, digits or hyphens (also checked before any lookup by id). */
+export const CLIENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,39}$/
+
 /** Only public services may use the login service (user agreement, 本服务). */
 export const CLIENT_ORG_TYPES = ['government', 'publicUtility', 'publicService'] as const
 export type ClientOrgType = (typeof CLIENT_ORG_TYPES)[number]

@@ -1,4 +1,4 @@
-import { claimsOf, CLIENT_ORG_TYPE_LABELS, SCOPE_SPECS, type OidcScope } from '../../shared/oidc'
+import { claimsOf, CLIENT_ID_PATTERN, CLIENT_ORG_TYPE_LABELS, SCOPE_SPECS, type OidcScope } from '../../shared/oidc'
 import type { SignInOutcome, SignInView } from '../../shared/contract/oidc'
 import { noteAudit } from '../_core/audit'
 import type { AccountContext } from '../_core/context'
@@ -134,7 +134,7 @@ export const oidcFunction = defineFunction(
     async clients({ cursor, limit }, ctx) {
       const size = limit ?? PAGE_DEFAULT
       // Keyset on the client id (the cursor is the last one shown): unique and stable, so a page never shifts.
-      if (cursor && !/^[a-z0-9][a-z0-9-]{2,39}$/.test(cursor)) fail('INVALID_INPUT', '分页位置无效，请刷新后重试', [{ path: 'cursor', message: '分页位置无效' }])
+      if (cursor && !CLIENT_ID_PATTERN.test(cursor)) fail('INVALID_INPUT', '分页位置无效，请刷新后重试', [{ path: 'cursor', message: '分页位置无效' }])
       const docs = await oidcClients(ctx.db).find(cursor ? { _id: ctx.db.cmd.gt(cursor) } : {}, { orderBy: [['_id', 'asc']], limit: size })
       const last = docs.at(-1)
       return { clients: docs.map(toClientView), nextCursor: docs.length === size && last ? last._id : null }

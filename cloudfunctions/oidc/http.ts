@@ -4,7 +4,7 @@
  * pushed authorization requests (RFC 9126), the authorize page with its QR
  * code, token (code + PKCE, refresh rotation), userinfo, revocation (RFC 7009).
  */
-import { AUTHORIZE_PAGE, OIDC_CLAIMS, OIDC_SCOPES, OIDC_TTL, REQUEST_URI_PREFIX, signInScene } from '../../shared/oidc'
+import { AUTHORIZE_PAGE, CLIENT_ID_PATTERN, OIDC_CLAIMS, OIDC_SCOPES, OIDC_TTL, REQUEST_URI_PREFIX, signInScene } from '../../shared/oidc'
 import type { Context } from '../_core/context'
 import type { HttpHandler } from '../_core/define'
 import { htmlResponse, jsonResponse, redirectResponse, type HttpRequest, type HttpResponse } from '../_core/http-event'
@@ -73,7 +73,7 @@ function jwks(ctx: Context): HttpResponse {
 }
 
 async function activeClient(ctx: Context, id: string | null): Promise<ClientDoc | null> {
-  const client = id && /^[a-z0-9][a-z0-9-]{2,39}$/.test(id) ? await oidcClients(ctx.db).byId(id) : null
+  const client = id && CLIENT_ID_PATTERN.test(id) ? await oidcClients(ctx.db).byId(id) : null
   return client && client.status === 'active' ? client : null
 }
 

@@ -4,13 +4,13 @@
  * same function through CloudBase's HTTP access service (cloudfunctions/oidc/http.ts).
  */
 import * as z from 'zod/mini'
-import { CLIENT_AUTH_METHODS, CLIENT_ORG_TYPES, OIDC_CLAIMS, OIDC_SCOPES, REQUEST_URI_PREFIX } from '../oidc'
+import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, CLIENT_ORG_TYPES, OIDC_CLAIMS, OIDC_SCOPES, REQUEST_URI_PREFIX } from '../oidc'
 import { isoDateTime, nextCursor, pageInput } from './common'
 import { action } from './define'
 import { verificationId } from './identity'
 import { staffReason } from './admin'
 
-export const clientId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{2,39}$/, '应用编号为 3–40 位小写字母、数字或连字符'))
+export const clientId = z.string().check(z.regex(CLIENT_ID_PATTERN, '应用编号为 3–40 位小写字母、数字或连字符'))
 const signInId = z.string().check(z.regex(/^[\w-]{8,30}$/, '登录请求编号格式不正确'))
 const requestUri = z.string().check(z.maxLength(120), z.startsWith(REQUEST_URI_PREFIX, '不是本服务签发的请求地址'))
 

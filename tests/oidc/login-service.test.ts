@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import * as client from 'openid-client'
-import { decodeJwt } from 'jose'
+import { decodeProtectedHeader } from 'jose'
 import { findAccount } from '../../cloudfunctions/_core/accounts'
 import { oidcTokens } from '../../cloudfunctions/_core/oidc/records'
 import type { GrantView, SignInView } from '../../shared/contract/oidc'
@@ -82,7 +82,9 @@ describe('signing in from a website', () => {
     const account = await findAccount(cloud.store, 'oidc-wang')
     expect(claims?.sub).not.toContain('oidc-wang')
     expect(claims?.sub).not.toContain(account?._id ?? '-')
-    expect(decodeJwt(tokens.id_token ?? '')).toBeTruthy()
+    // Signed ES256 with the kid the JWKS publishes (openid-client already verified the signature against it).
+    const jwks = (await (await fetch(`${cloud.url}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> }
+    expect(decodeProtectedHeader(tokens.id_token ?? '')).toMatchObject({ alg: 'ES256', kid: jwks.keys[0]?.kid })
     const info = await client.fetchUserInfo(gov, tokens.access_token, claims?.sub ?? '')
     expect(info).toMatchObject({ sub: claims?.sub, real_name_verified: true })
     expect(info).not.toHaveProperty('name')
@@ -282,6 +284,17 @@ describe('codes and tokens', () => {
     ok(await cloud.call('oidc', { action: 'setClientStatus', input: { clientId: 'suspend-me', status: 'suspended', reason: '测试暂停接入' } }, 'oidc-admin'))
     expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token ?? ''))).toBe('unauthorized_client')
     expect(await oauthError(startSignIn(config, 'openid verified', 'https://s.example.gov.cn/cb'))).toBe('unauthorized_client')
+  })
+})
+
+describe('the client registry', () => {
+  it('lists clients page by page in id order, and refuses a cursor that is not a client id', async () => {
+    const first = ok<{ clients: Array<{ clientId: string }>; nextCursor: string | null }>(await cloud.call('oidc', { action: 'clients', input: { limit: 2 } }, 'oidc-admin'))
+    expect(first.clients.map((c) => c.clientId)).toEqual([...first.clients.map((c) => c.clientId)].sort())
+    expect(first.nextCursor).toBe(first.clients[1]?.clientId)
+    const second = ok<{ clients: Array<{ clientId: string }> }>(await cloud.call('oidc', { action: 'clients', input: { limit: 2, cursor: first.nextCursor } }, 'oidc-admin'))
+    expect((second.clients[0]?.clientId ?? '') > (first.nextCursor ?? '')).toBe(true)
+    expect(errorOf(await cloud.call('oidc', { action: 'clients', input: { cursor: 'NOT A CLIENT' } }, 'oidc-admin')).code).toBe('INVALID_INPUT')
   })
 })
 

@@ -4,6 +4,7 @@
  * assertion signed by a key of the client's registered JWKS, for this issuer,
  * short-lived and used once). Each client has exactly one method.
  */
+import { CLIENT_ID_PATTERN } from '../../../shared/oidc'
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose'
 import type { Context } from '../context'
 import { isDuplicateKey } from '../errors'
@@ -32,7 +33,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 }
 
 async function clientNamed(ctx: Context, id: string): Promise<ClientDoc> {
-  const client = /^[a-z0-9][a-z0-9-]{2,39}$/.test(id) ? await oidcClients(ctx.db).byId(id) : null
+  const client = CLIENT_ID_PATTERN.test(id) ? await oidcClients(ctx.db).byId(id) : null
   return client ?? invalidClient('unknown client')
 }
 

@@ -109,12 +109,22 @@ export interface TokenResponse {
 }
 
 /** The person behind a token, still verified, usable, and still granting this client. */
-async function holder(ctx: Context, client: ClientDoc, openid: string | null): Promise<{ account: AccountDoc }> {
+/**
+ * The person behind a token, while they may still use it: a usable, verified
+ * account still granting this client. Otherwise why not (token and userinfo
+ * answer it with their own error code).
+ */
+async function standingHolder(ctx: Context, client: ClientDoc, openid: string | null): Promise<AccountDoc | string> {
   const account = openid ? await findAccount(ctx.db, openid) : null
-  if (!account || !isUsable(stateOf(account, ctx.now)) || account.verifiedAt === null) oauthFail('invalid_grant', 'the account can no longer sign in')
+  if (!account || !isUsable(stateOf(account, ctx.now)) || account.verifiedAt === null) return 'the account can no longer sign in'
   const grant = await oidcGrants(ctx.db).byId(grantIdOf(client._id, account._id))
-  if (!grant || grant.revokedAt !== null) oauthFail('invalid_grant', 'the person has revoked this authorization')
-  return { account }
+  if (!grant || grant.revokedAt !== null) return 'the person has revoked this authorization'
+  return account
+}
+
+async function holder(ctx: Context, client: ClientDoc, openid: string | null): Promise<{ account: AccountDoc }> {
+  const account = await standingHolder(ctx, client, openid)
+  return typeof account === 'string' ? oauthFail('invalid_grant', account) : { account }
 }
 
 async function tokensFor(ctx: Context, client: ClientDoc, account: AccountDoc, source: Pick<TokenDoc, 'family' | 'scopes' | 'authTime' | 'nonce'>): Promise<{ response: TokenResponse; claims: ClaimValues }> {
@@ -204,10 +214,8 @@ export async function userInfo(ctx: Context, accessToken: string): Promise<Recor
   if (!doc || doc.kind !== 'access' || doc.revokedAt !== null || doc.expiresAt <= ctx.now) return invalid('the access token is unknown, expired or revoked')
   const client = await oidcClients(ctx.db).byId(doc.clientId)
   if (!client || client.status !== 'active') return invalid('the client is suspended')
-  const account = doc.openid ? await findAccount(ctx.db, doc.openid) : null
-  if (!account || !isUsable(stateOf(account, ctx.now))) return invalid('the account can no longer sign in')
-  const grant = await oidcGrants(ctx.db).byId(grantIdOf(client._id, account._id))
-  if (!grant || grant.revokedAt !== null) return invalid('the person has revoked this authorization')
+  const account = await standingHolder(ctx, client, doc.openid)
+  if (typeof account === 'string') return invalid(account)
   const claims = await claimValues(ctx, oidcSettingsOf(ctx.config).keyring, client, account, doc.scopes)
   if (!claims) return invalid('the account is no longer verified')
   return { sub: pairwiseSubject(ctx.config, client.sector, account._id), ...claims }
