@@ -11,7 +11,7 @@ const swc = [
 ]
 
 /** Dependencies published as ES modules only. */
-const ESM_PACKAGES = ['jose', 'openid-client', 'oauth4webapi']
+const ESM_PACKAGES = ['jose', 'openid-client', 'oauth4webapi', 'opencc-js']
 
 /** @type {import('jest').Config} */
 module.exports = {

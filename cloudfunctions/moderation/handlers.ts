@@ -10,6 +10,7 @@ import type { Where } from '../_core/db'
 import { defineFunction } from '../_core/define'
 import { fail, isDuplicateKey } from '../_core/errors'
 import { decisions, toDecisionView } from '../_core/moderation/decisions'
+import { lexiconReadings } from '../_core/moderation/lexicon-readings'
 import { adoptLexicon, currentScanner, DEMO_LEXICON_VERSION, lexicons, newestLexiconHead, summaryOf, termCountOf, type LexiconDoc } from '../_core/moderation/lexicon-store'
 import { mediaCheckPush, sweepMediaChecks } from '../_core/moderation/media'
 import { decideAppeal, fileAppeal, finishAppeals, toMyAppealView } from '../_core/review/appeals'
@@ -110,7 +111,7 @@ export const moderationFunction = defineFunction(
       // Versions are immutable and ordered by createdAt: never at or before the newest one, whatever the clock says.
       const head = await newestLexiconHead(ctx.db)
       const createdAt = head && head.createdAt.getTime() >= ctx.now.getTime() ? new Date(head.createdAt.getTime() + 1) : ctx.now
-      const doc: Omit<LexiconDoc, '_id'> = { version: lexicon.version, categories: lexicon.categories, termCount: termCountOf(lexicon), createdAt }
+      const doc: Omit<LexiconDoc, '_id'> = { version: lexicon.version, categories: lexicon.categories, termCount: termCountOf(lexicon), readings: lexiconReadings(lexicon), createdAt }
       let id: string
       try {
         id = await lexicons(ctx.db).add(doc)

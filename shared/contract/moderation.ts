@@ -68,12 +68,16 @@ const lexiconInput = z.pipe(
   }),
 )
 
+const foldsView = z.object({ skipBetween: z.boolean(), traditional: z.boolean(), digits: z.boolean(), pinyin: z.boolean() })
+
 const lexiconCategoryView = z.object({
   category: z.enum(CATEGORIES),
   /** The category's Chinese name, e.g. 广告. */
   label: z.string(),
   action: z.enum(['refuse', 'review']),
   termCount: z.number(),
+  /** Which folds apply, defaults filled in. */
+  folds: foldsView,
 })
 
 export const lexiconSummary = z.object({
@@ -89,7 +93,10 @@ export type LexiconSummary = z.infer<typeof lexiconSummary>
 /** The whole lexicon in the format `putLexicon` takes, to edit and store as a new version. */
 const lexiconFile = z.object({
   version: z.string(),
-  categories: z.record(z.string(), z.object({ label: z.string(), action: z.enum(['refuse', 'review']), terms: z.array(z.string()) })),
+  categories: z.record(
+    z.string(),
+    z.object({ label: z.string(), action: z.enum(['refuse', 'review']), terms: z.array(z.string()), folds: z.optional(z.partial(foldsView)) }),
+  ),
 })
 
 export const decisionSourceView = z.object({
@@ -100,6 +107,8 @@ export const decisionSourceView = z.object({
   reasons: z.array(z.string()),
   /** Lexicon categories (local) or WeChat label codes. */
   labels: z.array(z.union([z.string(), z.number()])),
+  /** Local lexicon hits: the text as written beside how the scanner read it (folded, or the term's syllables when found by sound). */
+  matches: z.optional(z.array(z.object({ term: z.string(), written: z.string(), reads: z.string(), bySound: z.boolean() }))),
 })
 
 export const decisionView = z.object({

@@ -27,6 +27,24 @@ export interface Match {
   term: number
 }
 
+/** Table entries of a UnitFold beyond "reads as this code unit". */
+export const FOLD_DROP = 0
+export const FOLD_BREAK = 0xfffd
+export const FOLD_MARK = 0xfffe
+export const FOLD_SLOW = 0xffff
+
+/**
+ * How a text is read for forEachFoldedMatch, one code unit at a time: the
+ * unit it reads as, FOLD_DROP (left out: matching goes on across it),
+ * FOLD_BREAK (no term goes across it), FOLD_MARK (a combining mark: kept as
+ * itself after a kept character, else dropped) or FOLD_SLOW (ask `slow`).
+ */
+export interface UnitFold {
+  readonly table: Uint16Array
+  /** The units a whole code point reads as ('' drops it, null breaks), for FOLD_SLOW entries. */
+  slow(codePoint: number, afterKept: boolean): string | null
+}
+
 export type MatchHandler = (start: number, end: number, term: number) => void
 
 /** The one-code-unit fold used when `normalize` is on. */
@@ -86,6 +104,8 @@ export class Automaton {
   private readonly outStart: Int32Array
   private readonly outTerms: Int32Array
   private readonly termLength: Int32Array
+  /** Ring size − 1 for forEachFoldedMatch: a power of two above the longest term. */
+  private readonly ringMask: number
 
   constructor(terms: readonly string[], options: AutomatonOptions = {}) {
     this.normalized = options.normalize === true
@@ -115,6 +135,11 @@ export class Automaton {
       ;(ends[node] as number[]).push(index)
     })
     this.termLength = termLength
+    let longest = 0
+    for (const length of termLength) longest = Math.max(longest, length)
+    let ring = 1
+    while (ring <= longest) ring *= 2
+    this.ringMask = ring - 1
 
     // 2. Breadth-first renumbering, so a node's failure target is always numbered before it.
     const count = children.length
@@ -224,52 +249,106 @@ export class Automaton {
     }
   }
 
+  /** The state after reading code unit `c` in state `s`. */
+  private next(s: number, c: number): number {
+    const { root, edgeStart, labels, targets, fail } = this
+    for (;;) {
+      if (s === 0) return root[c] as number
+      let lo = edgeStart[s] as number
+      let hi = edgeStart[s + 1] as number
+      if (hi - lo <= LINEAR_EDGES) {
+        for (; lo < hi; lo++) if (labels[lo] === c) return targets[lo] as number
+      } else {
+        hi--
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1
+          const label = labels[mid] as number
+          if (label < c) lo = mid + 1
+          else if (label > c) hi = mid - 1
+          else return targets[mid] as number
+        }
+      }
+      s = fail[s] as number
+    }
+  }
+
   /** Calls `onMatch` for every occurrence, in order of end position (then longest first). */
   forEachMatch(text: string, onMatch: MatchHandler): void {
-    const { root, edgeStart, labels, targets, fail, firstOutput, nextOutput, outStart, outTerms, termLength } = this
+    const { firstOutput, nextOutput, outStart, outTerms, termLength } = this
     let s = 0
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      for (;;) {
-        if (s === 0) {
-          s = root[c] as number
-          break
-        }
-        let lo = edgeStart[s] as number
-        let hi = edgeStart[s + 1] as number
-        let next = -1
-        if (hi - lo <= LINEAR_EDGES) {
-          for (; lo < hi; lo++) {
-            if (labels[lo] === c) {
-              next = targets[lo] as number
-              break
-            }
-          }
-        } else {
-          hi--
-          while (lo <= hi) {
-            const mid = (lo + hi) >>> 1
-            const label = labels[mid] as number
-            if (label < c) lo = mid + 1
-            else if (label > c) hi = mid - 1
-            else {
-              next = targets[mid] as number
-              break
-            }
-          }
-        }
-        if (next >= 0) {
-          s = next
-          break
-        }
-        s = fail[s] as number
-      }
+      s = this.next(s, text.charCodeAt(i))
       for (let out = firstOutput[s] as number; out !== 0; out = nextOutput[out] as number) {
         const last = outStart[out + 1] as number
         for (let k = outStart[out] as number; k < last; k++) {
           const term = outTerms[k] as number
           onMatch(i + 1 - (termLength[term] as number), i + 1, term)
         }
+      }
+    }
+  }
+
+  /**
+   * Like forEachMatch, but reads the text as `fold` does (see UnitFold) without
+   * building the folded text: the terms must be folded the same way. Positions
+   * are in the original text — a ring of the original offsets of the last
+   * kept units gives each occurrence its start.
+   */
+  forEachFoldedMatch(text: string, fold: UnitFold, onMatch: MatchHandler): void {
+    const { firstOutput } = this
+    const table = fold.table
+    const mask = this.ringMask
+    const ring = new Int32Array(mask + 1)
+    let kept = 0
+    let lastKept = false
+    let s = 0
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i)
+      let c = table[unit] as number
+      if (c === FOLD_MARK) c = lastKept ? unit : FOLD_DROP
+      if (c === FOLD_DROP) {
+        lastKept = false
+        continue
+      }
+      if (c < FOLD_BREAK) {
+        // The common case: one unit in, one unit read.
+        ring[kept & mask] = i
+        kept++
+        s = this.next(s, c)
+        if (firstOutput[s] !== 0) this.report(s, ring, kept, i + 1, onMatch)
+        lastKept = true
+        continue
+      }
+      if (c === FOLD_BREAK) {
+        s = 0
+        lastKept = false
+        continue
+      }
+      // FOLD_SLOW: a whole code point (maybe a surrogate pair) reads as several units, none, or a break.
+      const codePoint = text.codePointAt(i) ?? unit
+      const end = i + (codePoint > 0xffff ? 2 : 1)
+      const units = fold.slow(codePoint, lastKept)
+      if (units === null) s = 0
+      lastKept = units !== null && units.length > 0
+      for (let k = 0; units !== null && k < units.length; k++) {
+        ring[kept & mask] = i
+        kept++
+        s = this.next(s, units.charCodeAt(k))
+        if (firstOutput[s] !== 0) this.report(s, ring, kept, end, onMatch)
+      }
+      i = end - 1
+    }
+  }
+
+  /** The occurrences ending in state `s`, their starts read from the ring of kept units' offsets. */
+  private report(s: number, ring: Int32Array, kept: number, end: number, onMatch: MatchHandler): void {
+    const { firstOutput, nextOutput, outStart, outTerms, termLength } = this
+    const mask = this.ringMask
+    for (let out = firstOutput[s] as number; out !== 0; out = nextOutput[out] as number) {
+      const last = outStart[out + 1] as number
+      for (let o = outStart[out] as number; o < last; o++) {
+        const term = outTerms[o] as number
+        onMatch(ring[(kept - (termLength[term] as number)) & mask] as number, end, term)
       }
     }
   }

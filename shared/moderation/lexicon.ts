@@ -4,8 +4,10 @@
  * and a bad one is refused with messages that say where the problem is.
  */
 import * as z from 'zod/mini'
-import { Automaton, foldText } from './automaton'
-import { skipFoldTerm } from './normalize'
+import { Automaton, foldText, type UnitFold } from './automaton'
+import { applyFold, makeFold, type FoldOptions } from './normalize'
+import { compilePinyin, type PinyinMatcher } from './pinyin'
+import { NO_READINGS, type LexiconReadings } from './readings'
 
 /** WeChat msgSecCheck v2 `label` codes, so local hits and WeChat's verdicts line up in the review queue. */
 export const WECHAT_LABELS = {
@@ -34,13 +36,30 @@ export interface LexiconCategory {
   /** What a hit in this category does to the verdict. */
   action: LexiconAction
   terms: string[]
+  /** Which folds apply beyond NFKC, case, width and invisible characters (always on). */
+  folds?: CategoryFolds
+}
+
+/** Chosen per category in the lexicon data (see shared/moderation/normalize.ts and pinyin.ts). */
+export interface CategoryFolds {
   /**
-   * Which folds apply beyond case and width, chosen per category in the data:
-   * `skipBetween` also finds a term written with characters that carry no
-   * letters between its own (刷-单 返利, 刷​单返利, emoji in between). On for
-   * categories of long, unambiguous terms; off for short ambiguous ones.
+   * Also find a term written with characters that carry no letters between
+   * its own (刷-单 返利, emoji or a line break in between). On for categories
+   * of long, unambiguous terms; off for short ambiguous ones. Default off.
    */
-  folds?: { skipBetween?: boolean }
+  skipBetween?: boolean
+  /** Traditional and variant characters read as simplified (刷單). Default on. */
+  traditional?: boolean
+  /** Digit-like characters read as digits (①, 壹, 一, full width) for terms with digits. Default off. */
+  digits?: boolean
+  /** Also find the terms in pinyin, mixed pinyin and homophones; such a finding is held for review, never refused. Default off. */
+  pinyin?: boolean
+}
+
+/** The folds of a category with the defaults filled in. */
+export function foldsOf(category: Pick<LexiconCategory, 'folds'>): Required<CategoryFolds> {
+  const folds = category.folds ?? {}
+  return { skipBetween: folds.skipBetween ?? false, traditional: folds.traditional ?? true, digits: folds.digits ?? false, pinyin: folds.pinyin ?? false }
 }
 
 export interface Lexicon {
@@ -62,8 +81,16 @@ const categorySchema = z.strictObject(
     terms: z.array(z.string({ error: '词条应为文字' }), { error: '应为词条数组' }),
     folds: z.optional(
       z.strictObject(
-        { skipBetween: z.optional(z.boolean({ error: '应为 true 或 false' })) },
-        { error: (issue) => (issue.code === 'unrecognized_keys' ? `不认识的处理方式：${issue.keys.join('、')}` : '应为对象：{ skipBetween }') },
+        {
+          skipBetween: z.optional(z.boolean({ error: '应为 true 或 false' })),
+          traditional: z.optional(z.boolean({ error: '应为 true 或 false' })),
+          digits: z.optional(z.boolean({ error: '应为 true 或 false' })),
+          pinyin: z.optional(z.boolean({ error: '应为 true 或 false' })),
+        },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys' ? `不认识的处理方式：${issue.keys.join('、')}` : '应为对象：{ skipBetween, traditional, digits, pinyin }',
+        },
       ),
     ),
   },
@@ -161,54 +188,110 @@ export interface TermInfo {
   action: LexiconAction
   /** The term as the operator wrote it. */
   term: string
+  folds: Required<CategoryFolds>
+  /**
+   * When the category's folds are narrower than the union the text is read
+   * through: its own fold and the term read by it. A match stands only if the
+   * original span reads the same way (刷 单 is not 刷单 without skipBetween).
+   */
+  check: { fold: UnitFold; term: string } | null
 }
 
-/** The terms of `skipBetween` categories, folded as skipFold reads text. */
-export interface SkipMatcher {
+/** One automaton and the fold it reads the text through; `terms` maps its term index to LexiconScanner.terms. */
+export interface Channel {
   automaton: Automaton
-  /** The skip automaton's term index → the index in `LexiconScanner.terms`. */
   terms: readonly number[]
 }
 
-/** A lexicon compiled for scanning: one automaton over all categories' terms, and one for the skip fold. */
+/** A lexicon compiled for scanning. */
 export interface LexiconScanner {
   version: string
-  automaton: Automaton
-  /** Indexed by the automaton's term index. */
   terms: readonly TermInfo[]
-  /** Null when no category asks for it (then texts are not folded a second time). */
-  skip: SkipMatcher | null
+  /** The union of every category's folds: the text is read through it once. */
+  fold: UnitFold
+  /** Every term that reads as letters and starts and ends with them, read through `fold`. */
+  main: Channel | null
+  /** Terms that start or end with what carries no letters ("+v"): as written, case and width folded. */
+  plain: Channel | null
+  /** The pinyin forms of the `pinyin` categories' terms. */
+  pinyin: (Channel & { matcher: PinyinMatcher }) | null
 }
 
-/** Below this many letters a term is too ambiguous to find across skipped characters. */
-const SKIP_MIN_LENGTH = 2
+function optionsOf(folds: Required<CategoryFolds>, variants: ReadonlyMap<string, string>): FoldOptions {
+  return { skip: folds.skipBetween, digits: folds.digits, variants: folds.traditional ? variants : null }
+}
 
-/** Compiles a validated lexicon. Case and full-width folding is always on: it is the cheapest evasion. */
-export function compileLexicon(lexicon: Lexicon): LexiconScanner {
-  const terms: TermInfo[] = []
-  const skipTerms: string[] = []
-  const skipIndex: number[] = []
+/**
+ * Compiles a validated lexicon with its readings (variants and pinyin; without
+ * them the traditional and pinyin folds find nothing beyond the terms as written).
+ */
+export function compileLexicon(lexicon: Lexicon, readings: LexiconReadings = NO_READINGS): LexiconScanner {
+  const variants = new Map(Object.entries(readings.variants))
+  const entries: Array<{ category: Category; entry: LexiconCategory; folds: Required<CategoryFolds> }> = []
   for (const category of CATEGORIES) {
     const entry = lexicon.categories[category]
-    if (!entry) continue
+    if (entry) entries.push({ category, entry, folds: foldsOf(entry) })
+  }
+  const union = optionsOf(
+    {
+      skipBetween: entries.some((e) => e.folds.skipBetween),
+      traditional: entries.some((e) => e.folds.traditional),
+      digits: entries.some((e) => e.folds.digits),
+      pinyin: false,
+    },
+    variants,
+  )
+  const fold = makeFold(union)
+  const narrower = new Map<string, UnitFold>()
+
+  const terms: TermInfo[] = []
+  const main: { patterns: string[]; terms: number[] } = { patterns: [], terms: [] }
+  const plain: { patterns: string[]; terms: number[] } = { patterns: [], terms: [] }
+  const pinyin: { patterns: string[]; terms: number[] } = { patterns: [], terms: [] }
+  for (const { category, entry, folds } of entries) {
+    const own = optionsOf(folds, variants)
+    let check: UnitFold | null = null
+    if (own.skip !== union.skip || own.digits !== union.digits || (own.variants === null) !== (union.variants === null)) {
+      const key = `${own.skip}/${own.digits}/${own.variants !== null}`
+      check = narrower.get(key) ?? makeFold(own)
+      narrower.set(key, check)
+    }
     for (const term of entry.terms) {
-      if (entry.folds?.skipBetween) {
-        const folded = skipFoldTerm(term)
-        if (folded.length >= SKIP_MIN_LENGTH) {
-          skipTerms.push(folded)
-          skipIndex.push(terms.length)
-        }
+      const index = terms.length
+      terms.push({
+        category,
+        label: WECHAT_LABELS[category],
+        categoryName: entry.label,
+        action: entry.action,
+        term,
+        folds,
+        check: check ? { fold: check, term: applyFold(term, check).text } : null,
+      })
+      const read = applyFold(term, fold)
+      const whole = read.text.length > 0 && read.starts[0] === 0 && read.ends[read.text.length - 1] === term.length
+      const channel = whole ? main : plain
+      channel.patterns.push(whole ? read.text : term)
+      channel.terms.push(index)
+      if (folds.pinyin) {
+        pinyin.patterns.push(term)
+        pinyin.terms.push(index)
       }
-      terms.push({ category, label: WECHAT_LABELS[category], categoryName: entry.label, action: entry.action, term })
     }
   }
-  const skip = skipTerms.length > 0 ? { automaton: new Automaton(skipTerms), terms: skipIndex } : null
-  return { version: lexicon.version, automaton: new Automaton(terms.map((t) => t.term), { normalize: true }), terms, skip }
+  const matcher = pinyin.patterns.length > 0 ? compilePinyin(pinyin.patterns, readings) : null
+  return {
+    version: lexicon.version,
+    terms,
+    fold,
+    main: main.patterns.length > 0 ? { automaton: new Automaton(main.patterns), terms: main.terms } : null,
+    plain: plain.patterns.length > 0 ? { automaton: new Automaton(plain.patterns, { normalize: true }), terms: plain.terms } : null,
+    pinyin: matcher ? { matcher, automaton: matcher.automaton, terms: matcher.forms.map((form) => pinyin.terms[form.term] ?? -1) } : null,
+  }
 }
 
 /** parseLexicon then compileLexicon, throwing with every problem listed (for trusted sources such as the demo file). */
-export function lexiconScannerFrom(raw: unknown): LexiconScanner {
+export function lexiconScannerFrom(raw: unknown, readings: LexiconReadings = NO_READINGS): LexiconScanner {
   const parsed = parseLexicon(raw)
   if (!parsed.ok) throw new Error(`词库无效：\n${parsed.problems.join('\n')}`)
-  return compileLexicon(parsed.lexicon)
+  return compileLexicon(parsed.lexicon, readings)
 }

@@ -2,36 +2,42 @@
  * The normalization pass before matching, with a map back to the original
  * text, so that every finding still points at exactly what the author wrote.
  *
- * `skipFold` reads each code point once: NFKC (circled and other compatibility
- * letters, full-width forms), then the scanner's case and width fold, and drops
- * what carries no letters — white space, punctuation, symbols, emoji with
- * their modifiers and joiners, zero-width and other invisible characters (soft
- * hyphen, variation selectors, Hangul fillers). "刷-单 返​利" reads "刷单返利";
- * `starts[i]`/`ends[i]` give the original span of the i-th kept code unit.
- * The lexicon's `skipBetween` categories are matched on it.
+ * A `UnitFold` says what each character reads as. Always: NFKC (circled and
+ * other compatibility letters, full-width forms), the scanner's case and width
+ * fold, and no trace of invisible characters (format characters such as the
+ * soft hyphen and zero-width space, variation selectors, Hangul fillers).
+ * Per lexicon category, chosen in its data (`folds`):
+ *  - skip: what carries no letters — white space, punctuation, symbols, emoji
+ *    with their modifiers and joiners — is left out, so "刷-单 返利" reads 刷单返利;
+ *  - variants: traditional and variant forms read as the simplified character
+ *    (the table comes with the lexicon: see lexicon-readings);
+ *  - digits: digit-like characters (Chinese numerals and their financial
+ *    forms, circled, keycap, full-width) read as ASCII digits.
+ * The scanner reads the text once through the union of its categories' folds
+ * (Automaton.forEachFoldedMatch); `applyFold` is the same reading as a string
+ * with `starts[i]`/`ends[i]`, the original span of the i-th kept code unit.
  *
  * `digitFold` is the personal-data detectors' channel: digit-like characters
  * read as digits (see there), everything else kept, one unit per code point.
  */
-import { foldText } from './automaton'
-
-export interface FoldedText {
-  text: string
-  /** Original offset of the code point each kept code unit comes from. */
-  starts: Int32Array
-  /** One past the end of that original code point. */
-  ends: Int32Array
-}
-
+import { foldText, FOLD_BREAK, FOLD_DROP, FOLD_MARK, FOLD_SLOW, type UnitFold } from './automaton'
 /** Letters and digits stay; marks stay only when they belong to a letter (Mn/Mc after a kept letter). */
 const CARRIES_LETTERS = /[\p{L}\p{N}]/u
 const COMBINING = /\p{M}/u
+/** Format characters (soft hyphen, zero-width space and joiners, BOM …): never visible, never part of a word. */
+const FORMAT = /\p{Cf}/u
 /** Invisible characters that Unicode counts as letters or leaves unassigned to marks. */
 const INVISIBLE = new Set([0x115f, 0x1160, 0x3164, 0xffa0, 0x2800, 0x180e, 0x034f])
+const KEYCAP = 0x20e3
 
 /** Variation selectors (emoji or text presentation, ideographic variants): marks that carry no letter. */
 function isVariationSelector(codePoint: number): boolean {
   return (codePoint >= 0xfe00 && codePoint <= 0xfe0f) || (codePoint >= 0xe0100 && codePoint <= 0xe01ef)
+}
+
+/** Characters every fold leaves out: nobody sees them, so they can only be there to split a word. */
+function isInvisible(codePoint: number, char: string): boolean {
+  return INVISIBLE.has(codePoint) || isVariationSelector(codePoint) || FORMAT.test(char)
 }
 
 /** Whether a character carries no letter or digit (and is not a mark that belongs to one). */
@@ -40,42 +46,148 @@ export function isSkippable(codePoint: number, char: string): boolean {
   return !CARRIES_LETTERS.test(char) && !COMBINING.test(char)
 }
 
+/** Whether a text has a visible character that carries no letters (a space, punctuation, an emoji …). */
+export function hasSkippable(text: string): boolean {
+  for (const char of text) {
+    const codePoint = char.codePointAt(0) ?? 0
+    if (!isInvisible(codePoint, char) && isSkippable(codePoint, char)) return true
+  }
+  return false
+}
+
 /** The folded form of one code point: NFKC, then case and width (may be several code units, or none). */
 function foldChar(char: string): string {
   return foldText(char.normalize('NFKC')).toLowerCase()
 }
 
-/** Table entries beyond a folded code unit. */
-const DROP = 0
-const MARK = 0xfffe
-const SLOW = 0xffff
+const enum Kind {
+  Letter = 0,
+  Skippable = 1,
+  Invisible = 2,
+}
 
-let table: Uint16Array | null = null
+interface BaseTables {
+  /** What each BMP unit folds to: one unit, FOLD_MARK or FOLD_SLOW (several units, or a surrogate). */
+  folded: Uint16Array
+  kind: Uint8Array
+}
 
-/**
- * What each BMP code unit becomes, worked out once: DROP (carries no letter),
- * MARK (a combining mark: kept only on a kept letter), SLOW (folds to several
- * units, or is a surrogate: the general path), or the one unit it folds to.
- */
-function foldTable(): Uint16Array {
-  if (table) return table
-  const t = new Uint16Array(0x10000)
+let base: BaseTables | null = null
+
+/** NFKC, case and width for every BMP code unit, worked out once per process. */
+function baseTables(): BaseTables {
+  if (base) return base
+  const folded = new Uint16Array(0x10000)
+  const kind = new Uint8Array(0x10000)
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) {
-      t[c] = SLOW
+      folded[c] = FOLD_SLOW
       continue
     }
     const char = String.fromCharCode(c)
-    if (INVISIBLE.has(c) || isVariationSelector(c)) t[c] = DROP
-    else if (COMBINING.test(char)) t[c] = MARK
+    if (isInvisible(c, char)) kind[c] = Kind.Invisible
+    else if (COMBINING.test(char)) folded[c] = FOLD_MARK
     else {
-      const folded = foldChar(char)
-      if (folded.length === 1) t[c] = isSkippable(folded.charCodeAt(0), folded) ? DROP : folded.charCodeAt(0)
-      else t[c] = SLOW
+      const f = foldChar(char)
+      if (f.length !== 1) folded[c] = FOLD_SLOW
+      else {
+        const unit = f.charCodeAt(0)
+        folded[c] = unit
+        // The reserved table values are not letters, so they are never kept as themselves.
+        if (isSkippable(unit, f) || unit >= FOLD_BREAK) kind[c] = Kind.Skippable
+      }
     }
   }
-  table = t
-  return t
+  base = { folded, kind }
+  return base
+}
+
+/** Which folds apply, beyond NFKC, case, width and invisible characters (always on). */
+export interface FoldOptions {
+  skip: boolean
+  digits: boolean
+  /** Traditional and variant character → the simplified one; null when the fold is off. */
+  variants: ReadonlyMap<string, string> | null
+}
+
+export const PLAIN_FOLD: FoldOptions = { skip: false, digits: false, variants: null }
+export const SKIP_FOLD: FoldOptions = { skip: true, digits: false, variants: null }
+
+/** What the `digits` fold reads as a digit (besides what NFKC already makes one: ① １ 𝟙). */
+const DIGIT_WORDS: Readonly<Record<string, string>> = {
+  〇: '0', 零: '0',
+  一: '1', 壹: '1', 幺: '1',
+  二: '2', 贰: '2', 貳: '2', 两: '2', 兩: '2',
+  三: '3', 叁: '3', 參: '3',
+  四: '4', 肆: '4',
+  五: '5', 伍: '5',
+  六: '6', 陆: '6', 陸: '6',
+  七: '7', 柒: '7',
+  八: '8', 捌: '8',
+  九: '9', 玖: '9',
+}
+
+const DIGIT_UNITS = new Map<number, number>(Object.entries(DIGIT_WORDS).map(([char, digit]) => [char.charCodeAt(0), digit.charCodeAt(0)]))
+
+/** Distinct slow characters a fold remembers: enough for any real text, bounded for a hostile one. */
+const SLOW_CACHE = 4096
+
+/** A fold as a UnitFold for the automaton (one 128 KB table per set of options). */
+export function makeFold(options: FoldOptions): UnitFold {
+  const { folded, kind } = baseTables()
+  const variants = options.variants
+  const readAs = (unit: number): number => {
+    let u = unit
+    if (variants) {
+      const simplified = variants.get(String.fromCharCode(u))
+      if (simplified !== undefined && simplified.length === 1) u = simplified.charCodeAt(0)
+    }
+    return options.digits ? (DIGIT_UNITS.get(u) ?? u) : u
+  }
+  const table = new Uint16Array(0x10000)
+  for (let c = 0; c < 0x10000; c++) {
+    const k = kind[c] as Kind
+    const f = folded[c] as number
+    if (k === Kind.Invisible || (options.digits && c === KEYCAP)) table[c] = FOLD_DROP
+    else if (k === Kind.Skippable) table[c] = options.skip || f === 0 || f >= FOLD_BREAK ? FOLD_DROP : f
+    else if (f === FOLD_MARK || f === FOLD_SLOW) table[c] = f
+    else table[c] = readAs(f)
+  }
+  const cache = new Map<number, string>()
+  return {
+    table,
+    slow(codePoint, afterKept) {
+      const known = cache.get(codePoint)
+      if (known !== undefined) return known
+      const char = String.fromCodePoint(codePoint)
+      if (COMBINING.test(char) && !isInvisible(codePoint, char)) {
+        // A mark stays with the letter before it, in its folded form, or goes.
+        return afterKept && !(options.digits && codePoint === KEYCAP) ? foldChar(char) : ''
+      }
+      let units = ''
+      if (!isInvisible(codePoint, char)) {
+        const f = foldChar(char)
+        for (let k = 0; k < f.length; k++) {
+          const unit = f.charCodeAt(k)
+          if (options.skip && isSkippable(unit, f.charAt(k))) continue
+          units += String.fromCharCode(readAs(unit))
+        }
+        const whole = variants?.get(char)
+        if (whole !== undefined) units = whole
+      }
+      if (cache.size >= SLOW_CACHE) cache.clear()
+      cache.set(codePoint, units)
+      return units
+    },
+  }
+}
+
+export interface FoldedText {
+  text: string
+  /** Original offset of the code point each kept code unit comes from. */
+  starts: Int32Array
+  /** One past the end of that original code point. */
+  ends: Int32Array
 }
 
 /** Code units to a string: the platform's UTF-16 decoder where there is one (Node: 2–3× faster than fromCharCode in chunks). */
@@ -93,69 +205,46 @@ const UTF16: Utf16Decoder = Decoder
       },
     }
 
-export function skipFold(text: string): FoldedText {
-  const t = foldTable()
-  // At most one kept unit per input unit on the fast path; the general path makes room before it writes more.
-  let capacity = text.length + 16
-  let units = new Uint16Array(capacity)
-  let starts = new Int32Array(capacity)
-  let ends = new Int32Array(capacity)
-  let length = 0
+/**
+ * The text as `fold` reads it, with the map back: what forEachFoldedMatch
+ * matches against, as a string (for terms, for checking a match against a
+ * narrower fold, and for showing reviewers the normalized form). A break
+ * reads as nothing here.
+ */
+export function applyFold(text: string, fold: UnitFold): FoldedText {
+  const table = fold.table
+  const units: number[] = []
+  const starts: number[] = []
+  const ends: number[] = []
   let lastKept = false
   for (let i = 0; i < text.length; ) {
     const unit = text.charCodeAt(i)
-    const entry = t[unit] as number
-    if (entry !== SLOW) {
-      if (entry === DROP) lastKept = false
-      else if (entry !== MARK || lastKept) {
-        units[length] = entry === MARK ? unit : entry
-        starts[length] = i
-        ends[length] = i + 1
-        length++
-        lastKept = true
-      }
-      i++
-      continue
+    let entry = table[unit] as number
+    let end = i + 1
+    let read = ''
+    if (entry === FOLD_MARK) entry = lastKept ? unit : FOLD_DROP
+    if (entry === FOLD_SLOW) {
+      const codePoint = text.codePointAt(i) ?? unit
+      end = i + (codePoint > 0xffff ? 2 : 1)
+      read = fold.slow(codePoint, lastKept) ?? ''
+    } else if (entry !== FOLD_DROP && entry !== FOLD_BREAK) read = String.fromCharCode(entry)
+    for (let k = 0; k < read.length; k++) {
+      units.push(read.charCodeAt(k))
+      starts.push(i)
+      ends.push(end)
     }
-    // The general path: a character outside the BMP, or one whose fold is several units.
-    const codePoint = text.codePointAt(i) ?? unit
-    const char = String.fromCodePoint(codePoint)
-    const end = i + char.length
-    let kept = false
-    if (!(INVISIBLE.has(codePoint) || isVariationSelector(codePoint) || (COMBINING.test(char) && !lastKept))) {
-      // Folded first: NFKC turns some symbols into letters (ⓐ → a) and some letters into punctuation (⒈ → "1.").
-      const folded = foldChar(char)
-      if (length + folded.length + (text.length - end) + 16 > capacity) {
-        capacity = (length + folded.length + (text.length - end)) * 2 + 16
-        const grownUnits = new Uint16Array(capacity)
-        const grownStarts = new Int32Array(capacity)
-        const grownEnds = new Int32Array(capacity)
-        grownUnits.set(units.subarray(0, length))
-        grownStarts.set(starts.subarray(0, length))
-        grownEnds.set(ends.subarray(0, length))
-        units = grownUnits
-        starts = grownStarts
-        ends = grownEnds
-      }
-      for (let k = 0; k < folded.length; k++) {
-        if (isSkippable(folded.charCodeAt(k), folded.charAt(k))) continue
-        units[length] = folded.charCodeAt(k)
-        starts[length] = i
-        ends[length] = end
-        length++
-        kept = true
-      }
-    }
-    lastKept = kept
+    lastKept = read.length > 0
     i = end
   }
-  // Never a lone surrogate here (the general path keeps whole code points), so decoding is exact.
-  return { text: UTF16.decode(units.subarray(0, length)), starts: starts.subarray(0, length), ends: ends.subarray(0, length) }
+  return { text: UTF16.decode(Uint16Array.from(units)), starts: Int32Array.from(starts), ends: Int32Array.from(ends) }
 }
 
-/** A term as the skip fold reads it (what the skip automaton is built from). */
-export function skipFoldTerm(term: string): string {
-  return skipFold(term).text
+let skipFoldOnly: UnitFold | null = null
+
+/** The skip fold alone: "刷-单 返​利" reads 刷单返利. */
+export function skipFold(text: string): FoldedText {
+  skipFoldOnly ??= makeFold(SKIP_FOLD)
+  return applyFold(text, skipFoldOnly)
 }
 
 /**
@@ -167,29 +256,12 @@ export function skipFoldTerm(term: string): string {
  * O/o and l/I after a digit are read as 0 and 1. Everything else is folded
  * for case and width.
  */
-const DIGIT_WORDS: Readonly<Record<string, string>> = {
-  〇: '0', 零: '0',
-  一: '1', 壹: '1', 幺: '1',
-  二: '2', 贰: '2', 貳: '2', 两: '2', 兩: '2',
-  三: '3', 叁: '3', 參: '3',
-  四: '4', 肆: '4',
-  五: '5', 伍: '5',
-  六: '6', 陆: '6', 陸: '6',
-  七: '7', 柒: '7',
-  八: '8', 捌: '8',
-  九: '9', 玖: '9',
-}
-
 /**
  * Chinese numerals count as digits only three or more in a row (一三八…):
  * a single 一 or 两 is a word (第一, 两个), and read as a digit it would
  * glue itself to a real phone number and hide it.
  */
 const NUMERAL_RUN = 3
-
-const KEYCAP = 0x20e3
-
-const DIGIT_UNITS = new Map<number, number>(Object.entries(DIGIT_WORDS).map(([char, digit]) => [char.charCodeAt(0), digit.charCodeAt(0)]))
 
 /** The digit a non-ASCII character stands for (①, ⑴, １, 𝟙 …), or -1. */
 function compatibilityDigit(char: string): number {

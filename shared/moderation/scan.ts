@@ -10,7 +10,8 @@
  *     may be someone else's. Refusing tells the author at once what to remove, and
  *     keeps the number out of the review queue, where staff would otherwise see it;
  *     the checks (GB 11643 check digit, Luhn plus issuer prefix) keep false alarms rare;
- *  3. review — a hit in a lexicon category whose action is `review`;
+ *  3. review — a hit in a lexicon category whose action is `review`, and any hit
+ *     found only by how it sounds (pinyin, homophones: names sound like words);
  *  4. review — a mobile number: publishing one's own business number is legitimate,
  *     a third party's or an ad's is not, and only a person can tell which;
  *  5. review — a spam score at or above SPAM_REVIEW_THRESHOLD;
@@ -18,8 +19,9 @@
  *     review; a local refuse need not be sent to WeChat at all.
  */
 import { detectPersonalData, PERSONAL_DATA_NAMES, SPAM_REVIEW_THRESHOLD, spamReport, type PersonalDataHit, type SpamReport } from './detectors'
-import type { Category, LexiconScanner, WeChatLabel } from './lexicon'
-import { skipFold } from './normalize'
+import type { Category, LexiconScanner, TermInfo, WeChatLabel } from './lexicon'
+import { applyFold, hasSkippable } from './normalize'
+import { pinyinMatchStands } from './pinyin'
 
 export type Verdict = 'pass' | 'review' | 'refuse'
 
@@ -31,6 +33,12 @@ export interface LexiconHit {
   term: string
   start: number
   end: number
+  /** What the author wrote (text.slice(start, end)). */
+  written: string
+  /** The same span as the scanner read it: folded, or the term's syllables when found by sound. */
+  reads: string
+  /** Found only through pinyin or homophones. */
+  bySound: boolean
 }
 
 export interface ScanResult {
@@ -53,6 +61,12 @@ function visible(written: string): string {
   )
 }
 
+/** A match through the union of folds stands for a category with narrower folds only if its own fold reads it as the term. */
+function readsAsTerm(info: TermInfo | undefined, written: string): boolean {
+  if (!info) return false
+  return info.check === null || applyFold(written, info.check.fold).text === info.check.term
+}
+
 export function scanText(text: string, scanner: LexiconScanner): ScanResult {
   const hits: LexiconHit[] = []
   const refuseReasons = new Set<string>()
@@ -64,28 +78,35 @@ export function scanText(text: string, scanner: LexiconScanner): ScanResult {
   }
 
   const found = new Set<string>()
-  const hit = (index: number, start: number, end: number): void => {
+  const hit = (index: number, start: number, end: number, bySound: boolean): void => {
     const info = scanner.terms[index]
     const key = `${index}:${start}`
     if (!info || found.has(key)) return
     found.add(key)
-    hits.push({ category: info.category, label: info.label, term: info.term, start, end })
-    // Found through a fold: the author and the reviewer see what was written next to what it reads as.
     const written = text.slice(start, end)
-    const as = written.toLowerCase() === info.term.toLowerCase() ? '' : `（原文写作“${visible(written)}”）`
-    if (info.action === 'refuse') raise('refuse', `含有「${info.categoryName}」类违规内容“${info.term}”${as}，不能发布`)
+    const reads = bySound ? (scanner.pinyin?.matcher.spoken.get(info.term) ?? info.term) : applyFold(written, scanner.fold).text
+    hits.push({ category: info.category, label: info.label, term: info.term, start, end, written, reads, bySound })
+    // Found through a fold: the author and the reviewer see what was written next to what it reads as.
+    const as = written.toLowerCase() === info.term.toLowerCase() ? '' : `（原文写作“${visible(written)}”${bySound ? '，读音相同' : ''}）`
+    if (info.action === 'refuse' && !bySound) raise('refuse', `含有「${info.categoryName}」类违规内容“${info.term}”${as}，不能发布`)
     else raise('review', `含有「${info.categoryName}」类敏感内容“${info.term}”${as}，需人工复审`)
   }
-  scanner.automaton.forEachMatch(text, (start, end, index) => hit(index, start, end))
-  if (scanner.skip) {
-    // The same terms with what carries no letters left out, mapped back to the original span.
-    const skip = scanner.skip
-    const folded = skipFold(text)
-    skip.automaton.forEachMatch(folded.text, (start, end, index) => {
-      const term = skip.terms[index]
-      const from = folded.starts[start]
-      const to = folded.ends[end - 1]
-      if (term !== undefined && from !== undefined && to !== undefined) hit(term, from, to)
+  const { main, plain, pinyin } = scanner
+  if (main) {
+    main.automaton.forEachFoldedMatch(text, scanner.fold, (start, end, k) => {
+      const index = main.terms[k] ?? -1
+      if (readsAsTerm(scanner.terms[index], text.slice(start, end))) hit(index, start, end, false)
+    })
+  }
+  plain?.automaton.forEachMatch(text, (start, end, k) => hit(plain.terms[k] ?? -1, start, end, false))
+  if (pinyin) {
+    pinyin.automaton.forEachFoldedMatch(text, pinyin.matcher.fold, (start, end, k) => {
+      const index = pinyin.terms[k] ?? -1
+      const info = scanner.terms[index]
+      if (!info || !pinyinMatchStands(pinyin.matcher, text, start, end, k)) return
+      if (!info.folds.skipBetween && hasSkippable(text.slice(start, end))) return
+      // Spelled as the term, it was found above; anything new here was found by sound.
+      hit(index, start, end, true)
     })
   }
   hits.sort((a, b) => a.start - b.start || b.end - a.end)

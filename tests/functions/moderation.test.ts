@@ -15,6 +15,7 @@ import type { ExportDocument } from '../../shared/contract/account'
 import type { ModerationView } from '../../shared/contract/content'
 import type { DecisionView, LexiconSummary } from '../../shared/contract/moderation'
 import demoLexicon from '../../shared/moderation/demo-lexicon.json'
+import type { Category, LexiconCategory } from '../../shared/moderation/lexicon'
 import type { ApiResult } from '../../shared/errors'
 import { errorOf, ok } from './helpers'
 import { inbox, makeStaff, signUp, stored } from './lifecycle-helpers'
@@ -48,14 +49,14 @@ const rename = (openid: string, nickname: string): Promise<ApiResult<unknown>> =
 interface InfoReply {
   current: LexiconSummary
   history: Array<{ version: string; storedAt: string; termCount: number }>
-  lexicon?: { version: string; categories: Record<string, { label: string; action: string; terms: string[] }> }
+  lexicon?: { version: string; categories: Partial<Record<Category, LexiconCategory>> }
 }
 
-function lexiconWith(version: string, extra: Record<string, { label: string; action: 'refuse' | 'review'; terms: string[] }>) {
+function lexiconWith(version: string, extra: Partial<Record<Category, LexiconCategory>>) {
   return { version, categories: { ...demoLexicon.categories, ...extra } }
 }
 
-function put(version: string, extra: Record<string, { label: string; action: 'refuse' | 'review'; terms: string[] }>, by = ADMIN) {
+function put(version: string, extra: Partial<Record<Category, LexiconCategory>>, by = ADMIN) {
   return moderation(by, 'putLexicon', { lexicon: lexiconWith(version, extra), reason: '新增近期出现的违规词' })
 }
 
@@ -67,7 +68,13 @@ describe('the lexicon as data', () => {
   it('is the demo lexicon until an operator stores one', async () => {
     const info = ok<InfoReply>(await moderation(ADMIN, 'lexiconInfo'))
     expect(info.current).toMatchObject({ version: demoLexicon.version, source: 'demo', storedAt: null })
-    expect(info.current.categories.find((c) => c.category === 'fraud')).toEqual({ category: 'fraud', label: '诈骗', action: 'refuse', termCount: 4 })
+    expect(info.current.categories.find((c) => c.category === 'fraud')).toEqual({
+      category: 'fraud',
+      label: '诈骗',
+      action: 'refuse',
+      termCount: 4,
+      folds: { skipBetween: true, traditional: true, digits: false, pinyin: true },
+    })
     expect(info.history).toEqual([])
   })
 
@@ -146,8 +153,24 @@ describe('the lexicon as data', () => {
     const illegal = edited.categories.illegal
     if (!illegal) throw new Error('no illegal category')
     illegal.terms.push('代办证件')
+    // The folds come back with the terms, so an edit keeps them.
+    expect(edited.categories.fraud?.folds).toEqual(demoLexicon.categories.fraud.folds)
     ok(await moderation(ADMIN, 'putLexicon', { lexicon: { ...edited, version: '2026-12-03.3' }, reason: '补充词条' }))
     expect(ok<InfoReply>(await moderation(ADMIN, 'lexiconInfo')).current).toMatchObject({ version: '2026-12-03.3', termCount: info.current.termCount + 1 })
+  })
+
+  it('stores the readings of its terms with it, so traditional and pinyin spellings are found by every function', async () => {
+    const person = 'mod-lex-sound'
+    await signUp(cloud, person)
+    ok(await put('2026-12-03.4', { illegal: { label: '违法违规', action: 'refuse', terms: ['代写论文'], folds: { pinyin: true } } }))
+    const doc = await lexicons(cloud.store).findOne({ version: '2026-12-03.4' })
+    expect(doc?.readings.syllables['代写论文']).toEqual(['dai', 'xie', 'lun', 'wen'])
+    expect(doc?.readings.variants['寫']).toBe('写')
+    // Traditional spelling: the category's action (refuse). Spelled by sound: held for a person, never refused.
+    expect(errorOf(await rename(person, '代寫論文')).code).toBe('CONTENT_REFUSED')
+    expect(ok<ProfileReply>(await rename(person, '代xie论wen')).pendingNickname?.moderation.state).toBe('pendingReview')
+    const [held] = await decisions(cloud.store).find({ authorOpenid: person, state: 'pendingReview' }, { limit: 1 })
+    expect(held?.sources[0]?.matches).toEqual([{ term: '代写论文', written: '代xie论wen', reads: 'dai xie lun wen', bySound: true }])
   })
 })
 

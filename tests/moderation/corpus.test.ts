@@ -5,11 +5,12 @@
  * the texts missed or wrongly flagged.
  */
 import demo from '../../shared/moderation/demo-lexicon.json'
+import demoReadings from '../../shared/moderation/demo-readings.json'
 import { lexiconScannerFrom } from '../../shared/moderation/lexicon'
 import { scanText } from '../../shared/moderation/scan'
 import { buildCorpus, scoreCorpus } from './corpus/corpus'
 
-const scanner = lexiconScannerFrom(demo)
+const scanner = lexiconScannerFrom(demo, demoReadings)
 const corpus = buildCorpus()
 const result = scoreCorpus(corpus, (text) => scanText(text, scanner).verdict !== 'pass')
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { detectPersonalData, luhnValid, SPAM_REVIEW_THRESHOLD, spamReport, type PersonalDataKind } from '../../shared/moderation/detectors'
+import { creditCodeCheckCharacter, creditCodeValid } from '../../shared/rules/credit-code'
 import { PROVINCES } from '../../shared/rules/id-number'
 
 /** ISO 7064 MOD 11-2 from its definition (weights 2^(i-1) mod 11, check = (12 − S mod 11) mod 11), not a table. */
@@ -153,6 +154,40 @@ describe('bank card numbers', () => {
 
   it('ignores ordinary numbers', () => {
     expect(detectPersonalData('会议 2026年11月23日 14:00–16:30，门票 ¥199.00，限 300 人，编号 A-1024')).toEqual([])
+  })
+})
+
+describe('numbers their words name as something else', () => {
+  it('clears an order, parcel or invoice number that happens to look like a card or a phone, but not a number after other words', () => {
+    const unionPayLike = withLuhn('622848040256489001')
+    expect(kinds(`订单号 ${unionPayLike}`)).toEqual([])
+    expect(kinds(`快递单号：${unionPayLike}`)).toEqual([])
+    expect(kinds(`发票号码 13912345678`)).toEqual([])
+    expect(kinds(`快递员电话 13912345678，付款卡 ${unionPayLike}`)).toEqual(['mobile', 'bankCard'])
+  })
+
+  it('clears an all-digit credit code named as one when its GB 32100 check character is right, even if it would pass as an ID number', () => {
+    // Search, among valid ID numbers, for one whose last character is also a right credit-code check character.
+    let both = ''
+    for (let sequence = 0; sequence < 1000 && !both; sequence++) {
+      const first17 = `11010519491231${String(sequence).padStart(3, '0')}`
+      const id = first17 + idCheck(first17)
+      if (creditCodeValid(id)) both = id
+    }
+    expect(both).toMatch(/^\d{17}[\dX]$/)
+    expect(kinds(`统一社会信用代码：${both}`)).toEqual([])
+    expect(kinds(`身份证号：${both}`)).toEqual(['idNumber'])
+    // A wrong credit-code check character: still what it otherwise is.
+    expect(creditCodeValid(`${both.slice(0, 17)}${both.endsWith('5') ? '6' : '5'}`)).toBe(false)
+  })
+
+  it('checks credit codes by GB 32100: the alphabet without I, O, S, V, Z, and the check character', () => {
+    const first17 = '91440300MA5F0DQL0'
+    const check = creditCodeCheckCharacter(first17)
+    expect(check).toMatch(/^[0-9A-HJ-NP-RTUWXY]$/)
+    expect(creditCodeValid(first17 + check)).toBe(true)
+    expect(creditCodeValid(`91440300MA5F0DQLO${check}`)).toBe(false)
+    for (const wrong of '0123456789ABCDEFGHJKLMNPQRTUWXY'.replace(check, '')) expect(creditCodeValid(first17 + wrong)).toBe(false)
   })
 })
 

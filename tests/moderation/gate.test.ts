@@ -5,6 +5,7 @@
  */
 import { decisions } from '../../cloudfunctions/_core/moderation/decisions'
 import { moderate } from '../../cloudfunctions/_core/moderation/gate'
+import { DEMO_LEXICON_VERSION } from '../../cloudfunctions/_core/moderation/lexicon-store'
 import { acceptCurrentTerms, freshTestIdNumber, startTestCloud, type TestCloud } from '../../local/testing'
 import { countingOpenApi, decisionOf, handlerContext, latestDecision, refusalOf, type CountingOpenApi } from './gate-helpers'
 
@@ -38,9 +39,16 @@ describe('the order of checks', () => {
     expect(refusal.issues).toEqual([{ path: 'intro', message: '含有「诈骗」类违规内容“刷单返利”，不能发布' }])
     expect(wechat.calls.msgSecCheck).toEqual([])
     const decision = await latestDecision(cloud, AUTHOR)
-    expect(decision).toMatchObject({ kind: 'card', state: 'refused', verdict: 'refuse', lexiconVersion: 'demo-2026-12-08' })
+    expect(decision).toMatchObject({ kind: 'card', state: 'refused', verdict: 'refuse', lexiconVersion: DEMO_LEXICON_VERSION })
     expect(decision.sources).toEqual([
-      { field: 'intro', source: 'local', verdict: 'refuse', reasons: ['含有「诈骗」类违规内容“刷单返利”，不能发布'], labels: ['fraud'] },
+      {
+        field: 'intro',
+        source: 'local',
+        verdict: 'refuse',
+        reasons: ['含有「诈骗」类违规内容“刷单返利”，不能发布'],
+        labels: ['fraud'],
+        matches: [{ term: '刷单返利', written: '刷单返利', reads: '刷单返利', bySound: false }],
+      },
     ])
   })
 
@@ -162,7 +170,7 @@ describe('stored decisions', () => {
       authorOpenid: AUTHOR,
       state: 'pendingReview',
       images: { total: 0, pending: 0, passed: 0, review: 0, risky: 0 },
-      lexiconVersion: 'demo-2026-12-08',
+      lexiconVersion: DEMO_LEXICON_VERSION,
       createdAt: cloud.clock.now(),
       settledAt: cloud.clock.now(),
     })

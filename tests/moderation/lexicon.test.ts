@@ -1,4 +1,5 @@
 import demo from '../../shared/moderation/demo-lexicon.json'
+import { scanText } from '../../shared/moderation/scan'
 import { CATEGORIES, compileLexicon, lexiconScannerFrom, MAX_TERM_LENGTH, parseLexicon, WECHAT_LABELS } from '../../shared/moderation/lexicon'
 
 const good = () => ({
@@ -129,10 +130,10 @@ describe('the compiled scanner', () => {
     if (!parsed.ok) throw new Error('bad fixture')
     const scanner = compileLexicon(parsed.lexicon)
     const text = '刷单返利，加微信领红包'
-    const found = scanner.automaton.findAll(text).map((m) => ({ ...scanner.terms[m.term], text: text.slice(m.start, m.end) }))
+    const found = scanText(text, scanner).hits.map((h) => ({ category: h.category, label: h.label, term: h.term, text: text.slice(h.start, h.end), written: h.written }))
     expect(found).toEqual([
-      { category: 'fraud', label: 20008, categoryName: '诈骗', action: 'refuse', term: '刷单返利', text: '刷单返利' },
-      { category: 'ad', label: 10001, categoryName: '广告', action: 'review', term: '加微信领红包', text: '加微信领红包' },
+      { category: 'fraud', label: 20008, term: '刷单返利', text: '刷单返利', written: '刷单返利' },
+      { category: 'ad', label: 10001, term: '加微信领红包', text: '加微信领红包', written: '加微信领红包' },
     ])
   })
 
@@ -141,7 +142,7 @@ describe('the compiled scanner', () => {
       version: '1',
       categories: { ad: { label: '广告', action: 'review', terms: ['代开发票'] }, illegal: { label: '违法', action: 'refuse', terms: ['代开发票'] } },
     })
-    const categories = scanner.automaton.findAll('可代开发票').map((m) => scanner.terms[m.term]?.category)
+    const categories = scanText('可代开发票', scanner).hits.map((h) => h.category)
     expect(categories.sort()).toEqual(['ad', 'illegal'])
   })
 })

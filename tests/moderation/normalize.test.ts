@@ -46,7 +46,7 @@ describe('scanning with the skip fold', () => {
   })
 
   it('reports a plain occurrence once, not again through the fold', () => {
-    expect(scanText('兼职刷单返利，日结', scanner).hits).toEqual([{ category: 'fraud', label: 20008, term: '刷单返利', start: 2, end: 6 }])
+    expect(scanText('兼职刷单返利，日结', scanner).hits).toEqual([{ category: 'fraud', label: 20008, term: '刷单返利', start: 2, end: 6, written: '刷单返利', reads: '刷单返利', bySound: false }])
   })
 
   it('leaves categories without the fold exact: their terms are not found across separators', () => {
@@ -58,7 +58,6 @@ describe('scanning with the skip fold', () => {
     const raw = { version: 'v1', categories: { fraud: { label: '诈骗', action: 'refuse', terms: ['刷单返利'], folds: { skipBetween: false } } } }
     const parsed = parseLexicon(raw)
     if (!parsed.ok) throw new Error(parsed.problems.join())
-    expect(compileLexicon(parsed.lexicon).skip).toBeNull()
     expect(scanText('刷-单返利', compileLexicon(parsed.lexicon)).verdict).toBe('pass')
     const bad = parseLexicon({ version: 'v1', categories: { fraud: { label: '诈骗', action: 'refuse', terms: ['x'], folds: { pinyn: true } } } })
     expect(bad).toEqual({ ok: false, problems: ['categories.fraud.folds：不认识的处理方式：pinyn'] })

@@ -18,7 +18,7 @@ describe('scanText verdicts', () => {
   it('refuses a hit in a refuse category and says which term', () => {
     const result = scan('兼职刷单返利，日结')
     expect(result.verdict).toBe('refuse')
-    expect(result.hits).toEqual([{ category: 'fraud', label: 20008, term: '刷单返利', start: 2, end: 6 }])
+    expect(result.hits).toEqual([{ category: 'fraud', label: 20008, term: '刷单返利', start: 2, end: 6, written: '刷单返利', reads: '刷单返利', bySound: false }])
     expect(result.reasons).toEqual(['含有「诈骗」类违规内容“刷单返利”，不能发布'])
   })
 

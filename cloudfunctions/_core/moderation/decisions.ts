@@ -28,6 +28,15 @@ export interface DecisionSource {
   reasons: string[]
   /** WeChat label or lexicon categories, for reviewers. */
   labels: Array<string | number>
+  /** Local lexicon hits: what was written beside how the scanner read it, for reviewers. */
+  matches?: LexiconMatch[]
+}
+
+export interface LexiconMatch {
+  term: string
+  written: string
+  reads: string
+  bySound: boolean
 }
 
 export interface ImageTally {

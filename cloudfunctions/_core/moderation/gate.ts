@@ -172,7 +172,8 @@ export async function moderate(ctx: AccountContext, request: ModerationRequest):
       const labels: string[] = [...new Set(scan.hits.map((h) => h.category))]
       if (scan.personalData.length > 0) labels.push('personalData')
       if (scan.spam.score >= scan.spam.threshold) labels.push('spam')
-      sources.push({ field, source: 'local', verdict: scan.verdict, reasons: scan.reasons, labels })
+      const matches = scan.hits.map(({ term, written, reads, bySound }) => ({ term, written, reads, bySound }))
+      sources.push({ field, source: 'local', verdict: scan.verdict, reasons: scan.reasons, labels, ...(matches.length > 0 ? { matches } : {}) })
     }
   }
   // A local refusal need not go to WeChat at all.

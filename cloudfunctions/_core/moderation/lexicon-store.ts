@@ -10,7 +10,9 @@
  * that time, while a publish costs no lexicon read at all in between.
  */
 import demoLexicon from '../../../shared/moderation/demo-lexicon.json'
-import { CATEGORIES, compileLexicon, parseLexicon, type Lexicon, type LexiconScanner } from '../../../shared/moderation/lexicon'
+import demoReadings from '../../../shared/moderation/demo-readings.json'
+import { CATEGORIES, compileLexicon, foldsOf, parseLexicon, type Lexicon, type LexiconScanner } from '../../../shared/moderation/lexicon'
+import { lexiconReadingsSchema, type LexiconReadings } from '../../../shared/moderation/readings'
 import type { LexiconSummary } from '../../../shared/contract/moderation'
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
@@ -23,6 +25,8 @@ export interface LexiconDoc extends Doc {
   version: string
   categories: Lexicon['categories']
   termCount: number
+  /** How its characters are also written and sound, worked out when it was stored (lexicon-readings.ts). */
+  readings: LexiconReadings
   /** Strictly increasing across versions: the newest is the one with the latest createdAt. */
   createdAt: Date
 }
@@ -51,7 +55,7 @@ export function summaryOf(current: CurrentScanner): LexiconSummary {
   const categories: LexiconSummary['categories'] = []
   for (const category of CATEGORIES) {
     const entry = current.lexicon.categories[category]
-    if (entry) categories.push({ category, label: entry.label, action: entry.action, termCount: entry.terms.length })
+    if (entry) categories.push({ category, label: entry.label, action: entry.action, termCount: entry.terms.length, folds: foldsOf(entry) })
   }
   return {
     version: current.version,
@@ -71,7 +75,8 @@ function demoScanner(): CurrentScanner {
   if (!demo) {
     const parsed = parseLexicon(demoLexicon)
     if (!parsed.ok) throw new Error(`演示词库无效：\n${parsed.problems.join('\n')}`)
-    demo = { version: parsed.lexicon.version, source: 'demo', docId: null, storedAt: null, lexicon: parsed.lexicon, scanner: compileLexicon(parsed.lexicon) }
+    const scanner = compileLexicon(parsed.lexicon, lexiconReadingsSchema.parse(demoReadings))
+    demo = { version: parsed.lexicon.version, source: 'demo', docId: null, storedAt: null, lexicon: parsed.lexicon, scanner }
   }
   return demo
 }
@@ -93,7 +98,10 @@ export async function newestLexiconHead(db: Store): Promise<Pick<LexiconDoc, '_i
 export function scannerOfDoc(doc: LexiconDoc): CurrentScanner {
   const parsed = parseLexicon({ version: doc.version, categories: doc.categories })
   if (!parsed.ok) throw new Error(`stored lexicon ${doc.version} is invalid: ${parsed.problems.slice(0, 5).join('; ')}`)
-  return { version: doc.version, source: 'stored', docId: doc._id, storedAt: doc.createdAt, lexicon: parsed.lexicon, scanner: compileLexicon(parsed.lexicon) }
+  const readings = lexiconReadingsSchema.safeParse(doc.readings)
+  if (!readings.success) throw new Error(`stored lexicon ${doc.version} has no valid readings: ${readings.error.issues[0]?.message ?? ''}`)
+  const scanner = compileLexicon(parsed.lexicon, readings.data)
+  return { version: doc.version, source: 'stored', docId: doc._id, storedAt: doc.createdAt, lexicon: parsed.lexicon, scanner }
 }
 
 export interface LexiconCache {

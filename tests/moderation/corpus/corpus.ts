@@ -54,6 +54,38 @@ function lexiconEvasions(): Sample[] {
   return samples
 }
 
+/**
+ * The demo lexicon's pinyin-category terms as people write them around the
+ * lexicon: in traditional characters, in pinyin, half in pinyin, and with
+ * characters that sound the same. Written out by hand, not by the tools the
+ * scanner's readings come from.
+ */
+const SPELLINGS: ReadonlyArray<{ term: string; traditional: string; pinyin: string; mixed: string; homophones: string }> = [
+  { term: '加微信领红包', traditional: '加微信領紅包', pinyin: 'jiaweixinlinghongbao', mixed: 'jia微xin领hong包', homophones: '加威信领红宝' },
+  { term: '扫码领福利', traditional: '掃碼領福利', pinyin: 'saomalingfuli', mixed: 'sao码ling福li', homophones: '扫马领福力' },
+  { term: '免费领iPhone', traditional: '免費領iPhone', pinyin: 'mianfeilingiPhone', mixed: 'mian费领 iPhone', homophones: '免废领iPhone' },
+  { term: '限时秒杀群', traditional: '限時秒殺群', pinyin: 'xianshimiaoshaqun', mixed: '限shi秒sha群', homophones: '限时秒沙裙' },
+  { term: '点击链接领取', traditional: '點擊鏈接領取', pinyin: 'dianjilianjielingqu', mixed: 'dian击lian接领qu', homophones: '点机连接领取' },
+  { term: '刷单返利', traditional: '刷單返利', pinyin: 'shuadanfanli', mixed: 'shua单fan利', homophones: '刷蛋返力' },
+  { term: '先交保证金', traditional: '先交保證金', pinyin: 'xianjiaobaozhengjin', mixed: '先jiao保zheng金', homophones: '先交保正金' },
+  { term: '稳赚不赔', traditional: '穩賺不賠', pinyin: 'wenzhuanbupei', mixed: 'wen赚bu赔', homophones: '稳赚不陪' },
+  { term: '内部渠道包过', traditional: '內部渠道包過', pinyin: 'neibuqudaobaoguo', mixed: '内bu渠dao包guo', homophones: '内部渠到包国' },
+  { term: '代开发票', traditional: '代開發票', pinyin: 'daikaifapiao', mixed: '代kai发piao', homophones: '代开发飘' },
+  { term: '出售个人信息', traditional: '出售個人信息', pinyin: 'chushougerenxinxi', mixed: 'chu售ge人xin息', homophones: '出受个人信息' },
+  { term: '代办假证', traditional: '代辦假證', pinyin: 'daibanjiazheng', mixed: 'dai办jia证', homophones: '代半假正' },
+]
+
+function spellingEvasions(): Sample[] {
+  const samples: Sample[] = []
+  for (const spelling of SPELLINGS) {
+    samples.push({ group: 'lexicon: traditional characters', text: `最新消息：${spelling.traditional}，詳情私聊。`, flag: true })
+    samples.push({ group: 'lexicon: pinyin', text: `最新消息：${spelling.pinyin}，详情私聊。`, flag: true })
+    samples.push({ group: 'lexicon: mixed pinyin', text: `最新消息：${spelling.mixed}，详情私聊。`, flag: true })
+    samples.push({ group: 'lexicon: homophones', text: `最新消息：${spelling.homophones}，详情私聊。`, flag: true })
+  }
+  return samples
+}
+
 const DIGIT_FORMS: ReadonlyArray<[string, (digits: string) => string]> = [
   ['Chinese numerals', (d) => [...d].map((c) => '零一二三四五六七八九'[Number(c)]).join('')],
   ['幺 for one', (d) => [...d].map((c) => (c === '1' ? '幺' : '零一二三四五六七八九'[Number(c)])).join('')],
@@ -177,6 +209,9 @@ const ORDINARY: ReadonlyArray<(next: () => number) => string> = [
   (n) => `发票代码 ${144000000000 + Math.floor(n() * 9_999_999)}，发票号码 ${String(Math.floor(n() * 1e8)).padStart(8, '0')}，开票日期 2026 年 11 月。`,
   (n) => `我们的客户包括一汽、二七区政府和三一重工，服务超过 ${100 + Math.floor(n() * 900)} 家企业。`,
   (n) => `活动议程：14:00 签到；14:30 主题演讲；15:45 圆桌讨论（${pick(NAMES, n)}、${pick(NAMES, n)}）；17:00 结束。`,
+  (n) => `${pick(['威信县人民政府', '薇信花艺工作室', '魏新律师事务所'], n)}与我们签约，合作期 ${1 + Math.floor(n() * 5)} 年。`,
+  (n) => `Contact: ${pick(['Wei Xin', 'Dan Fanli', 'Shuang Li'], n)}, Product Manager, Shenzhen. Tel 0755-${8000_0000 + Math.floor(n() * 999_999)}.`,
+  (n) => `繁體版說明：本店可開立發票，${pick(['歡迎企業採購', '支持對公轉賬', '價格實惠'], n)}，營業時間 9:00–18:00。`,
   (n) => `温度 ${Math.floor(n() * 40)}℃，湿度 ${Math.floor(n() * 100)}%，PM2.5 指数 ${Math.floor(n() * 150)}，适合户外活动。`,
 ]
 
@@ -188,7 +223,7 @@ function ordinarySamples(next: () => number): Sample[] {
 
 export function buildCorpus(): Sample[] {
   const next = seeded(20261208)
-  return [...lexiconEvasions(), ...phoneEvasions(next), ...idEvasions(next), ...cardEvasions(next), ...baitSamples(), ...ordinarySamples(next)]
+  return [...lexiconEvasions(), ...spellingEvasions(), ...phoneEvasions(next), ...idEvasions(next), ...cardEvasions(next), ...baitSamples(), ...ordinarySamples(next)]
 }
 
 export interface GroupScore {

@@ -44,6 +44,11 @@ function lines(pairs: ReadonlyArray<[string, string]>): Line[] {
   return pairs.map(([label, text], index) => ({ key: `${index}`, label, text }))
 }
 
+/** A lexicon hit as the reviewer reads it: what the author wrote, and what the scanner read it as. */
+function matchLine(match: { term: string; written: string; reads: string; bySound: boolean }): string {
+  return `原文“${match.written}” → 读作“${match.reads}”${match.bySound ? '（读音相同）' : ''} · 词条“${match.term}”`
+}
+
 function pageViewOf(item: ItemView): ItemPageView {
   const subject = item.subject
   return {
@@ -53,7 +58,7 @@ function pageViewOf(item: ItemView): ItemPageView {
     contentState: item.content?.stateLabel ?? '',
     contentReasons: item.content?.reasons ?? [],
     contentGone: item.content === null && ['card', 'activity', 'article', 'nickname', 'avatar', 'account'].includes(item.reviewable.kind),
-    findings: item.findings.map((f, i) => ({ key: `${i}`, label: f.field || '全文', text: f.reasons.join('；') })),
+    findings: item.findings.map((f, i) => ({ key: `${i}`, label: f.field || '全文', text: [f.reasons.join('；'), ...(f.matches ?? []).map(matchLine)].join('\n') })),
     history: item.history.map((h, i) => ({ key: `${i}`, label: formatDateTime(h.at), text: `${h.label}${h.detail ? `：${h.detail}` : ''}` })),
     reports: item.reports.map((r, i) => ({
       key: `${i}`,
