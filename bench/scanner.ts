@@ -131,17 +131,19 @@ export async function benchScanner(): Promise<BenchRow[]> {
   const readings = lexiconReadings(allFolds)
   const readingsMs = Number(process.hrtime.bigint() - readingsStarted) / 1e6
   const skipScanner = compileLexicon(allFolds, readings)
-  let skipMatches = 0
-  let skipMs = Infinity
-  for (let run = 0; run < 3; run++) {
-    skipMatches = 0
-    skipMs = Math.min(
-      skipMs,
-      timeMs(() => {
-        skipScanner.main?.automaton.forEachFoldedMatch(text, skipScanner.fold, () => skipMatches++)
-        skipScanner.pinyin?.automaton.forEachFoldedMatch(text, skipScanner.pinyin.matcher.fold, () => skipMatches++)
-      }),
-    )
+  // Interleaved with the automaton scan, best of five each, so that the ratio compares like with like on a noisy machine.
+  let foldMatches = 0
+  let baseMs = Infinity
+  let foldMs = Infinity
+  let allMs = Infinity
+  for (let run = 0; run < 5; run++) {
+    foldMatches = 0
+    const pinyin = skipScanner.pinyin
+    baseMs = Math.min(baseMs, timeMs(() => automaton.forEachMatch(text, () => undefined)))
+    const main = timeMs(() => skipScanner.main?.automaton.forEachFoldedMatch(text, skipScanner.fold, () => foldMatches++))
+    const sound = timeMs(() => pinyin?.automaton.forEachFoldedMatch(text, pinyin.matcher.fold, () => foldMatches++))
+    foldMs = Math.min(foldMs, main)
+    allMs = Math.min(allMs, main + sound)
   }
   const skipPosts = await sample(2_000, () => scanText(post, skipScanner))
 
@@ -157,7 +159,8 @@ export async function benchScanner(): Promise<BenchRow[]> {
   const quality = scoreCorpus(buildCorpus(), (input) => scanText(input, demoScanner).verdict !== 'pass')
 
   const automatonMbps = mbPerSecond(TEXT_UNITS, folded.ms)
-  const skipMbps = mbPerSecond(TEXT_UNITS, skipMs)
+  const foldMbps = mbPerSecond(TEXT_UNITS, foldMs)
+  const allMbps = mbPerSecond(TEXT_UNITS, allMs)
   const naiveMbps = mbPerSecond(NAIVE_UNITS, naiveMs)
   const nodes = automaton.nodeCount.toLocaleString('en-US')
   return [
@@ -169,9 +172,14 @@ export async function benchScanner(): Promise<BenchRow[]> {
     { name: 'automaton ÷ naive', value: `${(automatonMbps / naiveMbps).toFixed(0)}×` },
     { name: 'scanText, 2,500-char post', value: p50p99(posts), note: 'lexicon + personal data + spam heuristics' },
     {
-      name: 'all folds, 20 MB',
-      value: `${skipMbps.toFixed(1)} MB/s`,
-      note: `${((skipMbps / automatonMbps) * 100).toFixed(0)} % of the automaton scan above (goal ≥ 70 %); skip, traditional, digits on 20k terms, pinyin on ${PINYIN_TERMS}; ${skipMatches.toLocaleString('en-US')} candidate matches`,
+      name: 'skip + traditional + digits, 20 MB',
+      value: `${foldMbps.toFixed(1)} MB/s`,
+      note: `${((baseMs / foldMs) * 100).toFixed(0)} % of the automaton scan's speed (goal ≥ 70 %): one pass through the union of folds, 20k terms (interleaved runs, best of five)`,
+    },
+    {
+      name: 'all folds with pinyin, 20 MB',
+      value: `${allMbps.toFixed(1)} MB/s`,
+      note: `${((baseMs / allMs) * 100).toFixed(0)} % of the automaton scan's speed (goal ≥ 70 %); the pinyin channel's pass for ${PINYIN_TERMS} of the terms after it; ${foldMatches.toLocaleString('en-US')} candidate matches`,
     },
     { name: 'readings for that lexicon', value: `${readingsMs.toFixed(0)} ms`, note: `once, when putLexicon stores it: ${Object.keys(readings.variants).length} variants, ${Object.keys(readings.homophones).length} syllables` },
     { name: 'scanText, 2,500-char post, all folds on', value: p50p99(skipPosts), note: 'every term also across skipped characters, traditional, digits; pinyin for some' },

@@ -29,20 +29,18 @@ export interface Match {
 
 /** Table entries of a UnitFold beyond "reads as this code unit". */
 export const FOLD_DROP = 0
-export const FOLD_BREAK = 0xfffd
-export const FOLD_MARK = 0xfffe
+export const FOLD_BREAK = 0xfffe
 export const FOLD_SLOW = 0xffff
 
 /**
  * How a text is read for forEachFoldedMatch, one code unit at a time: the
  * unit it reads as, FOLD_DROP (left out: matching goes on across it),
- * FOLD_BREAK (no term goes across it), FOLD_MARK (a combining mark: kept as
- * itself after a kept character, else dropped) or FOLD_SLOW (ask `slow`).
+ * FOLD_BREAK (no term goes across it) or FOLD_SLOW (ask `slow`).
  */
 export interface UnitFold {
   readonly table: Uint16Array
   /** The units a whole code point reads as ('' drops it, null breaks), for FOLD_SLOW entries. */
-  slow(codePoint: number, afterKept: boolean): string | null
+  slow(codePoint: number): string | null
 }
 
 export type MatchHandler = (start: number, end: number, term: number) => void
@@ -82,6 +80,28 @@ function unfold(folded: number): number[] {
   return all
 }
 
+/**
+ * Reading back from `end`, the original offset where `length` units as `fold`
+ * reads them begin (occurrences are rare, so this costs nothing on the way).
+ */
+function foldedStart(text: string, fold: UnitFold, end: number, length: number): number {
+  let need = length
+  let i = end
+  while (need > 0 && i > 0) {
+    let at = i - 1
+    const low = text.charCodeAt(at)
+    if (low >= 0xdc00 && low <= 0xdfff && at > 0) {
+      const high = text.charCodeAt(at - 1)
+      if (high >= 0xd800 && high <= 0xdbff) at--
+    }
+    const entry = fold.table[text.charCodeAt(at)] as number
+    if (entry === FOLD_SLOW) need -= fold.slow(text.codePointAt(at) ?? 0)?.length ?? 0
+    else if (entry !== FOLD_DROP && entry !== FOLD_BREAK) need--
+    i = at
+  }
+  return i
+}
+
 /** Below this many edges a linear scan beats binary search. */
 const LINEAR_EDGES = 8
 
@@ -104,8 +124,6 @@ export class Automaton {
   private readonly outStart: Int32Array
   private readonly outTerms: Int32Array
   private readonly termLength: Int32Array
-  /** Ring size − 1 for forEachFoldedMatch: a power of two above the longest term. */
-  private readonly ringMask: number
 
   constructor(terms: readonly string[], options: AutomatonOptions = {}) {
     this.normalized = options.normalize === true
@@ -135,11 +153,6 @@ export class Automaton {
       ;(ends[node] as number[]).push(index)
     })
     this.termLength = termLength
-    let longest = 0
-    for (const length of termLength) longest = Math.max(longest, length)
-    let ring = 1
-    while (ring <= longest) ring *= 2
-    this.ringMask = ring - 1
 
     // 2. Breadth-first renumbering, so a node's failure target is always numbered before it.
     const count = children.length
@@ -291,64 +304,49 @@ export class Automaton {
   /**
    * Like forEachMatch, but reads the text as `fold` does (see UnitFold) without
    * building the folded text: the terms must be folded the same way. Positions
-   * are in the original text — a ring of the original offsets of the last
-   * kept units gives each occurrence its start.
+   * are in the original text: an occurrence's start is found, when there is
+   * one, by reading back from its end until the term's length is covered.
    */
   forEachFoldedMatch(text: string, fold: UnitFold, onMatch: MatchHandler): void {
     const { firstOutput } = this
     const table = fold.table
-    const mask = this.ringMask
-    const ring = new Int32Array(mask + 1)
-    let kept = 0
-    let lastKept = false
     let s = 0
     for (let i = 0; i < text.length; i++) {
       const unit = text.charCodeAt(i)
-      let c = table[unit] as number
-      if (c === FOLD_MARK) c = lastKept ? unit : FOLD_DROP
-      if (c === FOLD_DROP) {
-        lastKept = false
-        continue
-      }
-      if (c < FOLD_BREAK) {
-        // The common case: one unit in, one unit read.
-        ring[kept & mask] = i
-        kept++
+      const c = table[unit] as number
+      if (c !== FOLD_DROP && c < FOLD_BREAK) {
+        // The common case first: one unit in, one unit read.
         s = this.next(s, c)
-        if (firstOutput[s] !== 0) this.report(s, ring, kept, i + 1, onMatch)
-        lastKept = true
+        if (firstOutput[s] !== 0) this.report(s, text, fold, i + 1, 0, onMatch)
         continue
       }
+      if (c === FOLD_DROP) continue
       if (c === FOLD_BREAK) {
         s = 0
-        lastKept = false
         continue
       }
       // FOLD_SLOW: a whole code point (maybe a surrogate pair) reads as several units, none, or a break.
       const codePoint = text.codePointAt(i) ?? unit
       const end = i + (codePoint > 0xffff ? 2 : 1)
-      const units = fold.slow(codePoint, lastKept)
+      const units = fold.slow(codePoint)
       if (units === null) s = 0
-      lastKept = units !== null && units.length > 0
       for (let k = 0; units !== null && k < units.length; k++) {
-        ring[kept & mask] = i
-        kept++
         s = this.next(s, units.charCodeAt(k))
-        if (firstOutput[s] !== 0) this.report(s, ring, kept, end, onMatch)
+        // Units of this code point after the k-th are not part of the occurrence.
+        if (firstOutput[s] !== 0) this.report(s, text, fold, end, units.length - 1 - k, onMatch)
       }
       i = end - 1
     }
   }
 
-  /** The occurrences ending in state `s`, their starts read from the ring of kept units' offsets. */
-  private report(s: number, ring: Int32Array, kept: number, end: number, onMatch: MatchHandler): void {
+  /** The occurrences ending in state `s` at original offset `end` (with `unread` units of its last code point beyond them). */
+  private report(s: number, text: string, fold: UnitFold, end: number, unread: number, onMatch: MatchHandler): void {
     const { firstOutput, nextOutput, outStart, outTerms, termLength } = this
-    const mask = this.ringMask
     for (let out = firstOutput[s] as number; out !== 0; out = nextOutput[out] as number) {
       const last = outStart[out + 1] as number
       for (let o = outStart[out] as number; o < last; o++) {
         const term = outTerms[o] as number
-        onMatch(ring[(kept - (termLength[term] as number)) & mask] as number, end, term)
+        onMatch(foldedStart(text, fold, end, (termLength[term] as number) + unread), end, term)
       }
     }
   }

@@ -4,8 +4,10 @@
  *
  * A `UnitFold` says what each character reads as. Always: NFKC (circled and
  * other compatibility letters, full-width forms), the scanner's case and width
- * fold, and no trace of invisible characters (format characters such as the
- * soft hyphen and zero-width space, variation selectors, Hangul fillers).
+ * fold, accented letters as their base letter (é → e), and no trace of
+ * invisible characters (format characters such as the soft hyphen and
+ * zero-width space, variation selectors, Hangul fillers) or of combining marks
+ * (strike-through and stacked marks put on 刷̶单 to break a word).
  * Per lexicon category, chosen in its data (`folds`):
  *  - skip: what carries no letters — white space, punctuation, symbols, emoji
  *    with their modifiers and joiners — is left out, so "刷-单 返利" reads 刷单返利;
@@ -20,8 +22,9 @@
  * `digitFold` is the personal-data detectors' channel: digit-like characters
  * read as digits (see there), everything else kept, one unit per code point.
  */
-import { foldText, FOLD_BREAK, FOLD_DROP, FOLD_MARK, FOLD_SLOW, type UnitFold } from './automaton'
-/** Letters and digits stay; marks stay only when they belong to a letter (Mn/Mc after a kept letter). */
+import { foldText, FOLD_BREAK, FOLD_DROP, FOLD_SLOW, type UnitFold } from './automaton'
+
+/** Letters and digits carry letters; combining marks are read as part of nothing. */
 const CARRIES_LETTERS = /[\p{L}\p{N}]/u
 const COMBINING = /\p{M}/u
 /** Format characters (soft hyphen, zero-width space and joiners, BOM …): never visible, never part of a word. */
@@ -35,12 +38,12 @@ function isVariationSelector(codePoint: number): boolean {
   return (codePoint >= 0xfe00 && codePoint <= 0xfe0f) || (codePoint >= 0xe0100 && codePoint <= 0xe01ef)
 }
 
-/** Characters every fold leaves out: nobody sees them, so they can only be there to split a word. */
+/** Characters every fold leaves out: unseen, or marks on another character, they can only be there to split a word. */
 function isInvisible(codePoint: number, char: string): boolean {
-  return INVISIBLE.has(codePoint) || isVariationSelector(codePoint) || FORMAT.test(char)
+  return INVISIBLE.has(codePoint) || isVariationSelector(codePoint) || FORMAT.test(char) || COMBINING.test(char)
 }
 
-/** Whether a character carries no letter or digit (and is not a mark that belongs to one). */
+/** Whether a character carries no letter or digit. */
 export function isSkippable(codePoint: number, char: string): boolean {
   if (INVISIBLE.has(codePoint)) return true
   return !CARRIES_LETTERS.test(char) && !COMBINING.test(char)
@@ -55,19 +58,25 @@ export function hasSkippable(text: string): boolean {
   return false
 }
 
-/** The folded form of one code point: NFKC, then case and width (may be several code units, or none). */
+const MARKS = /\p{M}/gu
+
+/** The folded form of one code point: NFKC, case and width, accents off (may be several code units, or none). */
 function foldChar(char: string): string {
-  return foldText(char.normalize('NFKC')).toLowerCase()
+  const folded = foldText(char.normalize('NFKC')).toLowerCase()
+  const decomposed = folded.normalize('NFD')
+  // Only where decomposing leaves marks (é, ǖ, が): Hangul decomposes into letters and stays whole.
+  return decomposed === folded || !COMBINING.test(decomposed) ? folded : decomposed.replace(MARKS, '')
 }
 
 const enum Kind {
   Letter = 0,
   Skippable = 1,
+  /** Invisible characters and combining marks: no fold keeps them. */
   Invisible = 2,
 }
 
 interface BaseTables {
-  /** What each BMP unit folds to: one unit, FOLD_MARK or FOLD_SLOW (several units, or a surrogate). */
+  /** What each BMP unit folds to: one unit, or FOLD_SLOW (several units, or a surrogate). */
   folded: Uint16Array
   kind: Uint8Array
 }
@@ -86,7 +95,6 @@ function baseTables(): BaseTables {
     }
     const char = String.fromCharCode(c)
     if (isInvisible(c, char)) kind[c] = Kind.Invisible
-    else if (COMBINING.test(char)) folded[c] = FOLD_MARK
     else {
       const f = foldChar(char)
       if (f.length !== 1) folded[c] = FOLD_SLOW
@@ -148,22 +156,18 @@ export function makeFold(options: FoldOptions): UnitFold {
   for (let c = 0; c < 0x10000; c++) {
     const k = kind[c] as Kind
     const f = folded[c] as number
-    if (k === Kind.Invisible || (options.digits && c === KEYCAP)) table[c] = FOLD_DROP
+    if (k === Kind.Invisible) table[c] = FOLD_DROP
     else if (k === Kind.Skippable) table[c] = options.skip || f === 0 || f >= FOLD_BREAK ? FOLD_DROP : f
-    else if (f === FOLD_MARK || f === FOLD_SLOW) table[c] = f
+    else if (f === FOLD_SLOW) table[c] = f
     else table[c] = readAs(f)
   }
   const cache = new Map<number, string>()
   return {
     table,
-    slow(codePoint, afterKept) {
+    slow(codePoint) {
       const known = cache.get(codePoint)
       if (known !== undefined) return known
       const char = String.fromCodePoint(codePoint)
-      if (COMBINING.test(char) && !isInvisible(codePoint, char)) {
-        // A mark stays with the letter before it, in its folded form, or goes.
-        return afterKept && !(options.digits && codePoint === KEYCAP) ? foldChar(char) : ''
-      }
       let units = ''
       if (!isInvisible(codePoint, char)) {
         const f = foldChar(char)
@@ -216,24 +220,21 @@ export function applyFold(text: string, fold: UnitFold): FoldedText {
   const units: number[] = []
   const starts: number[] = []
   const ends: number[] = []
-  let lastKept = false
   for (let i = 0; i < text.length; ) {
     const unit = text.charCodeAt(i)
-    let entry = table[unit] as number
+    const entry = table[unit] as number
     let end = i + 1
     let read = ''
-    if (entry === FOLD_MARK) entry = lastKept ? unit : FOLD_DROP
     if (entry === FOLD_SLOW) {
       const codePoint = text.codePointAt(i) ?? unit
       end = i + (codePoint > 0xffff ? 2 : 1)
-      read = fold.slow(codePoint, lastKept) ?? ''
+      read = fold.slow(codePoint) ?? ''
     } else if (entry !== FOLD_DROP && entry !== FOLD_BREAK) read = String.fromCharCode(entry)
     for (let k = 0; k < read.length; k++) {
       units.push(read.charCodeAt(k))
       starts.push(i)
       ends.push(end)
     }
-    lastKept = read.length > 0
     i = end
   }
   return { text: UTF16.decode(Uint16Array.from(units)), starts: Int32Array.from(starts), ends: Int32Array.from(ends) }

@@ -12,7 +12,7 @@
  * (薇信 stays a name; "weixin" does not), and pinyin letters must start and end
  * where a run of Latin letters does ("dubois" is not "dubo").
  */
-import { Automaton, FOLD_BREAK, FOLD_DROP, FOLD_MARK, FOLD_SLOW, type UnitFold } from './automaton'
+import { Automaton, FOLD_BREAK, FOLD_DROP, FOLD_SLOW, type UnitFold } from './automaton'
 import { applyFold, makeFold, SKIP_FOLD } from './normalize'
 import type { LexiconReadings } from './readings'
 
@@ -62,6 +62,7 @@ export function compilePinyin(terms: readonly string[], readings: LexiconReading
   const forms: Form[] = []
   const ownCharacters: Array<Set<string> | null> = []
   const spoken = new Map<string, string>()
+  const soundAlike = new Set<string>()
   terms.forEach((term, index) => {
     const chars = Array.from(term)
     const syllables = readings.syllables[term]
@@ -84,6 +85,7 @@ export function compilePinyin(terms: readonly string[], readings: LexiconReading
     if (count < 2) return
     spoken.set(term, parts.map((part) => (typeof part === 'string' ? part : part.letters)).join(' '))
     if (count < MIN_HOMOPHONE_SYLLABLES) ownCharacters[index] = new Set(chars)
+    else for (const syllable of syllables) if (syllable) soundAlike.add(syllable)
     const mixes = count <= MAX_MIXED_SYLLABLES ? 2 ** count : 2
     for (let mix = 0; mix < mixes; mix++) {
       // Bit k set: the k-th syllable in letters (with two mixes: all symbols, then all letters).
@@ -109,9 +111,11 @@ export function compilePinyin(terms: readonly string[], readings: LexiconReading
   const table = new Uint16Array(0x10000)
   for (let c = 0; c < 0x10000; c++) {
     const entry = skip.table[c] as number
-    table[c] = entry === FOLD_DROP || entry === FOLD_MARK ? FOLD_DROP : entry === FOLD_SLOW ? FOLD_SLOW : isLatin(entry) ? entry : FOLD_BREAK
+    table[c] = entry === FOLD_DROP ? FOLD_DROP : entry === FOLD_SLOW ? FOLD_SLOW : isLatin(entry) ? entry : FOLD_BREAK
   }
-  for (const [syllable, symbol] of symbols) {
+  // Homophones only of syllables of terms long enough to be found through them; shorter terms only through their own characters.
+  for (const syllable of soundAlike) {
+    const symbol = symbols.get(syllable) ?? FOLD_BREAK
     for (const char of readings.homophones[syllable] ?? '') {
       const unit = char.charCodeAt(0)
       // A character read several ways takes the first of this lexicon's syllables it was listed under.
@@ -134,8 +138,8 @@ export function compilePinyin(terms: readonly string[], readings: LexiconReading
   }
   const fold: UnitFold = {
     table,
-    slow(codePoint, afterKept) {
-      const units = skip.slow(codePoint, afterKept)
+    slow(codePoint) {
+      const units = skip.slow(codePoint)
       if (units === null || units === '') return units
       return [...units].every((c) => isLatin(c.charCodeAt(0))) ? units : null
     },

@@ -1,3 +1,4 @@
+/// <reference path="./opencc-dict.d.ts" />
 /**
  * Works out a lexicon's readings (shared/moderation/readings.ts) when it is
  * stored: which traditional and variant characters stand for the simplified
