@@ -1,9 +1,10 @@
 /**
  * One self-contained folder per cloud function, as WeChat DevTools uploads it:
- * index.js (bundled; wx-server-sdk left external and installed in the cloud),
- * config.json (open-API permissions, timer triggers) and package.json.
+ * index.js (bundled; the dependencies its package.json declares — always
+ * wx-server-sdk — left external and installed in the cloud), config.json
+ * (open-API permissions, timer triggers) and package.json.
  */
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 
@@ -16,6 +17,12 @@ export function functionFolders(sourceDir: string): string[] {
   return readdirSync(sourceDir)
     .filter((name) => !name.startsWith('_') && statSync(join(sourceDir, name)).isDirectory())
     .sort()
+}
+
+/** What a function's package.json declares: installed in the cloud next to it, so not bundled. */
+export function declaredDependencies(functionDir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(functionDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
+  return Object.keys(pkg.dependencies ?? {})
 }
 
 export async function buildFunctions(sourceDir: string, outDir: string): Promise<BuiltFile[]> {
@@ -31,7 +38,7 @@ export async function buildFunctions(sourceDir: string, outDir: string): Promise
       // CloudBase offers Node 16 and later runtimes.
       target: 'node16',
       format: 'cjs',
-      external: ['wx-server-sdk'],
+      external: declaredDependencies(join(sourceDir, fn)),
       minify: true,
       legalComments: 'none',
       logLevel: 'warning',

@@ -10,7 +10,6 @@ import type { Where } from '../_core/db'
 import { defineFunction } from '../_core/define'
 import { fail, isDuplicateKey } from '../_core/errors'
 import { decisions, toDecisionView } from '../_core/moderation/decisions'
-import { lexiconReadings } from '../_core/moderation/lexicon-readings'
 import { adoptLexicon, currentScanner, DEMO_LEXICON_VERSION, lexicons, newestLexiconHead, summaryOf, termCountOf, type LexiconDoc } from '../_core/moderation/lexicon-store'
 import { mediaCheckPush, sweepMediaChecks } from '../_core/moderation/media'
 import { decideAppeal, fileAppeal, finishAppeals, toMyAppealView } from '../_core/review/appeals'
@@ -23,6 +22,8 @@ import { fileReport } from '../_core/review/reports'
 import { activeStrikes } from '../_core/review/account-effects'
 import { reviewables, type ReviewableDoc } from '../_core/review/store'
 import type { AccountContext } from '../_core/context'
+import type { Lexicon } from '../../shared/moderation/lexicon'
+import type { LexiconReadings } from '../../shared/moderation/readings'
 
 const DECISION_PAGE = 20
 const HISTORY = 20
@@ -54,6 +55,12 @@ function refuseOwn(ctx: AccountContext, item: ReviewableDoc): void {
 function versionTaken(version: string): never {
   const message = `词库版本“${version}”已经存在，请使用新的版本号`
   return fail('CONFLICT', message, [{ path: 'lexicon.version', message }])
+}
+
+/** The readings need pinyin-pro's dictionary: loaded only when a lexicon is stored, not at every cold start. */
+async function readingsOf(lexicon: Lexicon): Promise<LexiconReadings> {
+  const { lexiconReadings } = await import('../_core/moderation/lexicon-readings')
+  return lexiconReadings(lexicon)
 }
 
 export const moderationFunction = defineFunction(
@@ -111,7 +118,7 @@ export const moderationFunction = defineFunction(
       // Versions are immutable and ordered by createdAt: never at or before the newest one, whatever the clock says.
       const head = await newestLexiconHead(ctx.db)
       const createdAt = head && head.createdAt.getTime() >= ctx.now.getTime() ? new Date(head.createdAt.getTime() + 1) : ctx.now
-      const doc: Omit<LexiconDoc, '_id'> = { version: lexicon.version, categories: lexicon.categories, termCount: termCountOf(lexicon), readings: lexiconReadings(lexicon), createdAt }
+      const doc: Omit<LexiconDoc, '_id'> = { version: lexicon.version, categories: lexicon.categories, termCount: termCountOf(lexicon), readings: await readingsOf(lexicon), createdAt }
       let id: string
       try {
         id = await lexicons(ctx.db).add(doc)
