@@ -12,7 +12,7 @@ export const OPEN_API_CALLS: ReadonlyArray<{ api: string; calls: readonly string
   { api: 'security.msgSecCheck', calls: ['openApi.msgSecCheck('] },
   { api: 'security.mediaCheckAsync', calls: ['openApi.mediaCheckAsync('] },
   { api: 'subscribeMessage.send', calls: ['openApi.sendSubscribeMessage('] },
-  { api: 'wxacode.getUnlimited', calls: ['client.getUnlimited('] },
+  { api: 'wxacode.getUnlimited', calls: ['openApi.wxacode.getUnlimited('] },
 ]
 
 /**

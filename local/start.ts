@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path'
 import { systemClock } from '../cloudfunctions/_core/clock'
-import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
+import { sandboxOpenApi } from '../cloudfunctions/_core/ports/sandbox-openapi'
 import { composeLocalCloud, localSettings } from './cloud'
 import { DEV_IDENTITIES } from './identities'
 import { seedDemoData } from './seed'

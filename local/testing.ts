@@ -5,7 +5,7 @@
 import { ManualClock } from '../cloudfunctions/_core/clock'
 import { jsonLogger, silentLogger, type Logger } from '../cloudfunctions/_core/context'
 import { documentCatalogue, publishDocument } from '../cloudfunctions/_core/legal'
-import { sandboxOpenApi } from '../cloudfunctions/_core/ports/openapi'
+import { sandboxOpenApi } from '../cloudfunctions/_core/ports/sandbox-openapi'
 import { findAccount } from '../cloudfunctions/_core/accounts'
 import { SANDBOX_FILE_ID_PREFIX } from '../cloudfunctions/_core/ports/storage'
 import { uploadFolderOf } from '../cloudfunctions/_core/uploads'

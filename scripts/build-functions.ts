@@ -40,6 +40,8 @@ export async function buildFunctions(sourceDir: string, outDir: string): Promise
       format: 'cjs',
       external: declaredDependencies(join(sourceDir, fn)),
       minify: true,
+      // Chinese text as UTF-8 (3 bytes a character), not \uXXXX escapes (6).
+      charset: 'utf8',
       legalComments: 'none',
       logLevel: 'warning',
     })

@@ -14,7 +14,7 @@ export type AccessRole = (typeof ACCESS_ROLES)[number]
 
 export const ACCESS_ROLE_LABELS: Record<AccessRole, string> = { ...STAFF_ROLE_LABELS, client: '第三方应用' }
 
-/** `fn.action` → what the person is told happened; actions not listed show their contract summary. */
+/** `fn.action` → what the person is told happened (a guard test wants every staff action here or in IMPERSONAL_STAFF_ACTIONS). */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'admin.getAccount': '查看了你的账号资料',
   'admin.transition': '处理了你的账号状态',
@@ -29,3 +29,19 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'moderation.decideAppeal': '复核了你的申诉',
   'oidc.token': '通过乐聊名片登录获取了你同意提供的信息',
 }
+
+/** Staff actions that never concern one person, so they never appear in anyone's access log. */
+export const IMPERSONAL_STAFF_ACTIONS: readonly string[] = [
+  'legal.publish',
+  'admin.listStaff',
+  'moderation.putLexicon',
+  'moderation.lexiconInfo',
+  'moderation.queue',
+  'moderation.claim',
+  'moderation.release',
+  'moderation.decisions',
+  'oidc.clients',
+  'oidc.saveClient',
+  'oidc.setClientStatus',
+  'oidc.rotateSecret',
+]

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini'
-import type { ActionName, FunctionName, ParsedInputOf, OutputOf, SpecOf } from '../../shared/contract'
+import type { ActionName, Contract, FunctionName, ParsedInputOf, OutputOf, SpecOf } from '../../shared/contract'
 import type { AccountContext, Context } from './context'
 import type { HttpRequest, HttpResponse } from './http-event'
 
@@ -49,6 +49,8 @@ export type HttpHandler = (request: HttpRequest, ctx: Context) => Promise<HttpRe
 
 export interface FunctionDef<F extends FunctionName = FunctionName> {
   name: F
+  /** The function's own slice of the contract: a bundle carries these schemas, not every function's. */
+  specs: Contract[F]
   actions: { [A in ActionName<F>]: ActionImpl<F, A> }
   timers: Record<string, TimerJob>
   pushes: Record<string, PushRoute>
@@ -57,10 +59,11 @@ export interface FunctionDef<F extends FunctionName = FunctionName> {
 
 export function defineFunction<F extends FunctionName>(
   name: F,
+  specs: Contract[F],
   actions: { [A in ActionName<F>]: ActionImpl<F, A> },
   timers: Record<string, TimerJob> = {},
   pushes: Record<string, PushRoute> = {},
   http?: HttpHandler,
 ): FunctionDef<F> {
-  return http ? { name, actions, timers, pushes, http } : { name, actions, timers, pushes }
+  return http ? { name, specs, actions, timers, pushes, http } : { name, specs, actions, timers, pushes }
 }

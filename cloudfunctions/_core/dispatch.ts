@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { hasRole, isStaffAccess } from '../../shared/access'
 import { isUsable } from '../../shared/account'
-import { contract, type FunctionName } from '../../shared/contract'
+import type { FunctionName } from '../../shared/contract'
 import type { ActionSpec } from '../../shared/contract/define'
 import { apiError, type ApiResult, type FieldIssue } from '../../shared/errors'
 import { accounts, findAccount, stateOf, type AccountDoc } from './accounts'
@@ -25,6 +25,7 @@ import { staffRoleOf } from './staff'
 /** A function definition with its action types erased, as the dispatcher sees it. */
 export interface AnyFunctionDef {
   name: FunctionName
+  specs: Readonly<Record<string, ActionSpec>>
   actions: object
   timers: Record<string, TimerJob>
   pushes?: Record<string, PushRoute>
@@ -41,8 +42,8 @@ function issuesOf(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyK
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 }
 
-function specOf(fn: FunctionName, action: string): ActionSpec | undefined {
-  const specs: Record<string, ActionSpec> = contract[fn]
+function specOf(def: AnyFunctionDef, action: string): ActionSpec | undefined {
+  const specs: Record<string, ActionSpec> = def.specs
   return Object.hasOwn(specs, action) ? specs[action] : undefined
 }
 
@@ -116,7 +117,7 @@ export async function serve(def: AnyFunctionDef, event: unknown, runtime: Runtim
     return { ok: false, error: apiError('INVALID_REQUEST') }
   }
   const action = envelope.action
-  const spec = specOf(def.name, action)
+  const spec = specOf(def, action)
   const impl = implOf(def, action)
   if (!spec || !impl) return { ok: false, error: apiError('UNKNOWN_ACTION', `不支持的操作：${def.name}.${action}`) }
 

@@ -4,13 +4,13 @@
  */
 import cloud from 'wx-server-sdk'
 import { systemClock } from './clock'
-import { loadConfig } from './config'
 import { jsonLogger } from './context'
 import { wrapDatabase } from './db'
 import { serve, serveHttp, type AnyFunctionDef } from './dispatch'
 import { looksLikeHttp } from './http-event'
 import { pushEvent } from './platform-events'
-import { wechatOpenApi, sandboxOpenApi, type OpenApi } from './ports/openapi'
+import { ConfigError, loadConfig } from './config'
+import { wechatOpenApi } from './ports/openapi'
 
 type OpenApiClient = Parameters<typeof wechatOpenApi>[0]
 type StorageClient = Parameters<typeof wechatOpenApi>[1]
@@ -53,10 +53,9 @@ export function createMain(def: AnyFunctionDef): (event: unknown) => Promise<unk
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
   const config = loadConfig(process.env, { fn: def.name })
   const db = wrapDatabase(cloud.database())
-  const openApi: OpenApi =
-    config.openApi === 'wechat'
-      ? wechatOpenApi(cloud.openapi as unknown as OpenApiClient, cloud as unknown as StorageClient)
-      : sandboxOpenApi()
+  // A deployed function is built without the sandbox (the local cloud and the tests bring their own).
+  if (config.openApi !== 'wechat') throw new ConfigError('a deployed function uses WeChat\'s open APIs: set LECHAT_OPENAPI=wechat (the sandbox is for the local cloud)')
+  const openApi = wechatOpenApi(cloud.openapi as unknown as OpenApiClient, cloud as unknown as StorageClient)
   return async (event) => {
     const context = cloud.getWXContext() as { OPENID?: unknown; SOURCE?: unknown }
     const runtime = { openid: callerOf(context, event), db, clock: systemClock, config, openApi, log: jsonLogger }

@@ -21,6 +21,7 @@ import { changeNickname, pendingNicknameOf } from '../_core/moderation/nickname'
 import type { ProfileAccount } from '../_core/moderation/targets'
 import type { Patch } from '../_core/db'
 import { storeUpload } from '../_core/uploads'
+import { account as accountContract } from '../../shared/contract/account'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -53,7 +54,7 @@ async function createAccount(ctx: Context): Promise<AccountDoc | null> {
   }
 }
 
-export const accountFunction = defineFunction('account', {
+export const accountFunction = defineFunction('account', accountContract, {
   async login(_input, ctx) {
     let account = await findAccount(ctx.db, ctx.openid)
     let created = false

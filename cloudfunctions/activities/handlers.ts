@@ -24,6 +24,7 @@ import { requireFeature } from '../_core/lifecycle/features'
 import { moderate, type ContentModeration } from '../_core/moderation/gate'
 import { requirePublisher, visibleAuthors } from '../_core/publishing'
 import { takeDailyAllowance } from '../_core/rate-limit'
+import { activities as activitiesContract } from '../../shared/contract/activities'
 
 const PAGE = 20
 /** How the attendee list names someone whose account hides its content. */
@@ -89,7 +90,7 @@ function visibleTo(ctx: Context, a: ActivityDoc, organizers: Organizers): boolea
   return a.ownerOpenid === ctx.openid || visibleToOthers(a, organizers)
 }
 
-export const activitiesFunction = defineFunction('activities', {
+export const activitiesFunction = defineFunction('activities', activitiesContract, {
   async publish(input, ctx) {
     requirePublisher(ctx)
     const schedule: Schedule = {

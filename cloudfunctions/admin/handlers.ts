@@ -26,6 +26,7 @@ import { staffActor } from '../_core/review/account-effects'
 import { decide, sanctionAccount } from '../_core/review/decide'
 import { openReviewable, openReviewableOf } from '../_core/review/queue'
 import { refuseIfLastAdmin, refuseStaffConflict, usableAdmins } from '../_core/staff'
+import { admin as adminContract } from '../../shared/contract/admin'
 
 async function staffView(ctx: Context, account: AccountDoc): Promise<StaffAccountView> {
   const events = await accountEvents(ctx.db).find({ accountId: account._id }, { orderBy: [['at', 'desc'], ['_id', 'desc']], limit: 20 })
@@ -116,7 +117,7 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-export const adminFunction = defineFunction('admin', {
+export const adminFunction = defineFunction('admin', adminContract, {
   async transition(input, ctx) {
     noteAudit(ctx, { detail: input.transition })
     const account = await subjectAccount(ctx, input.accountId)

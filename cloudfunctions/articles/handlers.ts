@@ -35,6 +35,7 @@ import {
 } from '../_core/articles/records'
 import { ownPage, publicPage } from '../_core/articles/paging'
 import { detailView, excerptOf, isListed, myView, summaryView } from '../_core/articles/views'
+import { articles as articlesContract } from '../../shared/contract/articles'
 
 /** Published and passed by the gate: the equality prefix of the feed indexes. */
 const LISTED = { status: 'published', 'moderation.state': 'published' } as const
@@ -90,7 +91,7 @@ async function countRead(ctx: Context, doc: ArticleDoc): Promise<boolean> {
 }
 
 export const articlesFunction = defineFunction(
-  'articles',
+  'articles', articlesContract,
   {
     async create({ title, body, cover }, ctx) {
       // Drafts skip moderation and cost nothing to write: their number is capped. Counted, not locked: a burst

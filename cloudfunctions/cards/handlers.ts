@@ -16,7 +16,7 @@ import { cards } from '../_core/cards/store'
 import { displayOf, ownViewOf } from '../_core/cards/view'
 import { purgeVisits, saveSettings, settingsOf, visitorsPage, visitStats } from '../_core/cards/visits'
 import { fail } from '../_core/errors'
-import { wxacodeFor } from '../_core/ports/wxacode'
+import { cards as cardsContract } from '../../shared/contract/cards'
 
 /** Owner-only actions on a card: the dispatcher compares this with the caller. */
 async function cardOwner(input: { cardId: string }, ctx: AccountContext): Promise<string | null> {
@@ -34,7 +34,7 @@ async function visitSettingsView(ctx: AccountContext) {
   return { shareCardOnVisit, recording, notice }
 }
 
-export const cardsFunction = defineFunction('cards', {
+export const cardsFunction = defineFunction('cards', cardsContract, {
   async mine(_input, ctx) {
     const list = await myCards(ctx)
     const [displayed, publicConsent] = await Promise.all([displayOf(ctx, list), consentsInForce(ctx, ['publicCard'])])
@@ -76,15 +76,14 @@ export const cardsFunction = defineFunction('cards', {
     ownerOf: cardOwner,
     async run(input, ctx) {
       const scene = encodeCardScene(input.cardId)
-      const port = wxacodeFor(ctx)
       let image
       try {
-        image = await port.getUnlimited({ scene, page: CARD_PAGE, ...(input.width ? { width: input.width } : {}) })
+        image = await ctx.openApi.wxacode.getUnlimited({ scene, page: CARD_PAGE, ...(input.width ? { width: input.width } : {}) })
       } catch (error) {
         ctx.log.error('wxacode.getUnlimited failed', { requestId: ctx.requestId, error: String(error) })
         fail('INTERNAL', '小程序码生成失败，请稍后再试')
       }
-      return { scene, page: CARD_PAGE, contentType: image.contentType, imageBase64: image.buffer.toString('base64'), sandbox: port.provider === 'sandbox' }
+      return { scene, page: CARD_PAGE, contentType: image.contentType, imageBase64: image.buffer.toString('base64'), sandbox: ctx.openApi.provider === 'sandbox' }
     },
   },
   async view(input, ctx) {

@@ -13,6 +13,7 @@ import type { AccountContext } from '../_core/context'
 import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
 import { documentCatalogue, type VersionRecord } from '../_core/legal'
+import { consent as consentContract } from '../../shared/contract/consent'
 
 function invalid(path: string, message: string): never {
   return fail('INVALID_INPUT', message, [{ path, message }])
@@ -93,7 +94,7 @@ function seqCursor(cursor: string | null | undefined): number | undefined {
   return Number(cursor)
 }
 
-export const consentFunction = defineFunction('consent', {
+export const consentFunction = defineFunction('consent', consentContract, {
   async status(_input, ctx) {
     return { status: buildStatus(await loadAndDeliver(ctx, ctx.account), ctx.now) }
   },

@@ -45,6 +45,7 @@ import { createAccessTokenGetter, type AccessTokenGetter } from '../_core/identi
 import { orderedId } from '../_core/ids'
 import { openReviewable } from '../_core/review/queue'
 import { requireRecheckConsents } from '../_core/lifecycle/reconfirm'
+import { identity as identityContract } from '../../shared/contract/identity'
 
 
 /** How long the client waits before asking again about a pending result. */
@@ -401,7 +402,7 @@ async function attemptsLeft(ctx: AccountContext, settings: IdentitySettings): Pr
 }
 
 export const identityFunction = defineFunction(
-  'identity',
+  'identity', identityContract,
   {
     async start({ name, idNumber }, ctx) {
       const settings = settingsOf(ctx)

@@ -6,6 +6,7 @@ import type { Where } from '../_core/db'
 import { defineFunction } from '../_core/define'
 import { fail, isDuplicateKey } from '../_core/errors'
 import { emptyCredits, inboxMessages, subscriptions, type InboxMessageDoc } from '../_core/inbox'
+import { inbox as inboxContract } from '../../shared/contract/inbox'
 
 const PAGE = 20
 
@@ -31,7 +32,7 @@ function unreadOf(ctx: Context): Promise<number> {
   return inboxMessages(ctx.db).count({ recipient: ctx.openid, readAt: null })
 }
 
-export const inboxFunction = defineFunction('inbox', {
+export const inboxFunction = defineFunction('inbox', inboxContract, {
   async list({ cursor, limit }, ctx) {
     await loadAndDeliver(ctx, ctx.account)
     const size = limit ?? PAGE

@@ -3,8 +3,9 @@ import { compareVersions } from '../../shared/rules/version'
 import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
 import { documentCatalogue, publishDocument, readDocument, toVersionMeta } from '../_core/legal'
+import { legal as legalContract } from '../../shared/contract/legal'
 
-export const legalFunction = defineFunction('legal', {
+export const legalFunction = defineFunction('legal', legalContract, {
   async list(_input, ctx) {
     const catalogue = await documentCatalogue(ctx.db)
     return {

@@ -24,6 +24,7 @@ import { reviewables, type ReviewableDoc } from '../_core/review/store'
 import type { AccountContext } from '../_core/context'
 import type { Lexicon } from '../../shared/moderation/lexicon'
 import type { LexiconReadings } from '../../shared/moderation/readings'
+import { moderation as moderationContract } from '../../shared/contract/moderation'
 
 const DECISION_PAGE = 20
 const HISTORY = 20
@@ -64,7 +65,7 @@ async function readingsOf(lexicon: Lexicon): Promise<LexiconReadings> {
 }
 
 export const moderationFunction = defineFunction(
-  'moderation',
+  'moderation', moderationContract,
   {
     async report(input, ctx) {
       const filed = await fileReport(ctx, input)

@@ -14,6 +14,7 @@ import { claimPushed, openSignIn, settleSignIn } from '../_core/oidc/signin'
 import { issueCode, revokeTokensOf } from '../_core/oidc/tokens'
 import { purgeExpired } from '../_core/oidc/purge'
 import { oidcHttp } from './http'
+import { oidc as oidcContract } from '../../shared/contract/oidc'
 
 async function clientOf(ctx: AccountContext, clientId: string): Promise<ClientDoc> {
   const client = await oidcClients(ctx.db).byId(clientId)
@@ -56,7 +57,7 @@ async function rememberGrant(ctx: AccountContext, client: ClientDoc, scopes: Oid
 }
 
 export const oidcFunction = defineFunction(
-  'oidc',
+  'oidc', oidcContract,
   {
     async open(input, ctx) {
       let id: string

@@ -14,7 +14,6 @@ import { noteTokenIssued } from '../_core/oidc/ledger'
 import { oidcClients, oidcSignIns, sha256, type ClientDoc, type SignInDoc } from '../_core/oidc/records'
 import { claimPushed, createSignIn, parseAuthorizationRequest } from '../_core/oidc/signin'
 import { exchangeCode, issueCode, oidcSettingsOf, refresh, revokeToken, userInfo } from '../_core/oidc/tokens'
-import { wxacodeFor } from '../_core/ports/wxacode'
 import { authorizePage, errorPage } from './pages'
 
 const FORM = 'application/x-www-form-urlencoded'
@@ -123,7 +122,7 @@ async function authorize(request: HttpRequest, ctx: Context): Promise<HttpRespon
     if (!safe) return errorPage(400, `登录请求无效：${error.description}`)
     return redirectResponse(responseUrl(settings.issuer, { redirectUri: redirect, state: params.get('state') }, { error: error.error, error_description: error.description }))
   }
-  const qr = await wxacodeFor(ctx).getUnlimited({ scene: signInScene(signIn.doc._id), page: AUTHORIZE_PAGE, width: 280 })
+  const qr = await ctx.openApi.wxacode.getUnlimited({ scene: signInScene(signIn.doc._id), page: AUTHORIZE_PAGE, width: 280 })
   return authorizePage({
     client,
     signInId: signIn.doc._id,

@@ -6,6 +6,7 @@
 import { defineFunction } from '../_core/define'
 import { dormancy, runDeletions, tidyTimedStates } from '../_core/lifecycle/jobs'
 import { scheduledTimers } from '../_core/timers'
+import { scheduler as schedulerContract } from '../../shared/contract/scheduler'
 
 export const SCHEDULER_JOBS = {
   /** Ended suspensions and bans, tidied and told. */
@@ -16,4 +17,4 @@ export const SCHEDULER_JOBS = {
   dormancy: { cron: '0 0 10 * * * *', run: dormancy },
 }
 
-export const schedulerFunction = defineFunction('scheduler', {}, scheduledTimers(SCHEDULER_JOBS))
+export const schedulerFunction = defineFunction('scheduler', schedulerContract, {}, scheduledTimers(SCHEDULER_JOBS))

@@ -1,7 +1,11 @@
-import type * as z from 'zod/mini'
+import * as z from 'zod/mini'
+import { zhCN } from 'zod/locales'
 import type { Access } from '../access'
 import type { AccountState } from '../account'
 import type { ErrorCode } from '../errors'
+
+// Validation messages reach users: speak Chinese, in every bundle that carries a slice of the contract.
+z.config(zhCN())
 
 /** The contract of one action: what it accepts, what it returns, who may call it, how it can refuse. */
 export interface ActionSpec<

@@ -1,5 +1,4 @@
-import * as z from 'zod/mini'
-import { zhCN } from 'zod/locales'
+import type * as z from 'zod/mini'
 import { account } from './account'
 import { activities } from './activities'
 import { articles } from './articles'
@@ -13,9 +12,6 @@ import { legal } from './legal'
 import { oidc } from './oidc'
 import { scheduler } from './scheduler'
 import type { ActionSpec } from './define'
-
-// Validation messages reach users: speak Chinese on both sides.
-z.config(zhCN())
 
 /**
  * The whole API: cloud function name → action name → spec.

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ACCESS_LEVELS } from '../../shared/access'
+import { AUDIT_ACTION_LABELS, IMPERSONAL_STAFF_ACTIONS } from '../../shared/audit'
 import { contract, listActions } from '../../shared/contract'
 import { ERROR_CODES } from '../../shared/errors'
 import { FUNCTIONS } from '../../local/functions'
@@ -24,6 +25,17 @@ describe('the contract', () => {
       expect(FUNCTIONS[fn].name).toBe(fn)
     }
     expect(Object.keys(FUNCTIONS).sort()).toEqual(Object.keys(contract).sort())
+  })
+
+  it('gives each function definition its own slice of the contract, the one the dispatcher validates against', () => {
+    for (const fn of Object.keys(contract) as Array<keyof typeof contract>) expect([fn, FUNCTIONS[fn].specs === contract[fn]]).toEqual([fn, true])
+  })
+
+  it('labels every staff action that can concern a person for their access log', () => {
+    const staff = listActions().filter((a) => a.spec.access === 'admin' || a.spec.access === 'reviewer').map((a) => `${a.fn}.${a.action}`)
+    const unlabelled = staff.filter((key) => !AUDIT_ACTION_LABELS[key] && !IMPERSONAL_STAFF_ACTIONS.includes(key))
+    expect(unlabelled).toEqual([])
+    for (const key of IMPERSONAL_STAFF_ACTIONS) expect([key, staff.includes(key)]).toEqual([key, true])
   })
 
   it('matches the deployable folders: each with entry, config.json and package.json declaring wx-server-sdk', () => {

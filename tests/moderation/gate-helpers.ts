@@ -41,6 +41,7 @@ export function countingOpenApi(inner: OpenApi, provider: OpenApi['provider'] = 
       },
       tempFileUrl: (fileId) => inner.tempFileUrl(fileId),
       sendSubscribeMessage: (message) => inner.sendSubscribeMessage(message),
+      wxacode: inner.wxacode,
     },
   }
   return counting

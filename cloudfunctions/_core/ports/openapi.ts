@@ -1,10 +1,11 @@
 /**
  * WeChat open APIs used by the product, behind one port so that handlers never
  * call `cloud.openapi` directly: production uses cloud calls (listed under
- * `permissions.openapi` in each function's config.json), local and tests use the sandbox.
+ * `permissions.openapi` in each function's config.json), local and tests use
+ * the sandbox (sandbox-openapi.ts, never imported by a deployed function).
  */
 
-import { sandboxStorage, type SandboxStorage } from './storage'
+import { wechatWxacode, type WxacodeClient, type WxacodePort } from './wxacode'
 
 /** msgSecCheck v2 and mediaCheckAsync v2 verdicts: `review` means a person must look at it. */
 export type TextVerdict = 'pass' | 'review' | 'risky'
@@ -48,6 +49,8 @@ export interface OpenApi {
   /** A downloadable URL for a cloud storage file id (`cloud://…`), valid long enough for the image check. */
   tempFileUrl(fileId: string): Promise<string>
   sendSubscribeMessage(message: SubscribeMessage): Promise<void>
+  /** Mini-program codes (wxacode.getUnlimited). */
+  readonly wxacode: WxacodePort
 }
 
 /** Trigger words of the sandbox text check, documented in the README for testers. */
@@ -81,54 +84,13 @@ export function sandboxMediaVerdict(fileIdOrUrl: string): { suggest: MediaVerdic
 /** The sandbox's stand-in for getTempFileURL: any URL will do, this one still names the file. */
 export const SANDBOX_FILE_URL_PREFIX = 'https://sandbox-storage.lechat.invalid/'
 
-export interface SandboxMediaSubmission extends MediaCheckRequest {
-  traceId: string
-}
-
-export interface SandboxOpenApi extends OpenApi {
-  readonly provider: 'sandbox'
-  readonly sent: SubscribeMessage[]
-  /** Images submitted for checking, in order (verdicts are delivered by the moderation function's sweep). */
-  readonly media: SandboxMediaSubmission[]
-  /** The sandbox's cloud storage (storage.ts `storageFor` uses it while the open APIs are the sandbox's). */
-  readonly storage: SandboxStorage
-}
-
-export function sandboxOpenApi(): SandboxOpenApi {
-  const sent: SubscribeMessage[] = []
-  const media: SandboxMediaSubmission[] = []
-  let serial = 0
-  return {
-    provider: 'sandbox',
-    sent,
-    media,
-    storage: sandboxStorage((bytes) => SANDBOX_IMAGE_TRIGGERS.find((t) => bytes.toString('utf8').includes(t.word))?.word ?? null),
-    async msgSecCheck({ content }) {
-      const hit = SANDBOX_TEXT_TRIGGERS.find((t) => content.includes(t.word))
-      return hit ? { suggest: hit.suggest, label: hit.label } : { suggest: 'pass', label: 100 }
-    },
-    async mediaCheckAsync(input) {
-      serial += 1
-      // Unique across restarts of a local cloud that keeps its data: time plus a counter.
-      const traceId = `sandbox-${Date.now().toString(36)}-${serial.toString(36)}`
-      media.push({ ...input, traceId })
-      return { traceId }
-    },
-    async tempFileUrl(fileId) {
-      return `${SANDBOX_FILE_URL_PREFIX}${encodeURIComponent(fileId)}`
-    },
-    async sendSubscribeMessage(message) {
-      sent.push(message)
-    },
-  }
-}
-
 interface WechatOpenApiClient {
   security: {
     msgSecCheck(input: Record<string, unknown>): Promise<unknown>
     mediaCheckAsync(input: Record<string, unknown>): Promise<unknown>
   }
   subscribeMessage: { send(input: Record<string, unknown>): Promise<unknown> }
+  wxacode: WxacodeClient
 }
 
 /** The part of wx-server-sdk's `cloud` that turns file ids into URLs. */
@@ -179,5 +141,6 @@ export function wechatOpenApi(client: WechatOpenApiClient, storage: WechatStorag
     async sendSubscribeMessage(message) {
       await client.subscribeMessage.send({ ...message, miniprogramState: 'formal' })
     },
+    wxacode: wechatWxacode(client.wxacode),
   }
 }

@@ -127,7 +127,7 @@ function hasSandboxStorage(api: OpenApi): api is OpenApi & { storage: SandboxSto
  */
 export function storageFor(ctx: Pick<Context, 'openApi'>): StoragePort {
   if (ctx.openApi.provider === 'wechat') {
-    // Loaded lazily, as in wxacodeFor: locally the SDK must be pointed at the local cloud before it is first required.
+    // Loaded lazily: locally the SDK must be pointed at the local cloud before it is first required.
     return wechatStorage(require('wx-server-sdk') as WechatStorageClient)
   }
   return hasSandboxStorage(ctx.openApi) ? ctx.openApi.storage : sandboxStorage()

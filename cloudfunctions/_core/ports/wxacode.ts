@@ -2,13 +2,12 @@
  * Mini-program codes (小程序码) through `wxacode.getUnlimited`, behind a port:
  * production makes the cloud call (listed under `permissions.openapi` in the
  * function's config.json; wx-server-sdk turns camelCase into WeChat's
- * snake_case and answers an image with `{ contentType, buffer }`), local and
- * tests draw a plain, scannable QR code of the scene with the `qrcode` package.
+ * snake_case and answers an image with `{ contentType, buffer }`); the local
+ * cloud and the tests draw a plain, scannable QR code (sandbox-wxacode.ts).
+ * The port comes with the open APIs: `ctx.openApi.wxacode`.
  * The scene is what either code carries; the card page reads it from `options.scene`.
  */
-import QRCode from 'qrcode'
 import { SCENE_MAX } from '../../../shared/cards'
-import type { Context } from '../context'
 
 export interface CodeRequest {
   /** ≤ 32 visible characters (digits, letters and !#$&'()*+,/:;=?@-._~). */
@@ -33,17 +32,6 @@ const SCENE_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/
 
 export function assertScene(scene: string): void {
   if (scene.length === 0 || scene.length > SCENE_MAX || !SCENE_CHARS.test(scene)) throw new Error(`invalid wxacode scene: ${JSON.stringify(scene)}`)
-}
-
-export function sandboxWxacode(): WxacodePort {
-  return {
-    provider: 'sandbox',
-    async getUnlimited({ scene, width }) {
-      assertScene(scene)
-      const buffer = await QRCode.toBuffer(scene, { type: 'png', width: width ?? 430, margin: 2, errorCorrectionLevel: 'M' })
-      return { contentType: 'image/png', buffer }
-    },
-  }
 }
 
 /** The part of `cloud.openapi` this port uses. */
@@ -77,16 +65,4 @@ export function wechatWxacode(client: WxacodeClient, options: WechatWxacodeOptio
       return { contentType, buffer: reply.buffer }
     },
   }
-}
-
-/**
- * The port for this call: the cloud one when the function runs with WeChat's
- * open APIs (the SDK is loaded only then, after `createMain` initialised it),
- * the sandbox otherwise.
- */
-export function wxacodeFor(ctx: Pick<Context, 'openApi'>): WxacodePort {
-  if (ctx.openApi.provider !== 'wechat') return sandboxWxacode()
-  // Loaded lazily: locally the SDK must be pointed at the local cloud before it is first required.
-  const cloud = require('wx-server-sdk') as { openapi: { wxacode: WxacodeClient } }
-  return wechatWxacode(cloud.openapi.wxacode)
 }
