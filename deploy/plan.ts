@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { COLLECTIONS } from '../cloudfunctions/_core/collections'
 import { ConfigError, loadConfig } from '../cloudfunctions/_core/config'
+import { ALL_SECTIONS } from '../cloudfunctions/_core/config-sections'
 import { FUNCTIONS } from '../local/functions'
 import { loadSpec, type IndexSpec } from '../local/db/spec'
 import { buildAll } from '../scripts/build'
@@ -131,7 +132,7 @@ function functionPlan(root: string, dist: string, fn: string, values: Record<str
   const env = settingsFor(fn, values)
   // The function's own start-up check, run here: a missing or wrong value stops the deploy, not the first user.
   try {
-    loadConfig(env, { fn })
+    loadConfig(env, { fn, sections: ALL_SECTIONS })
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     problems.push(`${fn}: ${error.message}`)

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Clock } from '../cloudfunctions/_core/clock'
 import { loadConfig, type Config, type Mode } from '../cloudfunctions/_core/config'
+import { ALL_SECTIONS } from '../cloudfunctions/_core/config-sections'
 import type { Logger } from '../cloudfunctions/_core/context'
 import type { Store } from '../cloudfunctions/_core/db'
 import type { OpenApi } from '../cloudfunctions/_core/ports/openapi'
@@ -64,7 +65,7 @@ export async function composeLocalCloud(options: LocalCloudStackOptions): Promis
     now: () => options.clock.now().getTime(),
   })
   // The login service's issuer is this server, unless the settings name another.
-  const config = loadConfig({ LECHAT_OIDC_ISSUER: server.url, ...options.env, LECHAT_MODE: options.mode })
+  const config = loadConfig({ LECHAT_OIDC_ISSUER: server.url, ...options.env, LECHAT_MODE: options.mode }, { sections: ALL_SECTIONS })
   const runtimeFor = createLocalRuntime({
     cloudUrl: server.url,
     clock: options.clock,

@@ -5,10 +5,9 @@
  */
 import { MESSAGE_TYPES, type MessageType } from '../../shared/inbox'
 import { DEFAULT_HIDE_THRESHOLD, DEFAULT_STRIKE_DAYS } from '../../shared/review'
-import { IdentityConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadIdentitySecrets, type BlindIndexKey, type Keyring } from './identity/crypto'
-import { createIdentityProvider, loadIdentityProviderConfig, type IdentityProviderConfig } from './identity/providers'
-import type { WechatAppCredentials } from './identity/wechat-token'
-import { loadOidcSettings, OidcConfigError, type OidcSettings } from './oidc/settings'
+import { INSECURE_DEV_BLIND_INDEX_KEY, type Keyring } from './identity/crypto'
+import type { IdentitySettings } from './identity/settings'
+import type { OidcSettings } from './oidc/settings'
 import { parseFieldMap, type SubscribeTemplate } from './subscribe-template'
 
 export { INSECURE_DEV_BLIND_INDEX_KEY }
@@ -26,22 +25,6 @@ export interface Operator {
   disputeVenue: string | null
   /** The person responsible for children's information ({{childProtectionContact}}). */
   childProtectionContact: string | null
-}
-
-/** Real-name verification: secrets, provider and attempt limits. */
-export interface IdentitySettings {
-  /** Seals names and ID numbers (LECHAT_ID_KEYS, LECHAT_ID_KEY_CURRENT). */
-  keyring: Keyring
-  /** The product's one blind-index key (the same as `Config.blindIndexKey`). */
-  blindIndex: BlindIndexKey
-  provider: IdentityProviderConfig
-  /** The mini-program's AppID and AppSecret, for the access_token of wechat-face. */
-  wechatApp: WechatAppCredentials | null
-  /** Starts allowed per account in one window (each start may cost a paid provider call). */
-  startLimit: number
-  startWindowHours: number
-  /** Longest time between start and complete; the provider's own limit applies when shorter. */
-  attemptMinutes: number
 }
 
 /**
@@ -142,12 +125,12 @@ function loadSubscribeTemplates(env: Record<string, string | undefined>): Partia
   return templates
 }
 
-function text(env: Record<string, string | undefined>, name: string): string | null {
+export function text(env: Record<string, string | undefined>, name: string): string | null {
   const value = env[name]?.trim()
   return value ? value : null
 }
 
-function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
+export function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
   const raw = text(env, name)
   if (raw === null) return fallback
   const value = Number(raw)
@@ -155,41 +138,26 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
   return value
 }
 
+/**
+ * Loaders of the settings only some functions need, passed in by those
+ * functions' entries (and by the local cloud, the tests and the deploy, which
+ * pass them all): a function that does not pass one does not carry its code.
+ */
+export interface ConfigSections {
+  identity?: (env: Record<string, string | undefined>, mode: Mode) => IdentitySettings
+  oidc?: (env: Record<string, string | undefined>, mode: Mode) => OidcSettings & { keyring: Keyring }
+}
+
 export interface LoadOptions {
   /** The deployed function reading the settings (decides whether identity secrets are required). */
   fn?: string
+  sections?: ConfigSections
 }
 
-function loadIdentitySettings(env: Record<string, string | undefined>, mode: Mode): IdentitySettings {
-  try {
-    const secrets = loadIdentitySecrets(env, mode)
-    const provider = loadIdentityProviderConfig(env, mode)
-    const appId = text(env, 'LECHAT_WECHAT_APPID')
-    const appSecret = text(env, 'LECHAT_WECHAT_APPSECRET')
-    if ((appId === null) !== (appSecret === null)) throw new ConfigError('LECHAT_WECHAT_APPID and LECHAT_WECHAT_APPSECRET are set together or not at all')
-    const wechatApp = appId !== null && appSecret !== null ? { appId, appSecret } : null
-    if (provider.provider === 'wechat-face' && !wechatApp) {
-      throw new ConfigError('identity provider wechat-face needs LECHAT_WECHAT_APPID and LECHAT_WECHAT_APPSECRET (its API is not a cloud call and needs an access_token)')
-    }
-    if (provider.provider !== 'sandbox' && typeof globalThis.fetch !== 'function') {
-      throw new ConfigError(`identity provider ${provider.provider} calls HTTPS APIs with the global fetch: deploy the identity function on a Node.js 18 or later runtime`)
-    }
-    // Built once here only to refuse missing secrets at start-up rather than on the first user.
-    createIdentityProvider(provider, { fetch: globalThis.fetch, getAccessToken: async () => '' })
-    return {
-      keyring: secrets.keyring,
-      blindIndex: secrets.blindIndexKey,
-      provider,
-      wechatApp,
-      startLimit: positiveInt(env, 'LECHAT_IDENTITY_MAX_STARTS', 5, 100),
-      startWindowHours: positiveInt(env, 'LECHAT_IDENTITY_WINDOW_HOURS', 24, 24 * 30),
-      // FaceID keeps results three days; a pending attempt must be settled well within that.
-      attemptMinutes: positiveInt(env, 'LECHAT_IDENTITY_ATTEMPT_MINUTES', 60, 24 * 60),
-    }
-  } catch (error) {
-    if (error instanceof IdentityConfigError) throw new ConfigError(error.message)
-    throw error
-  }
+function section<K extends keyof ConfigSections>(options: LoadOptions, name: K): NonNullable<ConfigSections[K]> {
+  const loader = options.sections?.[name]
+  if (!loader) throw new Error(`${options.fn ?? 'this process'} needs the ${name} settings: pass their loader (see ConfigSections)`)
+  return loader
 }
 
 function loadReviewSettings(env: Record<string, string | undefined>): ReviewSettings {
@@ -256,15 +224,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   }
   assertProductionSafe(config)
   if (!production || (options.fn !== undefined && IDENTITY_FUNCTIONS.includes(options.fn))) {
-    config.identity = loadIdentitySettings(env, mode)
+    config.identity = section(options, 'identity')(env, mode)
   }
   if (!production || (options.fn !== undefined && OIDC_FUNCTIONS.includes(options.fn))) {
-    try {
-      config.oidc = { ...loadOidcSettings(env, production), keyring: loadIdentitySecrets(env, mode).keyring }
-    } catch (error) {
-      if (error instanceof OidcConfigError || error instanceof IdentityConfigError) throw new ConfigError(error.message)
-      throw error
-    }
+    config.oidc = section(options, 'oidc')(env, mode)
   }
   return config
 }

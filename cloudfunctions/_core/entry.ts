@@ -9,7 +9,7 @@ import { wrapDatabase } from './db'
 import { serve, serveHttp, type AnyFunctionDef } from './dispatch'
 import { looksLikeHttp } from './http-event'
 import { pushEvent } from './platform-events'
-import { ConfigError, loadConfig } from './config'
+import { ConfigError, loadConfig, type ConfigSections } from './config'
 import { wechatOpenApi } from './ports/openapi'
 
 type OpenApiClient = Parameters<typeof wechatOpenApi>[0]
@@ -49,9 +49,10 @@ export function callerOf(context: { OPENID?: unknown; SOURCE?: unknown }, event:
   return openid
 }
 
-export function createMain(def: AnyFunctionDef): (event: unknown) => Promise<unknown> {
+/** `sections`: the loaders of the settings only this function needs (see ConfigSections). */
+export function createMain(def: AnyFunctionDef, sections: ConfigSections = {}): (event: unknown) => Promise<unknown> {
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
-  const config = loadConfig(process.env, { fn: def.name })
+  const config = loadConfig(process.env, { fn: def.name, sections })
   const db = wrapDatabase(cloud.database())
   // A deployed function is built without the sandbox (the local cloud and the tests bring their own).
   if (config.openApi !== 'wechat') throw new ConfigError('a deployed function uses WeChat\'s open APIs: set LECHAT_OPENAPI=wechat (the sandbox is for the local cloud)')

@@ -14,7 +14,7 @@ import { ageClass, beijingDate, parseCalendarDate } from '../../shared/rules/age
 import { ID_NUMBER_PROBLEMS, idNumberProblem, maskIdNumber, maskName } from '../../shared/rules/id-number'
 import { accounts, findAccount } from '../_core/accounts'
 import { noteAudit } from '../_core/audit'
-import type { IdentitySettings } from '../_core/config'
+import type { IdentitySettings } from '../_core/identity/settings'
 import { WITHDRAWAL_EFFECTS } from '../_core/consent/effects'
 import { requireConsents } from '../_core/consent/gate'
 import type { AccountContext, Context } from '../_core/context'

@@ -1,4 +1,5 @@
 import { createMain } from '../_core/entry'
+import { loadIdentitySettings } from '../_core/identity/settings'
 import { identityFunction } from './handlers'
 
-export const main = createMain(identityFunction)
+export const main = createMain(identityFunction, { identity: loadIdentitySettings })

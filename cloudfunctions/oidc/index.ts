@@ -1,4 +1,5 @@
 import { createMain } from '../_core/entry'
+import { loadOidcSection } from '../_core/oidc/settings'
 import { oidcFunction } from './handlers'
 
-export const main = createMain(oidcFunction)
+export const main = createMain(oidcFunction, { oidc: loadOidcSection })

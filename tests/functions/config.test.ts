@@ -1,4 +1,8 @@
-import { ConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadConfig, subscribeFieldsVariable, subscribeTemplateVariable } from '../../cloudfunctions/_core/config'
+import { ConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadConfig as loadWith, subscribeFieldsVariable, subscribeTemplateVariable } from '../../cloudfunctions/_core/config'
+import { ALL_SECTIONS } from '../../cloudfunctions/_core/config-sections'
+
+/** As the local cloud loads settings: every optional section's loader at hand. */
+const loadConfig = (env: Record<string, string | undefined>) => loadWith(env, { sections: ALL_SECTIONS })
 
 const KEY = 'a1'.repeat(32)
 const PRODUCTION = {
@@ -95,5 +99,13 @@ describe('local and test configuration', () => {
     expect(set.review).toEqual({ hideThreshold: 5, strikeDays: 180, firstAdminCode: 'a'.repeat(16) })
     expect(refusal({ LECHAT_MODE: 'test', LECHAT_FIRST_ADMIN_CODE: 'short' })).toContain('LECHAT_FIRST_ADMIN_CODE')
     expect(refusal({ LECHAT_MODE: 'test', LECHAT_REPORT_HIDE_THRESHOLD: '0' })).toContain('LECHAT_REPORT_HIDE_THRESHOLD')
+  })
+})
+
+describe('optional settings', () => {
+  it('are loaded only through the loader a function passes: one that needs a section and lacks its loader fails at start', () => {
+    expect(() => loadWith({ LECHAT_MODE: 'test' })).toThrow(/needs the identity settings/)
+    expect(() => loadWith({ ...PRODUCTION }, { fn: 'identity' })).toThrow(/identity needs the identity settings/)
+    expect(loadWith({ ...PRODUCTION }, { fn: 'cards' })).toMatchObject({ identity: null, oidc: null })
   })
 })

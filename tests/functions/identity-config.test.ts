@@ -1,6 +1,7 @@
 /** How the identity settings are read: production refuses what would be unsafe, loudly and at start-up. */
 import { randomBytes } from 'node:crypto'
 import { ConfigError, INSECURE_DEV_BLIND_INDEX_KEY, loadConfig } from '../../cloudfunctions/_core/config'
+import { ALL_SECTIONS } from '../../cloudfunctions/_core/config-sections'
 import { identityRefOf, subjectRefOf } from '../../cloudfunctions/_core/consent/ledger'
 import { BlindIndexKey, blindIndex, keyedRef } from '../../cloudfunctions/_core/identity/crypto'
 
@@ -27,7 +28,7 @@ const IDENTITY_PRODUCTION = { ...PRODUCTION, ...FACEID, LECHAT_ID_KEYS: `k2026:$
 
 function refusal(env: Record<string, string | undefined>, fn = 'identity'): string {
   try {
-    loadConfig(env, { fn })
+    loadConfig(env, { fn, sections: ALL_SECTIONS })
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError)
     return (error as Error).message
@@ -37,7 +38,7 @@ function refusal(env: Record<string, string | undefined>, fn = 'identity'): stri
 
 describe('identity settings in production', () => {
   it('start with a keyring, the blind-index key and a real provider', () => {
-    const config = loadConfig(IDENTITY_PRODUCTION, { fn: 'identity' })
+    const config = loadConfig(IDENTITY_PRODUCTION, { fn: 'identity', sections: ALL_SECTIONS })
     expect(config.identity).toMatchObject({ provider: { provider: 'tencent-faceid', mode: 'production' }, startLimit: 5, startWindowHours: 24, attemptMinutes: 60 })
     expect(config.identity?.keyring.currentKid).toBe('k2026')
     // The one blind-index key: the identity function's index is the product key's `id-number` reference.
@@ -66,36 +67,36 @@ describe('identity settings in production', () => {
 
   it('accept WeChat face verification with the app credentials', () => {
     const env = { ...IDENTITY_PRODUCTION, LECHAT_IDENTITY_PROVIDER: 'wechat-face', LECHAT_WECHAT_APPID: 'wx0123456789abcdef', LECHAT_WECHAT_APPSECRET: 'app-secret' }
-    expect(loadConfig(env, { fn: 'identity' }).identity).toMatchObject({ provider: { provider: 'wechat-face' }, wechatApp: { appId: 'wx0123456789abcdef' } })
+    expect(loadConfig(env, { fn: 'identity', sections: ALL_SECTIONS }).identity).toMatchObject({ provider: { provider: 'wechat-face' }, wechatApp: { appId: 'wx0123456789abcdef' } })
   })
 
   it('read the attempt limits', () => {
     const env = { ...IDENTITY_PRODUCTION, LECHAT_IDENTITY_MAX_STARTS: '3', LECHAT_IDENTITY_WINDOW_HOURS: '48', LECHAT_IDENTITY_ATTEMPT_MINUTES: '30' }
-    expect(loadConfig(env, { fn: 'identity' }).identity).toMatchObject({ startLimit: 3, startWindowHours: 48, attemptMinutes: 30 })
+    expect(loadConfig(env, { fn: 'identity', sections: ALL_SECTIONS }).identity).toMatchObject({ startLimit: 3, startWindowHours: 48, attemptMinutes: 30 })
   })
 
   it('are neither required nor loaded by functions that never open identities', () => {
-    expect(loadConfig(PRODUCTION, { fn: 'consent' }).identity).toBeNull()
-    expect(loadConfig(IDENTITY_PRODUCTION, { fn: 'account' }).identity).toBeNull()
-    expect(loadConfig(PRODUCTION).identity).toBeNull()
+    expect(loadConfig(PRODUCTION, { fn: 'consent', sections: ALL_SECTIONS }).identity).toBeNull()
+    expect(loadConfig(IDENTITY_PRODUCTION, { fn: 'account', sections: ALL_SECTIONS }).identity).toBeNull()
+    expect(loadConfig(PRODUCTION, { sections: ALL_SECTIONS }).identity).toBeNull()
   })
 })
 
 describe('identity settings in local and test', () => {
   it('default to the sandbox and the clearly named development keys', () => {
-    const config = loadConfig({ LECHAT_MODE: 'test' })
+    const config = loadConfig({ LECHAT_MODE: 'test' }, { sections: ALL_SECTIONS })
     expect(config.identity).toMatchObject({ provider: { provider: 'sandbox', mode: 'test' }, startLimit: 5 })
     expect(config.identity?.keyring.currentKid).toBe('INSECURE-DEV-ONLY')
   })
 
   it('follow a blind-index key set locally', () => {
-    const config = loadConfig({ LECHAT_MODE: 'local', LECHAT_BLIND_INDEX_KEY: INDEX })
+    const config = loadConfig({ LECHAT_MODE: 'local', LECHAT_BLIND_INDEX_KEY: INDEX }, { sections: ALL_SECTIONS })
     expect(blindIndex(config.identity!.blindIndex, ID)).toBe(blindIndex(new BlindIndexKey(INDEX), ID))
   })
 })
 
 describe('one blind-index key, separate domains', () => {
-  const config = loadConfig(IDENTITY_PRODUCTION, { fn: 'identity' })
+  const config = loadConfig(IDENTITY_PRODUCTION, { fn: 'identity', sections: ALL_SECTIONS })
 
   it('a guardian reference in the ledger never equals the ID index of the same number', () => {
     expect(identityRefOf(config, ID)).toBe(keyedRef(INDEX, 'guardian-id-number', ID))

@@ -10,6 +10,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import * as client from 'openid-client'
 import { findAccount } from '../../cloudfunctions/_core/accounts'
 import { ConfigError, loadConfig } from '../../cloudfunctions/_core/config'
+import { ALL_SECTIONS } from '../../cloudfunctions/_core/config-sections'
 import { serveHttp } from '../../cloudfunctions/_core/dispatch'
 import { erasePerson, erasureSubject } from '../../cloudfunctions/_core/erasure'
 import { loadOidcSettings } from '../../cloudfunctions/_core/oidc/settings'
@@ -82,16 +83,16 @@ describe('signing keys', () => {
       LECHAT_ID_KEYS: `k1:${'cd'.repeat(32)}`,
       LECHAT_ID_KEY_CURRENT: 'k1',
     }
-    expect(() => loadConfig(base, { fn: 'oidc' })).toThrow(ConfigError)
-    expect(() => loadConfig(base, { fn: 'oidc' })).toThrow(/LECHAT_OIDC_ISSUER/)
-    expect(() => loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'https://id.example.cn' }, { fn: 'oidc' })).toThrow(/LECHAT_OIDC_SIGNING_KEYS/)
+    expect(() => loadConfig(base, { fn: 'oidc', sections: ALL_SECTIONS })).toThrow(ConfigError)
+    expect(() => loadConfig(base, { fn: 'oidc', sections: ALL_SECTIONS })).toThrow(/LECHAT_OIDC_ISSUER/)
+    expect(() => loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'https://id.example.cn' }, { fn: 'oidc', sections: ALL_SECTIONS })).toThrow(/LECHAT_OIDC_SIGNING_KEYS/)
     const { d: _d, ...publicOnly } = jwk('pub')
-    expect(() => loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'https://id.example.cn', LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [publicOnly] }) }, { fn: 'oidc' })).toThrow(/private EC P-256/)
-    expect(() => loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'http://id.example.cn', LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [jwk('a')] }) }, { fn: 'oidc' })).toThrow(/https/)
-    const ok = loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'https://id.example.cn/', LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [jwk('a')] }) }, { fn: 'oidc' })
+    expect(() => loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'https://id.example.cn', LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [publicOnly] }) }, { fn: 'oidc', sections: ALL_SECTIONS })).toThrow(/private EC P-256/)
+    expect(() => loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'http://id.example.cn', LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [jwk('a')] }) }, { fn: 'oidc', sections: ALL_SECTIONS })).toThrow(/https/)
+    const ok = loadConfig({ ...base, LECHAT_OIDC_ISSUER: 'https://id.example.cn/', LECHAT_OIDC_SIGNING_KEYS: JSON.stringify({ keys: [jwk('a')] }) }, { fn: 'oidc', sections: ALL_SECTIONS })
     expect(ok.oidc?.issuer).toBe('https://id.example.cn')
     // Other functions neither need nor load the keys.
-    expect(loadConfig(base, { fn: 'cards' }).oidc).toBeNull()
+    expect(loadConfig(base, { fn: 'cards', sections: ALL_SECTIONS }).oidc).toBeNull()
   })
 })
 

@@ -6,6 +6,8 @@
  * Local and test clouds make one throwaway key per process: no key is ever in the repository.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
+import { ConfigError, type Mode } from '../config'
+import { IdentityConfigError, loadIdentitySecrets, type Keyring } from '../identity/crypto'
 
 export interface SigningKey {
   kid: string
@@ -101,4 +103,14 @@ export function loadOidcSettings(env: Record<string, string | undefined>, produc
   const current = keys.find((k) => k.kid === kid)
   if (!current) throw new OidcConfigError(`${OIDC_KID_ENV} must name one of the keys in ${OIDC_KEYS_ENV} (${keys.map((k) => k.kid).join(', ')})`)
   return { issuer, current, keys: [current, ...keys.filter((k) => k !== current)] }
+}
+
+/** The login service's settings with the ID keyring (to share a name or ID number the person agreed to share): the oidc function's loader. */
+export function loadOidcSection(env: Record<string, string | undefined>, mode: Mode): OidcSettings & { keyring: Keyring } {
+  try {
+    return { ...loadOidcSettings(env, mode === 'production'), keyring: loadIdentitySecrets(env, mode).keyring }
+  } catch (error) {
+    if (error instanceof OidcConfigError || error instanceof IdentityConfigError) throw new ConfigError(error.message)
+    throw error
+  }
 }
