@@ -11,6 +11,26 @@ import { build } from 'esbuild'
 export interface BuiltFile {
   file: string
   bytes: number
+  /** For a function bundle: its largest inputs, what to look at first when it grows (esbuild's metafile). */
+  largest?: Array<{ input: string; bytes: number }>
+}
+
+/** Per bundle, the inputs that take most of it (a package counts as one input). */
+export const LARGEST_INPUTS = 3
+
+/** Bundle budget per function (issue 13): a bigger one is printed with a mark. */
+export const FUNCTION_BUNDLE_BUDGET = 120 * 1024
+
+function largestInputs(inputs: Record<string, { bytesInOutput: number }>): Array<{ input: string; bytes: number }> {
+  const byInput = new Map<string, number>()
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const key = path.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, 'npm:$1')
+    byInput.set(key, (byInput.get(key) ?? 0) + bytesInOutput)
+  }
+  return [...byInput]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, LARGEST_INPUTS)
+    .map(([input, bytes]) => ({ input, bytes }))
 }
 
 export function functionFolders(sourceDir: string): string[] {
@@ -30,7 +50,7 @@ export async function buildFunctions(sourceDir: string, outDir: string): Promise
   for (const fn of functionFolders(sourceDir)) {
     const target = join(outDir, fn)
     mkdirSync(target, { recursive: true })
-    await build({
+    const result = await build({
       entryPoints: [join(sourceDir, fn, 'index.ts')],
       outfile: join(target, 'index.js'),
       bundle: true,
@@ -44,9 +64,11 @@ export async function buildFunctions(sourceDir: string, outDir: string): Promise
       charset: 'utf8',
       legalComments: 'none',
       logLevel: 'warning',
+      metafile: true,
     })
     for (const file of ['config.json', 'package.json']) copyFileSync(join(sourceDir, fn, file), join(target, file))
-    built.push({ file: `cloudfunctions/${fn}/index.js`, bytes: statSync(join(target, 'index.js')).size })
+    const output = Object.values(result.metafile.outputs)[0]
+    built.push({ file: `cloudfunctions/${fn}/index.js`, bytes: statSync(join(target, 'index.js')).size, largest: largestInputs(output?.inputs ?? {}) })
   }
   return built
 }

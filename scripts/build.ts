@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { buildFunctions, type BuiltFile } from './build-functions'
+import { buildFunctions, FUNCTION_BUNDLE_BUDGET, type BuiltFile } from './build-functions'
 import { buildMiniprogram, checkMiniprogramSettings } from './build-miniprogram'
 
 const root = join(__dirname, '..')
@@ -17,7 +17,11 @@ function kb(bytes: number): string {
 function printTable(title: string, files: readonly BuiltFile[]): void {
   console.log(`\n${title}`)
   const width = Math.max(...files.map((f) => f.file.length), 10)
-  for (const f of files) console.log(`  ${f.file.padEnd(width)}  ${kb(f.bytes).padStart(10)}`)
+  for (const f of files) {
+    const over = f.largest && f.bytes > FUNCTION_BUNDLE_BUDGET ? ` over the ${kb(FUNCTION_BUNDLE_BUDGET)} budget` : ''
+    const largest = f.largest ? `  largest: ${f.largest.map((i) => `${i.input} ${kb(i.bytes)}`).join(', ')}` : ''
+    console.log(`  ${f.file.padEnd(width)}  ${kb(f.bytes).padStart(10)}${over}${largest}`)
+  }
   console.log(`  ${'total'.padEnd(width)}  ${kb(files.reduce((sum, f) => sum + f.bytes, 0)).padStart(10)}`)
 }
 

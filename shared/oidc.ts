@@ -119,3 +119,6 @@ export function signInIdOfScene(scene: string): string | null {
  * Pay password, so the agreement's second way of signing in is not offered.
  */
 export const PAY_PASSWORD_NOTE = '微信未向小程序开放以微信支付密码验证身份的能力，因此本服务只提供刷脸登录，不提供支付密码登录。'
+
+/** A loopback address (RFC 8252 §7.3): development clients only; production refuses it when the client is saved. */
+export const LOOPBACK_URL = /^http:\/\/(?:127\.0\.0\.1|localhost):\d{1,5}\/[^\s#]*$/

@@ -11,10 +11,13 @@ import {
 import { ACCESS_ROLES } from '../audit'
 import { FEATURES } from '../rules/lifecycle'
 import { hasInvisibleCharacters, looksBlank, visibleLength } from '../rules/text'
-import { isoDateTime, nextCursor, pageInput, profileImageUrl } from './common'
+import { isoDateTime, nextCursor, pageInput, profileImageUrl, verificationId } from './common'
 import { moderationView } from './content'
+import { banView, correctionView, lifecycleView } from './account-views'
 import { action } from './define'
-import { verificationId } from './identity'
+
+export { banView, correctionView, lifecycleView }
+export type { BanView, CorrectionView, LifecycleView } from './account-views'
 import { UPLOAD_KINDS, UPLOAD_MAX_BASE64, UPLOAD_MAX_BYTES } from '../uploads'
 
 export const NICKNAME_MAX = 20
@@ -54,38 +57,6 @@ const pendingNickname = z.nullable(z.object({ nickname: z.string(), moderation: 
  * it until it passes; others keep seeing `account.avatarUrl` (null when none).
  */
 const pendingAvatar = z.nullable(z.object({ avatarUrl: z.string(), moderation: moderationView }))
-
-export const banView = z.object({
-  feature: z.enum(FEATURES),
-  /** 发布内容, 评论 … */
-  label: z.string(),
-  until: isoDateTime,
-  reason: z.string(),
-})
-export type BanView = z.infer<typeof banView>
-
-/** My account's state as I experience it now (timed states that ended already show as ended). */
-export const lifecycleView = z.object({
-  state: z.enum(ACCOUNT_STATES),
-  /** 正常, 暂停使用 … */
-  label: z.string(),
-  /** The statement of reasons of the decision that put the account in this state. */
-  reason: z.nullable(z.string()),
-  /** When a suspension ends by itself; null for states without an end. */
-  until: z.nullable(isoDateTime),
-  changedAt: z.nullable(isoDateTime),
-  /** Feature bans in force (restricted accounts). */
-  bans: z.array(banView),
-  /** During the cooling-off period: when erasure begins unless cancelled. */
-  deletionDueAt: z.nullable(isoDateTime),
-  /** One sentence for the user, in Chinese. */
-  notice: z.string(),
-  /** How to appeal a staff decision, or null when the state was not imposed by staff. */
-  appeal: z.nullable(z.string()),
-  /** What I can do about it myself now. */
-  available: z.array(z.enum(SELF_SERVICE_ACTIONS)),
-})
-export type LifecycleView = z.infer<typeof lifecycleView>
 
 /**
  * Re-confirmation for freezing's undo and for deletion: `confirm` and a recent
@@ -127,17 +98,6 @@ export const exportDocument = z.object({
 })
 export type ExportDocument = z.infer<typeof exportDocument>
 
-export const correctionView = z.object({
-  id: z.string(),
-  field: z.enum(CORRECTION_FIELDS),
-  note: z.string(),
-  status: z.enum(CORRECTION_STATUSES),
-  createdAt: isoDateTime,
-  resolvedAt: z.nullable(isoDateTime),
-  /** The staff member's statement of reasons. */
-  resolution: z.nullable(z.string()),
-})
-export type CorrectionView = z.infer<typeof correctionView>
 
 export const accessLogEntry = z.object({
   id: z.string(),

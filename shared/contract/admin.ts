@@ -8,14 +8,15 @@ import { ACCOUNT_STATES, CORRECTION_STATUSES } from '../account'
 import { ROLES } from '../access'
 import { REPORT_CATEGORIES, RULE_IDS } from '../review'
 import { FEATURES, PENALTY_TRANSITIONS, STAFF_TRANSITIONS } from '../rules/lifecycle'
-import { calendarDate, id, isoDateTime, nextCursor, pageInput } from './common'
+import { calendarDate, id, isoDateTime, nextCursor, pageInput, staffReason } from './common'
+
+export { staffReason }
 import { action } from './define'
-import { correctionView, lifecycleView } from './account'
+import { correctionView, lifecycleView } from './account-views'
 
 export { PENALTY_TRANSITIONS, STAFF_TRANSITIONS, type StaffTransition } from '../rules/lifecycle'
 
 /** The statement of reasons the person receives (and may appeal against). */
-export const staffReason = z.string().check(z.trim(), z.minLength(4, '请写明理由（至少4个字），用户会看到这段说明'), z.maxLength(500, '理由最多500个字'))
 
 export const accountEventView = z.object({
   transition: z.string(),

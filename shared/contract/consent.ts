@@ -1,9 +1,8 @@
 import * as z from 'zod/mini'
 import { CONSENT_ACTIONS, CONSENT_METHODS, GUARDIAN_RELATIONS, LEDGER_PURPOSE_IDS, PURPOSE_IDS } from '../consent'
 import { normalizeIdNumber } from '../rules/id-number'
-import { calendarDate, id, isoDateTime, nextCursor, pageInput } from './common'
+import { calendarDate, documentId, id, isoDateTime, nextCursor, pageInput, sha256Hex, version } from './common'
 import { action } from './define'
-import { documentId, sha256Hex, version } from './legal'
 
 export const purposeId = z.enum(PURPOSE_IDS)
 const ageClassSchema = z.enum(['under14', 'minor14to17', 'adult', 'unknown'])

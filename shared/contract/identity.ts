@@ -7,7 +7,9 @@
 import * as z from 'zod/mini'
 import { normalizeIdNumber } from '../rules/id-number'
 import { hasInvisibleCharacters, visibleLength } from '../rules/text'
-import { calendarDate, isoDateTime } from './common'
+import { calendarDate, isoDateTime, verificationId } from './common'
+
+export { verificationId }
 import { action } from './define'
 
 export const LEGAL_NAME_MAX = 30
@@ -52,7 +54,6 @@ export const legalName = z.pipe(
 export const idNumberInput = z.pipe(z.string().check(z.maxLength(30, '身份证号应为18位')), z.transform(normalizeIdNumber))
 
 /** An id issued by `start`; opaque to the client (WeChat's verify_id runs to 256 characters). */
-export const verificationId = z.string().check(z.minLength(1), z.maxLength(300), z.regex(/^[\x21-\x7e]+$/, '核验编号格式不正确'))
 
 /** What the mini-program does after `start` (mirrors the provider port's ClientAction). */
 export const clientAction = z.discriminatedUnion('kind', [

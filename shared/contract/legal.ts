@@ -1,12 +1,9 @@
 import * as z from 'zod/mini'
-import { DOCUMENT_IDS } from '../consent'
-import { isoDateTime } from './common'
+import { documentId, isoDateTime, sha256Hex, version } from './common'
+
+export { documentId, sha256Hex, version }
 import { action } from './define'
 
-export const documentId = z.enum(DOCUMENT_IDS)
-/** Versions are dotted numbers ("1", "1.1", "2.0.3"), compared numerically. */
-export const version = z.string().check(z.regex(/^\d{1,4}(\.\d{1,4}){0,2}$/, '版本号格式应为 1、1.1 或 1.1.1'))
-export const sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, '摘要应为 64 位十六进制'))
 
 export const versionMeta = z.object({
   docId: documentId,

@@ -24,31 +24,12 @@ import {
   STRIKE_STATES,
 } from '../review'
 import { FEATURES } from '../rules/lifecycle'
-import { calendarDate, id, isoDateTime, nextCursor, pageInput } from './common'
-import { CONTENT_KINDS, MODERATION_STATE_LABELS, MODERATION_STATES, type ContentKind } from './content'
+import { calendarDate, id, isoDateTime, nextCursor, pageInput, staffReason } from './common'
+import { DECISION_STATES } from '../content'
+import { CONTENT_KINDS, MODERATION_STATES } from './content'
 import { action } from './define'
-import { staffReason } from './admin'
 
-/** What a stored decision can say: the content's states, or refused (nothing was stored). */
-export const DECISION_STATES = [...MODERATION_STATES, 'refused'] as const
-export type DecisionState = (typeof DECISION_STATES)[number]
-
-export const DECISION_STATE_LABELS: Record<DecisionState, string> = {
-  ...MODERATION_STATE_LABELS,
-  refused: '已拒绝：未通过安全审核，没有发布',
-}
-
-export const CONTENT_KIND_LABELS: Record<ContentKind, string> = {
-  card: '名片',
-  activity: '活动',
-  article: '文章',
-  nickname: '昵称',
-  avatar: '头像',
-  clientLogo: '接入应用图标',
-  exchangeMessage: '交换名片留言',
-  reportComment: '举报说明',
-  appealText: '申诉理由',
-}
+export { CONTENT_KIND_LABELS, DECISION_STATE_LABELS, DECISION_STATES, type DecisionState } from '../content'
 
 /** Where a finding came from: our scanner, WeChat's text check, WeChat's image check, or a reviewer. */
 export const DECISION_SOURCES = ['local', 'wechat', 'image', 'review'] as const

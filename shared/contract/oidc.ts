@@ -4,11 +4,9 @@
  * same function through CloudBase's HTTP access service (cloudfunctions/oidc/http.ts).
  */
 import * as z from 'zod/mini'
-import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, CLIENT_ORG_TYPES, OIDC_CLAIMS, OIDC_SCOPES, REQUEST_URI_PREFIX } from '../oidc'
-import { isoDateTime, nextCursor, pageInput } from './common'
+import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, CLIENT_ORG_TYPES, LOOPBACK_URL, OIDC_CLAIMS, OIDC_SCOPES, REQUEST_URI_PREFIX } from '../oidc'
+import { isoDateTime, nextCursor, pageInput, staffReason, verificationId } from './common'
 import { action } from './define'
-import { verificationId } from './identity'
-import { staffReason } from './admin'
 
 export const clientId = z.string().check(z.regex(CLIENT_ID_PATTERN, '应用编号为 3–40 位小写字母、数字或连字符'))
 const signInId = z.string().check(z.regex(/^[\w-]{8,30}$/, '登录请求编号格式不正确'))
@@ -17,8 +15,6 @@ const requestUri = z.string().check(z.maxLength(120), z.startsWith(REQUEST_URI_P
 /** An https address with a host, no spaces (checked without URL, which the mini-program's typings lack). */
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(?::\d{1,5})?(?:\/[^\s#]*)?(?:#\S*)?$/i
 
-/** A loopback address (RFC 8252 §7.3): development clients only; production refuses it when the client is saved. */
-export const LOOPBACK_URL = /^http:\/\/(?:127\.0\.0\.1|localhost):\d{1,5}\/[^\s#]*$/
 
 /** Exact https redirect URIs (or loopback ones in development): no fragment, no wildcard. */
 const redirectUri = z.string().check(

@@ -4,9 +4,10 @@
  * status, the review queue and accountability. The decision's state is
  * recomputed from its findings whenever an image verdict arrives.
  */
-import { isMessageKind, refusedUnlessClean, type ContentKind, type ModerationState } from '../../../shared/contract/content'
-import type { DecisionState, DecisionView } from '../../../shared/contract/moderation'
-import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/contract/moderation'
+import { isMessageKind, refusedUnlessClean, type ContentKind, type ModerationState } from '../../../shared/content'
+import type { DecisionState } from '../../../shared/content'
+import type { DecisionView } from '../../../shared/contract/moderation'
+import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/content'
 import type { Verdict } from '../../../shared/moderation/scan'
 import { COLLECTIONS } from '../collections'
 import type { Doc, Store } from '../db'

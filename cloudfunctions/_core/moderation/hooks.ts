@@ -9,7 +9,7 @@
  * A hook reads the target itself, must be idempotent, and may throw: the
  * decision is then left unsynced and the media sweep applies it again.
  */
-import { isMessageKind, type PublishedKind } from '../../../shared/contract/content'
+import { isMessageKind, type PublishedKind } from '../../../shared/content'
 import { activityDecisionShown } from '../activities/notices'
 import type { Context } from '../context'
 import type { ModerationDecisionDoc } from './decisions'

@@ -18,7 +18,7 @@
  * (MEDIA_VERDICT_TIMEOUT_MS) into reviews and retries target updates.
  */
 import * as z from 'zod/mini'
-import type { ContentKind } from '../../../shared/contract/content'
+import type { ContentKind } from '../../../shared/content'
 import type { AccountContext, Context } from '../context'
 import { PAGE_MAX, type Doc, type Patch, type Store } from '../db'
 import { pushRoute } from '../define'

@@ -5,7 +5,7 @@
  * regulators); image checks are working data (deleted); the lexicon is the
  * operator's and holds nobody's data.
  */
-import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/contract/moderation'
+import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/content'
 import type { ErasureRule } from '../erasure'
 import type { ExportRule, ExportSection } from '../export'
 import { collectAll } from '../paging'

@@ -7,8 +7,8 @@
  * an edit made since then has its own decision, and the newer one wins.
  * A message's decision (MESSAGE_KINDS) shows nowhere: nothing is written for it.
  */
-import { isMessageKind, type ContentKind, type PublishedKind } from '../../../shared/contract/content'
-import { CONTENT_KIND_LABELS } from '../../../shared/contract/moderation'
+import { isMessageKind, type ContentKind, type PublishedKind } from '../../../shared/content'
+import { CONTENT_KIND_LABELS } from '../../../shared/content'
 import type { AccountDoc } from '../accounts'
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'

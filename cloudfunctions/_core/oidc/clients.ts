@@ -4,7 +4,8 @@
  * the text scanner; the logo (an image the admin uploaded) passes the gate's image check.
  */
 import { CLIENT_ORG_TYPE_LABELS } from '../../../shared/oidc'
-import { LOOPBACK_URL, type ClientInput, type ClientView } from '../../../shared/contract/oidc'
+import { LOOPBACK_URL } from '../../../shared/oidc'
+import { type ClientInput, type ClientView } from '../../../shared/contract/oidc'
 import { scanText } from '../../../shared/moderation/scan'
 import type { AccountContext } from '../context'
 import { fail } from '../errors'

@@ -7,8 +7,9 @@
  * and the person sees it in their access log.
  */
 import { ACCOUNT_STATE_LABELS, CORRECTION_FIELD_LABELS } from '../../../shared/account'
-import { MODERATION_STATE_LABELS } from '../../../shared/contract/content'
-import { DECISION_STATE_LABELS, type ItemView } from '../../../shared/contract/moderation'
+import { MODERATION_STATE_LABELS } from '../../../shared/content'
+import { DECISION_STATE_LABELS } from '../../../shared/content'
+import { type ItemView } from '../../../shared/contract/moderation'
 import { DECISION_OUTCOME_LABELS, isContentReviewKind, OUTCOMES_BY_KIND, REPORT_CATEGORY_LABELS } from '../../../shared/review'
 import { accounts, findAccount, stateOf } from '../accounts'
 import { noteAudit } from '../audit'

@@ -5,7 +5,7 @@
  * is already open adds to it; deciding closes it, and the next report or hold
  * opens a new one.
  */
-import type { ContentKind } from '../../../shared/contract/content'
+import type { ContentKind } from '../../../shared/content'
 import {
   categoriesOfLabels,
   CLAIM_MS,
