@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events'
 import { cpus, totalmem } from 'node:os'
 import { benchSignUps } from './activities'
 import { benchArticles } from './articles'
+import { benchBundles } from './bundles'
 import { benchCards } from './cards'
 import { benchDb } from './db'
 import { benchFunctions } from './functions'
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   console.log(`lechat-card bench · node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
   printTable("mini-program packages as WeChat's compiler outputs them (cloud build)", await benchPackages())
+  printTable('cloud function bundles: size · cold load of their own code (wx-server-sdk preloaded)', await benchBundles())
   printTable('local database engine (in process, no HTTP)', await benchDb())
   printTable('cloud functions through the real wx-server-sdk', await benchFunctions())
   printTable('card landing page through dispatcher + real SDK + local DB (file, WAL)', await benchCards())
