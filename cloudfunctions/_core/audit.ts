@@ -1,6 +1,8 @@
 import type { AccessRole } from '../../shared/audit'
 import { COLLECTIONS } from './collections'
-import type { Context } from './context'
+import type { AuditNote, Context } from './context'
+
+export type { AuditNote }
 import type { Doc } from './db'
 
 /** Who did what to whom, and why: staff actions and staff views of personal data. */
@@ -28,13 +30,6 @@ export interface AuditDoc extends Doc {
  * person concerned (an action naming an account id learns the openid only on
  * reading the account) and a finer name of what was done.
  */
-export interface AuditNote {
-  subject: string | null
-  detail: string | null
-  /** More people whose data the action showed (a list of several people's requests): each sees it in their access log. */
-  others?: string[]
-}
-
 export function noteAudit(ctx: Context, note: Partial<AuditNote>): void {
   if (!ctx.audit) return
   if (note.subject !== undefined) ctx.audit.subject = note.subject

@@ -9,10 +9,12 @@ import { INSECURE_DEV_BLIND_INDEX_KEY, type Keyring } from './identity/crypto'
 import type { IdentitySettings } from './identity/settings'
 import type { OidcSettings } from './oidc/settings'
 import { parseFieldMap, type SubscribeTemplate } from './subscribe-template'
+import { ConfigError, positiveInt, text, type Mode } from './settings-env'
+
+export { ConfigError, type Mode }
 
 export { INSECURE_DEV_BLIND_INDEX_KEY }
 
-export type Mode = 'production' | 'local' | 'test'
 
 /** The personal-information processor named in every document and receipt. */
 export interface Operator {
@@ -75,9 +77,6 @@ export interface ReviewSettings {
   firstAdminCode: string | null
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
 
 /** Obviously fictional: local documents must not look like a real company's. */
 const DEMO_OPERATOR: Operator = {
@@ -125,18 +124,7 @@ function loadSubscribeTemplates(env: Record<string, string | undefined>): Partia
   return templates
 }
 
-export function text(env: Record<string, string | undefined>, name: string): string | null {
-  const value = env[name]?.trim()
-  return value ? value : null
-}
 
-export function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
-  const raw = text(env, name)
-  if (raw === null) return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max} (got "${raw}")`)
-  return value
-}
 
 /**
  * Loaders of the settings only some functions need, passed in by those

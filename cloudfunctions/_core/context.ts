@@ -3,7 +3,6 @@ import type { Clock } from './clock'
 import type { Store } from './db'
 import type { OpenApi } from './ports/openapi'
 import type { AccountDoc } from './accounts'
-import type { AuditNote } from './audit'
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void
@@ -43,3 +42,11 @@ export const jsonLogger: Logger = {
 }
 
 export const silentLogger: Logger = { info: () => undefined, error: () => undefined }
+
+/** What an audited action tells the audit record about itself (see audit.ts noteAudit). */
+export interface AuditNote {
+  subject: string | null
+  detail: string | null
+  /** More people whose data the action showed (a list of several people's requests): each sees it in their access log. */
+  others?: string[]
+}

@@ -40,27 +40,11 @@ import { activitiesErasure, activityFiles, activitySignUpsErasure } from './acti
 import { articleFiles, articleReadsErasure, articlesErasure } from './articles/records'
 import { storageFor } from './ports/storage'
 import { uploadFiles, uploadsErasure } from './uploads'
+import type { ErasureRule, ErasureSubject, FileReference } from './data-rules'
 
-export type Treatment = 'delete' | 'anonymize' | 'pseudonymize' | 'keep' | 'none'
+export type { ErasureRule, ErasureSubject, FileReference, Treatment } from './data-rules'
 
-export interface ErasureSubject {
-  openid: string
-  accountId: string
-  /** `erased:<subjectRef>:<accountId>`: what stays in place of the openid. */
-  pseudonym: string
-}
 
-export interface ErasureRule {
-  collection: string
-  /** What the data is, for the person's deletion preview. */
-  title: string
-  treatment: Treatment
-  /** What exactly happens; for what is kept, why. */
-  detail: string
-  /** How many of the person's documents the rule concerns now. */
-  count(ctx: Context, subject: ErasureSubject): Promise<number>
-  erase(ctx: Context, subject: ErasureSubject): Promise<void>
-}
 
 const nothing = async (): Promise<number> => 0
 const noop = async (): Promise<void> => undefined
@@ -251,13 +235,6 @@ export function erasureRules(): readonly ErasureRule[] {
   return RULES
 }
 
-/** Where a person's documents name files they uploaded: fields of `collection` on documents whose `owner` field is their openid. */
-export interface FileReference {
-  collection: string
-  owner: string
-  /** Fields holding a `cloud://` file id (or an https URL, which is not ours to delete) or null. */
-  fields: readonly string[]
-}
 
 /** Every place a person's uploaded files are named; a domain that stores file ids adds its own (exported next to its erasure rule). */
 export const FILE_REFERENCES: readonly FileReference[] = [

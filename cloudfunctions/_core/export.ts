@@ -28,13 +28,11 @@ import { uploadsExport } from './uploads'
 import { OIDC_EXPORT_RULES } from './oidc/registry'
 import { activitiesExport, activitySignUpsExport } from './activities/registry'
 import { articleReadsExport, articlesExport } from './articles/records'
+import type { ExportRule, ExportSection } from './data-rules'
 
-export type ExportSection = ExportDocument['sections'][number]
+export type { ExportRule, ExportSection } from './data-rules'
+
 type JsonRecord = Record<string, unknown>
-
-export type ExportRule =
-  | { collection: string; excluded: string }
-  | { collection: string; sections(ctx: Context, account: AccountDoc): Promise<ExportSection[]> }
 
 /** Plain JSON: dates as ISO 8601; other people's identifiers (any `…openid` field) left out. */
 export function plain(value: unknown): unknown {

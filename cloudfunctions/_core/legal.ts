@@ -11,9 +11,9 @@ import { compareVersions } from '../../shared/rules/version'
 import { COLLECTIONS } from './collections'
 import type { Config } from './config'
 import { appendOnly, PAGE_MAX, type AppendOnlyCollection, type Doc, type Store } from './db'
-import type { ErasureRule } from './erasure'
+import type { ErasureRule } from './data-rules'
 import { fail, isDuplicateKey } from './errors'
-import type { ExportRule } from './export'
+import type { ExportRule } from './data-rules'
 
 export interface LegalDocumentDoc extends Doc {
   docId: DocumentId

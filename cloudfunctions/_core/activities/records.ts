@@ -20,7 +20,8 @@ import type { ActivityPhase } from '../../../shared/activities'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
 import { fail } from '../errors'
-import type { ContentModeration, PublishedRequest } from '../moderation/gate'
+import type { ContentModeration } from '../moderation/decisions'
+import type { PublishedRequest } from '../moderation/request'
 
 export type ActivityStatus = 'scheduled' | 'cancelled'
 

@@ -6,8 +6,8 @@
  */
 import type { Context } from '../context'
 import type { Collection, Doc, Where } from '../db'
-import type { ErasureRule } from '../erasure'
-import type { ExportRule } from '../export'
+import type { ErasureRule } from '../data-rules'
+import type { ExportRule } from '../data-rules'
 import { inboxMessages } from '../inbox'
 import { CARD_COLLECTIONS, cards, cardSettings, exchanges, holder, visitCounts, visits, type CardDoc, type ExchangeDoc } from './store'
 

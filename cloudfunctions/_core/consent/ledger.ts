@@ -16,7 +16,7 @@
 import type { ConsentAction, ConsentMethod, DocumentId, GuardianRelation, LedgerPurpose, PurposeId } from '../../../shared/consent'
 import { COLLECTIONS } from '../collections'
 import type { Config } from '../config'
-import type { ErasureRule } from '../erasure'
+import type { ErasureRule } from '../data-rules'
 import { appendOnly, PAGE_MAX, type AppendOnlyCollection, type Doc, type Store } from '../db'
 import { fail, isDuplicateKey } from '../errors'
 import { keyedRef } from '../identity/crypto'

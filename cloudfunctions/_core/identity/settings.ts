@@ -4,7 +4,7 @@
  * attempt limits. Only the identity function's entry passes this loader to
  * loadConfig, so no other function carries the providers.
  */
-import { ConfigError, positiveInt, text, type Mode } from '../config'
+import { ConfigError, positiveInt, text, type Mode } from '../settings-env'
 import { IdentityConfigError, loadIdentitySecrets, type BlindIndexKey, type Keyring } from './crypto'
 import { createIdentityProvider, loadIdentityProviderConfig, type IdentityProviderConfig } from './providers'
 import type { WechatAppCredentials } from './wechat-token'

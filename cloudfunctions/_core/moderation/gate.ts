@@ -51,34 +51,12 @@ import { recordReusedPasses, reusablePasses, submitImages, type DecisionImage } 
 import { followSubmission } from '../review/queue'
 import { isOwnUpload } from '../uploads'
 import { shownDecision } from './targets'
+import type { ModerationRequest } from './request'
 
 export type { ContentModeration, DecisionSource, ModerationDecisionDoc } from './decisions'
 export { decisions, SCENES } from './decisions'
 
-interface RequestBase {
-  /** The content's document id (domains choose it before the first write); for a message, what it was sent with. */
-  targetId: string
-  /**
-   * Public free text by field name. Structured fields (phone, e-mail, WeChat id)
-   * are validated by their format instead: a phone number in the phone field is
-   * the point of a business card, not a leak.
-   */
-  texts: Record<string, string>
-}
-
-export type ModerationRequest =
-  | (RequestBase & {
-      kind: PublishedKind
-      /** cloud:// file ids (or https image URLs, which are always checked afresh) shown publicly. */
-      images?: readonly string[]
-      /** The take-down this content had was overturned on appeal: the checks alone decide now. */
-      afterAppeal?: boolean
-    })
-  /** A message is text only, and is never held. */
-  | (RequestBase & { kind: MessageKind; images?: never; afterAppeal?: never })
-
-/** A request about something published (not a message). */
-export type PublishedRequest = Extract<ModerationRequest, { kind: PublishedKind }>
+export type { ModerationRequest, PublishedRequest } from './request'
 
 /** Kinds a reviewer or reports can take down; an edit of such content goes back to a person. */
 const TAKE_DOWN_KINDS: ReadonlySet<ContentKind> = new Set<ContentKind>(['card', 'activity', 'article'])

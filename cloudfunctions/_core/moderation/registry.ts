@@ -6,8 +6,8 @@
  * operator's and holds nobody's data.
  */
 import { CONTENT_KIND_LABELS, DECISION_STATE_LABELS } from '../../../shared/content'
-import type { ErasureRule } from '../erasure'
-import type { ExportRule, ExportSection } from '../export'
+import type { ErasureRule } from '../data-rules'
+import type { ExportRule, ExportSection } from '../data-rules'
 import { collectAll } from '../paging'
 import { COLLECTIONS } from '../collections'
 import { decisions } from './decisions'

@@ -6,8 +6,8 @@
  */
 import { COLLECTIONS } from '../collections'
 import type { Context } from '../context'
-import type { ErasureRule, ErasureSubject } from '../erasure'
-import type { ExportRule } from '../export'
+import type { ErasureRule, ErasureSubject } from '../data-rules'
+import type { ExportRule } from '../data-rules'
 import { collectAll } from '../paging'
 import { recordSharing } from './ledger'
 import { oidcClients, oidcGrants, oidcSignIns, oidcTokens } from './records'

@@ -6,7 +6,7 @@
  * Local and test clouds make one throwaway key per process: no key is ever in the repository.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
-import { ConfigError, type Mode } from '../config'
+import { ConfigError, type Mode } from '../settings-env'
 import { IdentityConfigError, loadIdentitySecrets, type Keyring } from '../identity/crypto'
 
 export interface SigningKey {

@@ -5,8 +5,8 @@
  * others' reports and for regulators); what a person wrote to staff (report
  * comments, appeal texts) and what a decision kept of removed content go.
  */
-import type { ErasureRule } from '../erasure'
-import type { ExportRule } from '../export'
+import type { ErasureRule } from '../data-rules'
+import type { ExportRule } from '../data-rules'
 import { collectAll, walk } from '../paging'
 import { COLLECTIONS } from '../collections'
 import { conductView, toMyReportView } from './notices'
