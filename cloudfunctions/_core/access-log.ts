@@ -9,6 +9,7 @@ import { TRANSITIONS, type TransitionName } from '../../shared/rules/lifecycle'
 import type { AuditDoc } from './audit'
 import { COLLECTIONS } from './collections'
 import type { Context } from './context'
+import { after, decodeCursor, encodeCursor, newestFirst } from './cursor'
 
 /** What a person reads for a staff action without its own label. */
 export const UNLABELLED_ACTION = '工作人员的操作'
@@ -41,12 +42,6 @@ export function toAccessLogEntry(doc: AuditDoc): AccessLogEntry {
   }
 }
 
-/** Cursor: `<createdAt ms>.<_id>` of the last entry shown. */
-function parseCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
-  const match = cursor ? /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor) : null
-  return match?.[1] && match[2] ? { at: new Date(Number(match[1])), id: match[2] } : null
-}
-
 /** Newest first; only what staff did and saw (refused attempts touched nothing). */
 export async function accessLogPage(
   ctx: Context,
@@ -54,21 +49,12 @@ export async function accessLogPage(
   cursor: string | null | undefined,
   limit: number,
 ): Promise<{ entries: AccessLogEntry[]; nextCursor: string | null }> {
-  const cmd = ctx.db.cmd
   const base = { subject, outcome: 'ok' }
-  const after = parseCursor(cursor)
-  const where = after ? cmd.and(base, cmd.or({ createdAt: cmd.lt(after.at) }, { createdAt: after.at, _id: cmd.lt(after.id) })) : base
-  const docs = await ctx.db.collection<AuditDoc>(COLLECTIONS.auditLogs).find(where, {
-    orderBy: [
-      ['createdAt', 'desc'],
-      ['_id', 'desc'],
-    ],
-    limit: limit + 1,
-  })
+  const docs = await ctx.db.collection<AuditDoc>(COLLECTIONS.auditLogs).find(after(ctx.db, base, 'createdAt', decodeCursor(cursor)), { orderBy: newestFirst('createdAt'), limit: limit + 1 })
   const shown = docs.slice(0, limit)
   const last = shown.at(-1)
   return {
     entries: shown.map(toAccessLogEntry),
-    nextCursor: docs.length > limit && last ? `${last.createdAt.getTime()}.${last._id}` : null,
+    nextCursor: docs.length > limit && last ? encodeCursor(last.createdAt, last._id) : null,
   }
 }

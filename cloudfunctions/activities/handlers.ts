@@ -4,7 +4,8 @@ import type { FieldIssue } from '../../shared/errors'
 import { maskPhone } from '../../shared/rules/phone'
 import { accounts } from '../_core/accounts'
 import { describeChanges, notifyAttendees } from '../_core/activities/notices'
-import { activitiesOf, activityModerationRequest, decodeCursor, encodeCursor, publishedContentOf, signUpsOf, type ActivityDoc } from '../_core/activities/records'
+import { activitiesOf, activityModerationRequest, publishedContentOf, signUpsOf, type ActivityDoc } from '../_core/activities/records'
+import { after as afterPosition, decodeCursor, encodeCursor, nextOf, orderOf, type Position } from '../_core/cursor'
 import {
   detailFor,
   organizerOf,
@@ -197,44 +198,35 @@ export const activitiesFunction = defineFunction('activities', activitiesContrac
     const size = limit ?? PAGE
     const _ = ctx.db.cmd
     const base = { status: 'scheduled', 'moderation.state': 'published', startAt: _.gt(ctx.now) }
-    let after = cursor ? decodeCursor(cursor) : null
+    let after: Position | null = decodeCursor(cursor)
     const shown: ActivitySummary[] = []
     let exhausted = false
     for (let round = 0; round < FILL_ROUNDS && shown.length < size && !exhausted; round++) {
-      const where: Where = after ? _.and(base, _.or({ startAt: _.gt(after.at) }, { startAt: after.at, _id: _.gt(after.id) })) : base
       const want = size - shown.length
-      const docs = await activitiesOf(ctx.db).find(where, { orderBy: [['startAt', 'asc'], ['_id', 'asc']], limit: want })
+      const docs = await activitiesOf(ctx.db).find(afterPosition(ctx.db, base, 'startAt', after, 'asc'), { orderBy: orderOf('startAt', 'asc'), limit: want })
       exhausted = docs.length < want
       const organizers = await visibleOrganizers(ctx, docs.map((d) => d.ownerOpenid))
       for (const doc of docs) if (visibleToOthers(doc, organizers)) shown.push(toSummary(doc, organizers, ctx.openid, ctx.now))
       const last = docs.at(-1)
-      if (last) after = { at: last.startAt, id: last._id }
+      if (last) after = { at: last.startAt.getTime(), id: last._id }
     }
-    return { activities: shown, nextCursor: !exhausted && after ? encodeCursor(after.at, after.id) : null }
+    return { activities: shown, nextCursor: !exhausted && after ? encodeCursor(new Date(after.at), after.id) : null }
   },
 
   async mine({ cursor, limit }, ctx) {
     const size = limit ?? PAGE
     const _ = ctx.db.cmd
     const base = { ownerOpenid: ctx.openid }
-    const after = cursor ? decodeCursor(cursor) : null
-    const where: Where = after ? _.and(base, _.or({ startAt: _.lt(after.at) }, { startAt: after.at, _id: _.lt(after.id) })) : base
-    const docs = await activitiesOf(ctx.db).find(where, { orderBy: [['startAt', 'desc'], ['_id', 'desc']], limit: size })
+    const docs = await activitiesOf(ctx.db).find(afterPosition(ctx.db, base, 'startAt', decodeCursor(cursor)), { orderBy: orderOf('startAt'), limit: size })
     const organizers = await organizerOf(ctx, ctx.openid)
-    const last = docs.at(-1)
-    return {
-      activities: docs.map((d) => toSummary(d, organizers, ctx.openid, ctx.now)),
-      nextCursor: docs.length === size && last ? encodeCursor(last.startAt, last._id) : null,
-    }
+    return { activities: docs.map((d) => toSummary(d, organizers, ctx.openid, ctx.now)), nextCursor: nextOf(docs, size, (d) => d.startAt) }
   },
 
   async mySignUps({ cursor, limit }, ctx) {
     const size = limit ?? PAGE
     const _ = ctx.db.cmd
     const base = { openid: ctx.openid, seat: 'held' }
-    const after = cursor ? decodeCursor(cursor) : null
-    const where: Where = after ? _.and(base, _.or({ createdAt: _.lt(after.at) }, { createdAt: after.at, _id: _.lt(after.id) })) : base
-    const signUps = await signUpsOf(ctx.db).find(where, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']], limit: size })
+    const signUps = await signUpsOf(ctx.db).find(afterPosition(ctx.db, base, 'createdAt', decodeCursor(cursor)), { orderBy: orderOf('createdAt'), limit: size })
     const ids = [...new Set(signUps.map((s) => s.activityId))]
     const docs = ids.length > 0 ? await activitiesOf(ctx.db).find({ _id: _.in(ids) }, { limit: ids.length }) : []
     const byId = new Map(docs.map((d) => [d._id, d]))
@@ -248,8 +240,7 @@ export const activitiesFunction = defineFunction('activities', activitiesContrac
         activity: activity && visibleTo(ctx, activity, organizers) ? toSummary(activity, organizers, ctx.openid, ctx.now) : null,
       }
     })
-    const last = signUps.at(-1)
-    return { signUps: views, nextCursor: signUps.length === size && last ? encodeCursor(last.createdAt, last._id) : null }
+    return { signUps: views, nextCursor: nextOf(signUps, size, (s) => s.createdAt) }
   },
 
   async detail({ id }, ctx) {
@@ -286,9 +277,7 @@ export const activitiesFunction = defineFunction('activities', activitiesContrac
       const size = limit ?? PAGE
       const _ = ctx.db.cmd
       const base = { activityId: id, seat: 'held' }
-      const after = cursor ? decodeCursor(cursor) : null
-      const where: Where = after ? _.and(base, _.or({ createdAt: _.gt(after.at) }, { createdAt: after.at, _id: _.gt(after.id) })) : base
-      const signUps = await signUpsOf(ctx.db).find(where, { orderBy: [['createdAt', 'asc'], ['_id', 'asc']], limit: size })
+      const signUps = await signUpsOf(ctx.db).find(afterPosition(ctx.db, base, 'createdAt', decodeCursor(cursor), 'asc'), { orderBy: orderOf('createdAt', 'asc'), limit: size })
       const openids = [...new Set(signUps.map((s) => s.openid))]
       const people =
         openids.length > 0
@@ -312,12 +301,7 @@ export const activitiesFunction = defineFunction('activities', activitiesContrac
           signedUpAt: s.createdAt.toISOString(),
         }
       })
-      const last = signUps.at(-1)
-      return {
-        attendees,
-        total: await signUpsOf(ctx.db).count(base),
-        nextCursor: signUps.length === size && last ? encodeCursor(last.createdAt, last._id) : null,
-      }
+      return { attendees, total: await signUpsOf(ctx.db).count(base), nextCursor: nextOf(signUps, size, (s) => s.createdAt) }
     },
   },
 }, {

@@ -27,6 +27,7 @@ import { decide, sanctionAccount } from '../_core/review/decide'
 import { openReviewable, openReviewableOf } from '../_core/review/queue'
 import { refuseIfLastAdmin, refuseStaffConflict, usableAdmins } from '../_core/staff'
 import { admin as adminContract } from '../../shared/contract/admin'
+import { after, decodeCursor, encodeCursor, orderOf } from '../_core/cursor'
 
 async function staffView(ctx: Context, account: AccountDoc): Promise<StaffAccountView> {
   const events = await accountEvents(ctx.db).find({ accountId: account._id }, { orderBy: [['at', 'desc'], ['_id', 'desc']], limit: 20 })
@@ -69,12 +70,6 @@ async function accountByCard(ctx: Context, card: string): Promise<AccountDoc> {
   const owner = found ? await accounts(ctx.db).findOne({ openid: found.ownerOpenid }) : null
   if (!owner) fail('NOT_FOUND', '没有找到这张名片')
   return subjectAccount(ctx, owner._id)
-}
-
-/** Cursor: `<createdAt ms>.<_id>` of the last request shown. */
-function parseCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
-  const match = cursor ? /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor) : null
-  return match?.[1] && match[2] ? { at: new Date(Number(match[1])), id: match[2] } : null
 }
 
 const ACTION_OF: Record<string, Exclude<AccountAction, 'none' | 'warn'>> = {
@@ -165,18 +160,9 @@ export const adminFunction = defineFunction('admin', adminContract, {
   },
 
   async listCorrections(input, ctx) {
-    const cmd = ctx.db.cmd
     const limit = input.limit ?? 20
     const base = { status: input.status ?? 'open' }
-    const after = parseCursor(input.cursor)
-    const where = after ? cmd.and(base, cmd.or({ createdAt: cmd.gt(after.at) }, { createdAt: after.at, _id: cmd.gt(after.id) })) : base
-    const docs = await correctionRequests(ctx.db).find(where, {
-      orderBy: [
-        ['createdAt', 'asc'],
-        ['_id', 'asc'],
-      ],
-      limit: limit + 1,
-    })
+    const docs = await correctionRequests(ctx.db).find(after(ctx.db, base, 'createdAt', decodeCursor(input.cursor), 'asc'), { orderBy: orderOf('createdAt', 'asc'), limit: limit + 1 })
     const shown = docs.slice(0, limit)
     // The list shows each person's explanation: every one of them sees this view in their access log.
     const people = shown.map((d) => d.subject)
@@ -184,7 +170,7 @@ export const adminFunction = defineFunction('admin', adminContract, {
     const last = shown.at(-1)
     return {
       requests: shown.map(toStaffCorrectionView),
-      nextCursor: docs.length > limit && last ? `${last.createdAt.getTime()}.${last._id}` : null,
+      nextCursor: docs.length > limit && last ? encodeCursor(last.createdAt, last._id) : null,
     }
   },
 

@@ -14,6 +14,7 @@ import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
 import { documentCatalogue, type VersionRecord } from '../_core/legal'
 import { consent as consentContract } from '../../shared/contract/consent'
+import { decodeKeyCursor } from '../_core/cursor'
 
 function invalid(path: string, message: string): never {
   return fail('INVALID_INPUT', message, [{ path, message }])
@@ -88,10 +89,10 @@ function repeats(latest: ConsentRecordDoc | null | undefined, next: NewConsentRe
 
 const HISTORY_PAGE = 20
 
+/** The ledger pages by sequence number: the cursor is the last one shown. */
 function seqCursor(cursor: string | null | undefined): number | undefined {
-  if (cursor === null || cursor === undefined) return undefined
-  if (!/^\d{1,9}$/.test(cursor)) invalid('cursor', '翻页位置无效，请从第一页重新加载')
-  return Number(cursor)
+  const seq = decodeKeyCursor(cursor, /^\d{1,9}$/)
+  return seq === null ? undefined : Number(seq)
 }
 
 export const consentFunction = defineFunction('consent', consentContract, {

@@ -7,25 +7,12 @@ import { defineFunction } from '../_core/define'
 import { fail, isDuplicateKey } from '../_core/errors'
 import { emptyCredits, inboxMessages, subscriptions, type InboxMessageDoc } from '../_core/inbox'
 import { inbox as inboxContract } from '../../shared/contract/inbox'
+import { after, decodeCursor, newestFirst, nextOf } from '../_core/cursor'
 
 const PAGE = 20
 
 function toView(m: InboxMessageDoc): MessageView {
   return { id: m._id, type: m.type, title: m.title, body: m.body, link: m.link, read: m.readAt !== null, createdAt: m.createdAt.toISOString() }
-}
-
-/** Newest first, ties broken by _id: the cursor is the last message's (createdAt, _id). */
-function encodeCursor(m: InboxMessageDoc): string {
-  return `${m.createdAt.getTime()}.${m._id}`
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const match = /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor)
-  if (!match?.[1] || !match[2]) {
-    const message = '翻页位置无效，请从第一页重新加载'
-    return fail('INVALID_INPUT', message, [{ path: 'cursor', message }])
-  }
-  return { at: new Date(Number(match[1])), id: match[2] }
 }
 
 function unreadOf(ctx: Context): Promise<number> {
@@ -36,25 +23,10 @@ export const inboxFunction = defineFunction('inbox', inboxContract, {
   async list({ cursor, limit }, ctx) {
     await loadAndDeliver(ctx, ctx.account)
     const size = limit ?? PAGE
-    const _ = ctx.db.cmd
-    let where: Where = { recipient: ctx.openid }
-    if (cursor) {
-      const after = decodeCursor(cursor)
-      where = _.and({ recipient: ctx.openid }, _.or({ createdAt: _.lt(after.at) }, { createdAt: after.at, _id: _.lt(after.id) }))
-    }
-    const messages = await inboxMessages(ctx.db).find(where, {
-      orderBy: [
-        ['createdAt', 'desc'],
-        ['_id', 'desc'],
-      ],
-      limit: size,
-    })
-    const last = messages.at(-1)
-    return {
-      messages: messages.map(toView),
-      nextCursor: messages.length === size && last ? encodeCursor(last) : null,
-      unread: await unreadOf(ctx),
-    }
+    // Newest first, ties broken by _id.
+    const where = after(ctx.db, { recipient: ctx.openid }, 'createdAt', decodeCursor(cursor))
+    const messages = await inboxMessages(ctx.db).find(where, { orderBy: newestFirst('createdAt'), limit: size })
+    return { messages: messages.map(toView), nextCursor: nextOf(messages, size, (m) => m.createdAt), unread: await unreadOf(ctx) }
   },
 
   async unreadCount(_input, ctx) {

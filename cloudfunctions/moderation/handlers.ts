@@ -25,22 +25,10 @@ import type { AccountContext } from '../_core/context'
 import type { Lexicon } from '../../shared/moderation/lexicon'
 import type { LexiconReadings } from '../../shared/moderation/readings'
 import { moderation as moderationContract } from '../../shared/contract/moderation'
+import { after, decodeCursor, newestFirst, nextOf } from '../_core/cursor'
 
 const DECISION_PAGE = 20
 const HISTORY = 20
-
-function encodeCursor(at: Date, id: string): string {
-  return `${at.getTime()}.${id}`
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const match = /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor)
-  if (!match?.[1] || !match[2]) {
-    const message = '翻页位置无效，请从第一页重新加载'
-    return fail('INVALID_INPUT', message, [{ path: 'cursor', message }])
-  }
-  return { at: new Date(Number(match[1])), id: match[2] }
-}
 
 async function reviewable(ctx: AccountContext, id: string): Promise<ReviewableDoc> {
   const item = await reviewables(ctx.db).byId(id)
@@ -149,24 +137,11 @@ export const moderationFunction = defineFunction(
 
     async decisions({ state, kind, cursor, limit }, ctx) {
       const size = limit ?? DECISION_PAGE
-      const _ = ctx.db.cmd
       const filter: Record<string, unknown> = {}
       if (state) filter.state = state
       if (kind) filter.kind = kind
-      let where: Where = filter
-      if (cursor) {
-        const after = decodeCursor(cursor)
-        where = _.and(filter, _.or({ createdAt: _.lt(after.at) }, { createdAt: after.at, _id: _.lt(after.id) }))
-      }
-      const page = await decisions(ctx.db).find(where, {
-        orderBy: [
-          ['createdAt', 'desc'],
-          ['_id', 'desc'],
-        ],
-        limit: size,
-      })
-      const last = page.at(-1)
-      return { decisions: page.map(toDecisionView), nextCursor: page.length === size && last ? encodeCursor(last.createdAt, last._id) : null }
+      const page = await decisions(ctx.db).find(after(ctx.db, filter, 'createdAt', decodeCursor(cursor)), { orderBy: newestFirst('createdAt'), limit: size })
+      return { decisions: page.map(toDecisionView), nextCursor: nextOf(page, size, (d) => d.createdAt) }
     },
   },
   {

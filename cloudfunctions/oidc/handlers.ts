@@ -2,7 +2,7 @@ import { claimsOf, CLIENT_ID_PATTERN, CLIENT_ORG_TYPE_LABELS, SCOPE_SPECS, type 
 import type { SignInOutcome, SignInView } from '../../shared/contract/oidc'
 import { noteAudit } from '../_core/audit'
 import type { AccountContext } from '../_core/context'
-import { PAGE_DEFAULT } from '../_core/cursor'
+import { decodeKeyCursor, PAGE_DEFAULT } from '../_core/cursor'
 import { defineFunction } from '../_core/define'
 import { fail } from '../_core/errors'
 import { spendRecheck } from '../_core/identity/records'
@@ -135,8 +135,8 @@ export const oidcFunction = defineFunction(
     async clients({ cursor, limit }, ctx) {
       const size = limit ?? PAGE_DEFAULT
       // Keyset on the client id (the cursor is the last one shown): unique and stable, so a page never shifts.
-      if (cursor && !CLIENT_ID_PATTERN.test(cursor)) fail('INVALID_INPUT', '分页位置无效，请刷新后重试', [{ path: 'cursor', message: '分页位置无效' }])
-      const docs = await oidcClients(ctx.db).find(cursor ? { _id: ctx.db.cmd.gt(cursor) } : {}, { orderBy: [['_id', 'asc']], limit: size })
+      const after = decodeKeyCursor(cursor, CLIENT_ID_PATTERN)
+      const docs = await oidcClients(ctx.db).find(after ? { _id: ctx.db.cmd.gt(after) } : {}, { orderBy: [['_id', 'asc']], limit: size })
       const last = docs.at(-1)
       return { clients: docs.map(toClientView), nextCursor: docs.length === size && last ? last._id : null }
     },

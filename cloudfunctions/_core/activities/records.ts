@@ -136,16 +136,3 @@ export function phaseOf(a: Pick<ActivityDoc, 'status' | 'startAt' | 'endAt' | 's
   return 'open'
 }
 
-/** Cursor `<ms>.<_id>` of the last item shown (ms of the paging field). */
-export function encodeCursor(at: Date, id: string): string {
-  return `${at.getTime()}.${id}`
-}
-
-export function decodeCursor(cursor: string): { at: Date; id: string } {
-  const match = /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor)
-  if (!match?.[1] || !match[2]) {
-    const message = '翻页位置无效，请从第一页重新加载'
-    return fail('INVALID_INPUT', message, [{ path: 'cursor', message }])
-  }
-  return { at: new Date(Number(match[1])), id: match[2] }
-}

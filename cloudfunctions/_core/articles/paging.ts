@@ -9,6 +9,7 @@ import type { Context } from '../context'
 import { fail } from '../errors'
 import { articles, LIST_FIELDS, ORDER_KEY_PATTERN, type ArticleListDoc } from './records'
 import { visibleAuthorAccounts } from '../publishing'
+import { decodeKeyCursor } from '../cursor'
 
 export const DEFAULT_PAGE = 20
 /** Rounds a feed page may take to fill up when hidden authors' articles are skipped. */
@@ -17,9 +18,7 @@ const FILL_ROUNDS = 3
 type OrderKey = 'feedKey' | 'createdKey'
 
 function cursorOf(cursor: string | null | undefined): string | null {
-  if (cursor === undefined || cursor === null || cursor === '') return null
-  if (!ORDER_KEY_PATTERN.test(cursor)) fail('INVALID_INPUT', '翻页位置无效，请刷新列表后重试', [{ path: 'cursor', message: '翻页位置无效' }])
-  return cursor
+  return decodeKeyCursor(cursor, ORDER_KEY_PATTERN)
 }
 
 function keyOf(doc: ArticleListDoc, key: OrderKey): string {

@@ -17,7 +17,7 @@ import {
 } from '../../../shared/review'
 import type { ConductDecisionView, MyReportView, QueueCount, QueueRow } from '../../../shared/contract/moderation'
 import type { Context } from '../context'
-import { after, decodeCursor, newestFirst, nextOf, PAGE_DEFAULT } from '../cursor'
+import { after, decodeCursor, decodeKeyCursor, newestFirst, nextOf, PAGE_DEFAULT } from '../cursor'
 import type { Where } from '../db'
 import { fail } from '../errors'
 import { conductView, toMyReportView } from './notices'
@@ -68,12 +68,8 @@ export async function queuePage(ctx: Context, filter: QueueFilter): Promise<{ it
   if (filter.queue) where.queue = filter.queue
   if (filter.kind) where.kind = filter.kind
   if (filter.category) where.category = filter.category
-  if (filter.cursor) {
-    if (!(state === 'open' ? OPEN_CURSOR : RESOLVED_CURSOR).test(filter.cursor)) {
-      fail('INVALID_INPUT', '分页位置无效，请刷新后重试', [{ path: 'cursor', message: '分页位置无效' }])
-    }
-    where[key] = state === 'open' ? ctx.db.cmd.gt(filter.cursor) : ctx.db.cmd.lt(filter.cursor)
-  }
+  const position = decodeKeyCursor(filter.cursor, state === 'open' ? OPEN_CURSOR : RESOLVED_CURSOR)
+  if (position) where[key] = state === 'open' ? ctx.db.cmd.gt(position) : ctx.db.cmd.lt(position)
   const page = await reviewables(ctx.db).find(where, { orderBy: [[key, state === 'open' ? 'asc' : 'desc']], limit })
   const last = page.at(-1)
   return {
