@@ -3,9 +3,9 @@
  * DevTools would refuse at upload fails here first.
  */
 import { execFile } from 'node:child_process'
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { buildMiniprogram } from '../../scripts/build-miniprogram'
 import { sizeProblems, unresolvedRequires, type CompileReport } from '../../scripts/wechat-compile'
@@ -42,9 +42,20 @@ it('compiles the whole mini-program, every package within its size limit', async
 }, 120_000)
 
 it('fails on a template WeChat cannot compile, with its line and column', async () => {
+  // A one-page mini-program with the broken template: the whole one compiled above, this needs no more.
   const broken = join(work, 'broken')
-  cpSync(built, broken, { recursive: true })
-  appendFileSync(join(broken, 'pages', 'home', 'index.wxml'), '\n<view>{{ unclosed </view\n')
+  const files: Record<string, string> = {
+    'app.json': JSON.stringify({ pages: ['pages/home/index'] }),
+    'app.js': 'App({})',
+    'pages/home/index.json': '{}',
+    'pages/home/index.js': 'Page({})',
+    'pages/home/index.wxss': '',
+    'pages/home/index.wxml': '<view>首页</view>\n<view>{{ unclosed </view\n',
+  }
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(broken, file)), { recursive: true })
+    writeFileSync(join(broken, file), content)
+  }
   const result = await compile(broken)
   expect(result.code).toBe(1)
   expect(result.stderr).toContain("WeChat's compiler refused the mini-program")
