@@ -6,16 +6,7 @@ import { accounts } from '../_core/accounts'
 import { describeChanges, notifyAttendees } from '../_core/activities/notices'
 import { activitiesOf, activityModerationRequest, publishedContentOf, signUpsOf, type ActivityDoc } from '../_core/activities/records'
 import { after as afterPosition, decodeCursor, encodeCursor, nextOf, orderOf, type Position } from '../_core/cursor'
-import {
-  detailFor,
-  organizerOf,
-  readableActivity,
-  toDetail,
-  toSummary,
-  visibleOrganizers,
-  visibleToOthers,
-  type Organizers,
-} from '../_core/activities/views'
+import { detailFor, organizerOf, readableActivity, toDetail, toSummary, visibleOrganizers, visibleToOthers, type Organizers } from '../_core/activities/views'
 import { giveUpSeat, repairSeats, takeSeat } from '../_core/activities/seats'
 import type { AccountContext, Context } from '../_core/context'
 import type { Patch, Where } from '../_core/db'
@@ -215,7 +206,6 @@ export const activitiesFunction = defineFunction('activities', activitiesContrac
 
   async mine({ cursor, limit }, ctx) {
     const size = limit ?? PAGE
-    const _ = ctx.db.cmd
     const base = { ownerOpenid: ctx.openid }
     const docs = await activitiesOf(ctx.db).find(afterPosition(ctx.db, base, 'startAt', decodeCursor(cursor)), { orderBy: orderOf('startAt'), limit: size })
     const organizers = await organizerOf(ctx, ctx.openid)

@@ -6,11 +6,19 @@
  * runs inside each publishing function (`_core/moderation/gate.ts`).
  */
 import { noteAudit } from '../_core/audit'
-import type { Where } from '../_core/db'
 import { defineFunction } from '../_core/define'
 import { fail, isDuplicateKey } from '../_core/errors'
 import { decisions, toDecisionView } from '../_core/moderation/decisions'
-import { adoptLexicon, currentScanner, DEMO_LEXICON_VERSION, lexicons, newestLexiconHead, summaryOf, termCountOf, type LexiconDoc } from '../_core/moderation/lexicon-store'
+import {
+  adoptLexicon,
+  currentScanner,
+  DEMO_LEXICON_VERSION,
+  lexicons,
+  newestLexiconHead,
+  summaryOf,
+  termCountOf,
+  type LexiconDoc,
+} from '../_core/moderation/lexicon-store'
 import { mediaCheckPush, sweepMediaChecks } from '../_core/moderation/media'
 import { decideAppeal, fileAppeal, finishAppeals, toMyAppealView } from '../_core/review/appeals'
 import { decide, finishDecisions } from '../_core/review/decide'

@@ -7,7 +7,7 @@
 import { AUTHORIZE_PAGE, CLIENT_ID_PATTERN, OIDC_CLAIMS, OIDC_SCOPES, OIDC_TTL, REQUEST_URI_PREFIX, signInScene } from '../../shared/oidc'
 import type { Context } from '../_core/context'
 import type { HttpHandler } from '../_core/define'
-import { htmlResponse, jsonResponse, redirectResponse, type HttpRequest, type HttpResponse } from '../_core/http-event'
+import { jsonResponse, redirectResponse, type HttpRequest, type HttpResponse } from '../_core/http-event'
 import { authenticateClient } from '../_core/oidc/client-auth'
 import { OAuthError, oauthFail } from '../_core/oidc/errors'
 import { noteTokenIssued } from '../_core/oidc/ledger'

@@ -1,24 +1,16 @@
 import * as z from 'zod/mini'
 import { ROLES } from '../access'
-import {
-  ACCOUNT_STATES,
-  CORRECTION_FIELDS,
-  CORRECTION_STATUSES,
-  LIVING_STATES,
-  PENDING_STEPS,
-  SELF_SERVICE_ACTIONS,
-} from '../account'
+import { ACCOUNT_STATES, CORRECTION_FIELDS, LIVING_STATES, PENDING_STEPS } from '../account'
 import { ACCESS_ROLES } from '../audit'
-import { FEATURES } from '../rules/lifecycle'
 import { hasInvisibleCharacters, looksBlank, visibleLength } from '../rules/text'
 import { isoDateTime, nextCursor, pageInput, profileImageUrl, verificationId } from './common'
 import { moderationView } from './content'
 import { banView, correctionView, lifecycleView } from './account-views'
 import { action } from './define'
+import { UPLOAD_KINDS, UPLOAD_MAX_BASE64, UPLOAD_MAX_BYTES } from '../uploads'
 
 export { banView, correctionView, lifecycleView }
 export type { BanView, CorrectionView, LifecycleView } from './account-views'
-import { UPLOAD_KINDS, UPLOAD_MAX_BASE64, UPLOAD_MAX_BYTES } from '../uploads'
 
 export const NICKNAME_MAX = 20
 

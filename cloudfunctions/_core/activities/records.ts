@@ -19,7 +19,6 @@ import { createHash } from 'node:crypto'
 import type { ActivityPhase } from '../../../shared/activities'
 import { COLLECTIONS } from '../collections'
 import type { Collection, Doc, Store } from '../db'
-import { fail } from '../errors'
 import type { ContentModeration } from '../moderation/decisions'
 import type { PublishedRequest } from '../moderation/request'
 

@@ -6,7 +6,6 @@
  */
 import type { AccountDoc } from '../accounts'
 import type { Context } from '../context'
-import { fail } from '../errors'
 import { articles, LIST_FIELDS, ORDER_KEY_PATTERN, type ArticleListDoc } from './records'
 import { visibleAuthorAccounts } from '../publishing'
 import { decodeKeyCursor } from '../cursor'

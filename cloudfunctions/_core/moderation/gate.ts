@@ -27,7 +27,7 @@
  * later changes (image verdicts, reviewers) are written there by this module,
  * only while that field still names the same decision (a newer edit wins).
  */
-import type { ContentKind, MessageKind, ModerationState, PublishedKind } from '../../../shared/content'
+import type { ContentKind, ModerationState } from '../../../shared/content'
 import type { ModerationView } from '../../../shared/contract/content'
 import { isMessageKind, MODERATION_STATE_LABELS } from '../../../shared/content'
 import type { FieldIssue } from '../../../shared/errors'

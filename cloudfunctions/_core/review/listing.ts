@@ -19,7 +19,6 @@ import type { ConductDecisionView, MyReportView, QueueCount, QueueRow } from '..
 import type { Context } from '../context'
 import { after, decodeCursor, decodeKeyCursor, newestFirst, nextOf, PAGE_DEFAULT } from '../cursor'
 import type { Where } from '../db'
-import { fail } from '../errors'
 import { conductView, toMyReportView } from './notices'
 import { appeals, reports, reviewables, reviewDecisions, type ReviewableDoc } from './store'
 
