@@ -88,10 +88,12 @@ describe('registration consent', () => {
     expect(stored.map((r) => r.at.getTime())).toEqual([START.getTime(), START.getTime()])
     expect(stored[0]?.prevHash).toBe(GENESIS_HASH)
     expect(stored[1]?.prevHash).toBe(stored[0]?.recordHash)
-    // Minimal facts: no client data, no IP.
+    // Minimal facts: no client data, no IP; the projection of the decisions so far is made of these same facts.
     expect(Object.keys(stored[0] ?? {}).sort()).toEqual(
-      ['_id', 'action', 'at', 'docId', 'guardian', 'hash', 'method', 'prevHash', 'purpose', 'recordHash', 'seq', 'subject', 'subjectRef', 'version'].sort(),
+      ['_id', 'action', 'at', 'current', 'docId', 'guardian', 'hash', 'method', 'prevHash', 'purpose', 'recordHash', 'seq', 'subject', 'subjectRef', 'version'].sort(),
     )
+    expect(Object.keys(stored[1]?.current ?? {}).sort()).toEqual(['privacy', 'terms'])
+    expect(Object.keys(stored[1]?.current?.terms?.latest ?? {})).not.toContain('subject')
 
     expect(ok<{ pending: string[] }>(await call(user, 'account', 'login')).pending).toEqual(['realName'])
     expect(ok<{ pending: string[] }>(await call(user, 'account', 'getProfile')).pending).toEqual(['realName'])

@@ -20,6 +20,7 @@ import type { ErasureRule } from '../data-rules'
 import { appendOnly, PAGE_MAX, type AppendOnlyCollection, type Doc, type Store } from '../db'
 import { fail, isDuplicateKey } from '../errors'
 import { keyedRef } from '../identity/crypto'
+import { orderedId } from '../ids'
 import { sha256Hex } from '../legal'
 
 export interface GuardianFacts {
@@ -51,7 +52,20 @@ export interface ConsentRecordDoc extends Doc {
   guardian: GuardianFacts | null
   prevHash: string
   recordHash: string
+  /**
+   * The person's decisions after this record, purpose by purpose: what a
+   * replay of the ledger up to here gives, written by the same write that
+   * appends the record, so the newest record alone says where things stand.
+   * Not part of the hash (it follows from the records); absent on records
+   * written before it existed, where `decisions` replays instead.
+   */
+  current?: ConsentProjection
 }
+
+/** A record as the projection keeps it: without the subject (replaced on erasure) and without a projection of its own. */
+export type RecordCopy = Omit<ConsentRecordDoc, 'subject' | 'current'>
+
+export type ConsentProjection = Partial<Record<LedgerPurpose, { latest: RecordCopy; activeGrants: RecordCopy[]; everGranted: boolean }>>
 
 export interface Recipient {
   clientId: string
@@ -108,6 +122,37 @@ export interface PurposeDecision {
 /** A purpose the person never decided on. */
 export const NO_DECISION: PurposeDecision = Object.freeze({ latest: null, activeGrants: [], everGranted: false })
 
+function copyOf(record: ConsentRecordDoc): RecordCopy {
+  const { subject: _subject, current: _current, ...copy } = record
+  return copy
+}
+
+/** The projection after `record`, from the one before it: the replay's rules, one record at a time. */
+export function foldProjection(before: ConsentProjection, record: ConsentRecordDoc): ConsentProjection {
+  const copy = copyOf(record)
+  const previous = before[record.purpose]
+  const next =
+    record.action === 'grant'
+      ? { latest: copy, activeGrants: [copy, ...(previous?.activeGrants ?? [])], everGranted: true }
+      : { latest: copy, activeGrants: [], everGranted: previous?.everGranted ?? false }
+  return { ...before, [record.purpose]: next }
+}
+
+/** The decisions a projection records for `purposes`, as `Ledger.replay` would give them. */
+function decisionsOfProjection(subject: string, projection: ConsentProjection, purposes: readonly PurposeId[]): Map<PurposeId, PurposeDecision> {
+  const result = new Map<PurposeId, PurposeDecision>()
+  for (const purpose of purposes) {
+    const entry = projection[purpose]
+    result.set(
+      purpose,
+      entry
+        ? { latest: { subject, ...entry.latest }, activeGrants: entry.activeGrants.map((r) => ({ subject, ...r })), everGranted: entry.everGranted }
+        : { latest: null, activeGrants: [], everGranted: false },
+    )
+  }
+  return result
+}
+
 export class Ledger {
   private readonly records: AppendOnlyCollection<ConsentRecordDoc>
 
@@ -127,6 +172,7 @@ export class Ledger {
     const subjectRef = subjectRefOf(this.config, subject)
     const stored: ConsentRecordDoc[] = []
     let head = await this.head(subject)
+    let current = await this.projectionAt(subject, head)
     for (const entry of entries) {
       for (let attempt = 1; ; attempt++) {
         const hashed: Hashed = {
@@ -137,9 +183,12 @@ export class Ledger {
           prevHash: head?.recordHash ?? GENESIS_HASH,
         }
         const record: Omit<ConsentRecordDoc, '_id'> = { subject, ...hashed, recordHash: recordHashOf(hashed) }
+        const id = orderedId(at)
+        const after = foldProjection(current, { _id: id, ...record })
         try {
-          const id = await this.records.add(record)
-          head = { _id: id, ...record }
+          await this.records.add({ _id: id, ...record, current: after })
+          head = { _id: id, ...record, current: after }
+          current = after
           stored.push(head)
           break
         } catch (error) {
@@ -149,6 +198,7 @@ export class Ledger {
             throw error
           }
           head = await this.head(subject)
+          current = await this.projectionAt(subject, head)
         }
       }
     }
@@ -180,12 +230,31 @@ export class Ledger {
     }
   }
 
-  /**
-   * The state of each purpose, newest records first: usually one query (a
-   * person's whole history fits a page); pages further back only while some
-   * purpose is still undecided.
-   */
+  /** The projection as of `head` (replayed when `head` predates projections). */
+  private async projectionAt(subject: string, head: ConsentRecordDoc | null): Promise<ConsentProjection> {
+    if (!head) return {}
+    if (head.current) return head.current
+    let projection: ConsentProjection = {}
+    for (const record of await this.all(subject)) projection = foldProjection(projection, record)
+    return projection
+  }
+
+  /** The state of each purpose now: the newest record's projection, one read. */
   async decisions(subject: string, purposes: readonly PurposeId[]): Promise<Map<PurposeId, PurposeDecision>> {
+    const head = await this.head(subject)
+    if (!head) return decisionsOfProjection(subject, {}, purposes)
+    if (head.current) return decisionsOfProjection(subject, head.current, purposes)
+    return this.replay(subject, purposes)
+  }
+
+  /**
+   * The state of each purpose replayed from the records, newest first:
+   * usually one query (a person's whole history fits a page); pages further
+   * back only while some purpose is still undecided. What the projection must
+   * always equal (a test holds them together), and the way for ledgers written
+   * before projections.
+   */
+  async replay(subject: string, purposes: readonly PurposeId[]): Promise<Map<PurposeId, PurposeDecision>> {
     const result = new Map<PurposeId, PurposeDecision>()
     const open = new Map<PurposeId, { closed: boolean }>()
     for (const purpose of purposes) {
@@ -197,7 +266,9 @@ export class Ledger {
       const where: Record<string, unknown> = { subject, purpose: this.cmd.in([...open.keys()]) }
       if (beforeSeq !== undefined) where.seq = this.cmd.lt(beforeSeq)
       const page = await this.records.find(where, { orderBy: [['seq', 'desc']], limit: PAGE_MAX })
-      for (const record of page) {
+      for (const stored of page) {
+        // Decisions hold the records themselves, not the projections they carry.
+        const { current: _current, ...record } = stored
         // The query asked only for `purposes`.
         const purpose = record.purpose as PurposeId
         const decision = result.get(purpose)
