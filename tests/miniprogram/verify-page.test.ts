@@ -296,18 +296,21 @@ test('an ID already bound to another account: the refusal after the face check, 
   expect(textOf(page, '#bound-message')).toContain('一个人只能实名认证一个账号')
   const verificationId = page.data.verificationId as string
 
+  // The report is its own component, given the refused verification.
+  const report = page.querySelector('#impersonation-report') as unknown as Page
+  expect(report.data.verificationId).toBe(verificationId)
   // Too short: refused on the page.
-  await type(page, '#report-reason', '冒用')
-  await tap(page, '#report-submit')
-  expect(textOf(page, '#report-error')).toBe('请简要说明情况（至少5个字）')
+  await type(report, '#report-reason', '冒用')
+  await tap(report, '#report-submit')
+  expect(textOf(report, '#report-error')).toBe('请简要说明情况（至少5个字）')
   expect(identityCalls('reportImpersonation')).toBe(0)
 
   const reason = '我本人从未注册过另一个账号，怀疑身份证被盗用'
-  await type(page, '#report-reason', reason)
-  await tap(page, '#report-submit')
-  await waitFor('the report', () => page.data.reportDone !== '')
-  expect(textOf(page, '#report-done')).toContain('申诉已提交')
-  expect(page.querySelector('#report-form')).toBeUndefined()
+  await type(report, '#report-reason', reason)
+  await tap(report, '#report-submit')
+  await waitFor('the report', () => report.data.done !== '')
+  expect(textOf(report, '#report-done')).toContain('申诉已提交')
+  expect(report.querySelector('#report-form')).toBeUndefined()
 
   const reports = await backend.cloud.store.collection<ImpersonationReportDoc>('impersonation_reports').find({ reporter: openid }, { limit: 5 })
   expect(reports).toHaveLength(1)

@@ -13,25 +13,22 @@
  *
  * Plain names and ID numbers stay on the page only until `start` has them.
  */
-import { PURPOSES, PURPOSE_STATE_LABELS, type PurposeId } from '../../../../shared/consent'
-import type { ConsentStatus } from '../../../../shared/contract/consent'
+import type { PurposeId } from '../../../../shared/consent'
 import type { ClientActionView, IdentityProviderId, IdentityStatus, IdentityView } from '../../../../shared/contract/identity'
-import type { VersionMeta } from '../../../../shared/contract/legal'
 import { beijingDate } from '../../../../shared/rules/age'
 import { ID_NUMBER_PROBLEMS, idNumberProblem, normalizeIdNumber } from '../../../../shared/rules/id-number'
 import { ApiCallError, call, fieldErrors, messageOf } from '../../../api'
 import { formatDateTime } from '../../../utils/format'
 import { docUrl, PRIVACY_URL } from '../../../utils/links'
 import { runLoad, type LoadStatus } from '../../../utils/load'
+import { consentRowsOf, missingOf, missingPurposesOf, noticesOf, VERIFY_PURPOSES, type ConsentRow, type Decision, type Notices } from './consent-rows'
+import { requestFacialVerify, startFaceIdSdk, type CaptureOutcome } from './face-capture'
+import { runtimeOf, stopTimer } from './flow-runtime'
 
-/** The separate consents real-name verification needs, in the order the page lists them. */
-const VERIFY_PURPOSES: readonly PurposeId[] = ['idNumber', 'face', 'partnerSharing']
 
 const DATA_URL = '/packageAccount/pages/data/index'
 const VERIFY_URL = '/packageAccount/pages/verify/index'
 
-const REPORT_REASON_MIN = 5
-const REPORT_REASON_MAX = 500
 /** Automatic result checks while pending, before the page waits for a tap instead. */
 const MAX_AUTO_POLLS = 40
 
@@ -164,149 +161,8 @@ function attemptsRowOf(attempts: IdentityStatus['attempts']): AttemptsRow {
   return { limit: attempts.limit, remaining: attempts.remaining, retryAt: attempts.retryAt ? formatDateTime(attempts.retryAt) : '' }
 }
 
-interface ConsentRow {
-  purpose: PurposeId
-  title: string
-  categories: string
-  granted: boolean
-  stateLabel: string
-  docId: string
-  docTitle: string
-  docVersion: string
-  docHash: string
-}
-
-type Notices = Partial<Record<string, VersionMeta>>
-
-function noticesOf(documents: ReadonlyArray<{ docId: string; current: VersionMeta | null }>): Notices {
-  const notices: Notices = {}
-  for (const d of documents) if (d.current) notices[d.docId] = d.current
-  return notices
-}
-
-type Decision = Pick<ConsentStatus['purposes'][number], 'purpose' | 'state' | 'outdated'>
-
-/** The three consents as the page shows them; `missing` overrides the decisions (a refusal knows better). */
-function consentRowsOf(decisions: readonly Decision[], notices: Notices, missing: readonly PurposeId[] = []): ConsentRow[] {
-  return VERIFY_PURPOSES.map((purpose) => {
-    const info = PURPOSES[purpose]
-    const decision = decisions.find((p) => p.purpose === purpose)
-    const granted = decision !== undefined && decision.state === 'granted' && !decision.outdated && !missing.includes(purpose)
-    const notice = notices[info.document]
-    let stateLabel = PURPOSE_STATE_LABELS.none
-    if (granted) stateLabel = PURPOSE_STATE_LABELS.granted
-    else if (decision?.state === 'granted' && decision.outdated) stateLabel = '说明已更新，需重新同意'
-    else if (decision && decision.state !== 'granted') stateLabel = PURPOSE_STATE_LABELS[decision.state]
-    return {
-      purpose,
-      title: info.title,
-      categories: info.categories.join('、'),
-      granted,
-      stateLabel,
-      docId: info.document,
-      docTitle: notice?.title ?? '',
-      docVersion: notice?.version ?? '',
-      docHash: notice?.hash ?? '',
-    }
-  })
-}
-
-function missingOf(rows: readonly ConsentRow[]): ConsentRow[] {
-  return rows.filter((row) => !row.granted)
-}
-
-/** The purposes a CONSENT_REQUIRED refusal names as issues `consents.<purpose>`. */
-function missingPurposesOf(error: unknown): PurposeId[] {
-  if (!(error instanceof ApiCallError)) return []
-  const named = error.issues.map((issue) => issue.path.replace(/^consents\./, ''))
-  return VERIFY_PURPOSES.filter((purpose) => named.includes(purpose))
-}
-
 function codeOf(error: unknown): string {
   return error instanceof ApiCallError ? error.code : ''
-}
-
-// ---- Face capture: the one place that touches the capture APIs of WeChat and of Tencent's SDK ----
-
-interface CaptureFailure {
-  errMsg?: string
-  errCode?: number
-  ErrorMsg?: string
-}
-
-/**
- * What the page uses of `wx` for the face capture, narrowly typed: the base
- * library may lack requestFacialVerify (< 3.8.12), and wx.startVerify exists
- * only once Tencent's FaceID mini-program SDK (verify_mpsdk) is loaded.
- */
-interface FaceCaptureApis {
-  requestFacialVerify?: (option: { verifyId: string; success?: () => void; fail?: (error: CaptureFailure) => void }) => void
-  startVerify?: (option: { data: { token: string }; success?: () => void; fail?: (error: CaptureFailure) => void }) => void
-}
-
-function faceCaptureApis(): FaceCaptureApis {
-  return wx as unknown as FaceCaptureApis
-}
-
-type CaptureOutcome = { ok: true } | { ok: false; message: string }
-
-function captureFailureMessage(error: CaptureFailure): string {
-  const text = `${error.errMsg ?? ''} ${error.ErrorMsg ?? ''}`
-  if (/cancel|取消/i.test(text)) return '你取消了人脸核验。准备好后可以重新开始。'
-  if (/auth deny|permission|authorize|camera/i.test(text)) return '没有获得相机权限，无法进行人脸核验。请在设置中允许使用摄像头后重试。'
-  return '人脸核验没有完成。请在光线充足的地方，按提示正对手机重试。'
-}
-
-function runCapture(start: (done: (outcome: CaptureOutcome) => void) => void): Promise<CaptureOutcome> {
-  return new Promise((resolve) => {
-    try {
-      start(resolve)
-    } catch {
-      resolve({ ok: false, message: '无法打开人脸核验，请稍后重试' })
-    }
-  })
-}
-
-function requestFacialVerify(verifyId: string): Promise<CaptureOutcome> | null {
-  const api = faceCaptureApis().requestFacialVerify
-  if (typeof api !== 'function') return null
-  return runCapture((done) =>
-    api({ verifyId, success: () => done({ ok: true }), fail: (error) => done({ ok: false, message: captureFailureMessage(error) }) }),
-  )
-}
-
-function startFaceIdSdk(token: string): Promise<CaptureOutcome> | null {
-  const api = faceCaptureApis().startVerify
-  if (typeof api !== 'function') return null
-  return runCapture((done) =>
-    api({ data: { token }, success: () => done({ ok: true }), fail: (error) => done({ ok: false, message: captureFailureMessage(error) }) }),
-  )
-}
-
-// ---- Timers and stale replies: kept off the page data ----
-
-interface Runtime {
-  timer: ReturnType<typeof setTimeout> | null
-  polls: number
-  /** Bumped by every new flow: replies to an older one are dropped. */
-  run: number
-  gone: boolean
-}
-
-const runtimes = new WeakMap<object, Runtime>()
-
-function runtimeOf(owner: object): Runtime {
-  let runtime = runtimes.get(owner)
-  if (!runtime) {
-    runtime = { timer: null, polls: 0, run: 0, gone: false }
-    runtimes.set(owner, runtime)
-  }
-  return runtime
-}
-
-function stopTimer(runtime: Runtime): void {
-  if (runtime.timer !== null) clearTimeout(runtime.timer)
-  runtime.timer = null
 }
 
 interface ResultRow {
@@ -373,10 +229,6 @@ Component({
     failReason: '',
     stepError: '',
     boundMessage: '',
-    reportReason: '',
-    reportError: '',
-    reportBusy: false,
-    reportDone: '',
   },
   lifetimes: {
     attached() {
@@ -672,9 +524,6 @@ Component({
         failReason: '',
         stepError: '',
         boundMessage: '',
-        reportReason: '',
-        reportError: '',
-        reportDone: '',
       })
     },
 
@@ -852,9 +701,6 @@ Component({
         failReason: '',
         stepError: '',
         boundMessage: '',
-        reportReason: '',
-        reportError: '',
-        reportDone: '',
         formError: '',
       })
       void this.refreshStatus()
@@ -890,37 +736,6 @@ Component({
 
     onBack() {
       wx.navigateBack({ delta: 1 })
-    },
-
-    // ---- Impersonation report ----
-
-    onReportInput(e: InputEvent) {
-      this.setData({ reportReason: e.detail.value, reportError: '' })
-    },
-
-    async onReportSubmit() {
-      if (this.data.reportBusy || this.data.reportDone) return
-      const reason = this.data.reportReason.trim()
-      if (reason.length < REPORT_REASON_MIN) {
-        this.setData({ reportError: `请简要说明情况（至少${REPORT_REASON_MIN}个字）` })
-        return
-      }
-      if (reason.length > REPORT_REASON_MAX) {
-        this.setData({ reportError: `说明最多 ${REPORT_REASON_MAX} 个字` })
-        return
-      }
-      this.setData({ reportBusy: true, reportError: '' })
-      try {
-        const report = await call('identity', 'reportImpersonation', { verificationId: this.data.verificationId, reason })
-        this.setData({
-          reportBusy: false,
-          reportDone: report.created
-            ? `申诉已提交（${formatDateTime(report.createdAt)}）。工作人员会人工核查，结果会通过站内信告诉你，请留意「消息」。`
-            : '这次核验的申诉已经提交过了，正在核查中，请勿重复提交。结果会通过站内信告诉你。',
-        })
-      } catch (error) {
-        this.setData({ reportBusy: false, reportError: fieldErrors(error).reason ?? messageOf(error) })
-      }
     },
   },
 })
