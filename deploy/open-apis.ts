@@ -21,6 +21,10 @@ export const OPEN_API_CALLS: ReadonlyArray<{ api: string; calls: readonly string
  * for every function, whatever the function then calls.
  */
 export function openApisReached(functionsDir: string, fn: string): string[] {
+  // The same sources give the same answer: one bundle per function and process (a dry run checks several plans).
+  const key = `${functionsDir}\0${fn}`
+  const known = reached.get(key)
+  if (known) return known
   const result = buildSync({
     entryPoints: [join(functionsDir, fn, 'handlers.ts')],
     bundle: true,
@@ -32,7 +36,11 @@ export function openApisReached(functionsDir: string, fn: string): string[] {
     logLevel: 'silent',
   })
   const code = result.outputFiles.map((file) => file.text).join('\n')
-  return OPEN_API_CALLS.filter((entry) => entry.calls.some((call) => code.includes(call)))
+  const apis = OPEN_API_CALLS.filter((entry) => entry.calls.some((call) => code.includes(call)))
     .map((entry) => entry.api)
     .sort()
+  reached.set(key, apis)
+  return apis
 }
+
+const reached = new Map<string, string[]>()
