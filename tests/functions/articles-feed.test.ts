@@ -67,7 +67,8 @@ beforeAll(async () => {
   await publish(B, '待审', '内容沙箱待审')
   const covered = ok<{ article: MyArticleView }>(await call(C, 'create', { title: '带封面', body: '正文', cover: (await uploadsOf(cloud, C))('articles/c.png') })).article
   ok(await call(C, 'publish', { id: covered.id }))
-})
+  // 48 articles published through the handlers: about two seconds alone, room for a loaded machine.
+}, 60_000)
 afterAll(async () => {
   await cloud.close()
 })

@@ -20,6 +20,10 @@ import { accountIdOf, cardsAs, createCard, publisher, type Call } from './cards-
 import { DAY, errorOf, ok, publish } from './helpers'
 import { fire, makeStaff } from './lifecycle-helpers'
 
+// Several tests here drive hundreds of calls (30 requests at once, 105 owners, 1,000 saved cards): a few seconds
+// alone, several times that on a loaded machine, so they get room far from jest's 5 s default.
+jest.setTimeout(60_000)
+
 let cloud: TestCloud
 const START = new Date('2026-06-01T02:00:00.000Z')
 const ADMIN = 'sec-admin'

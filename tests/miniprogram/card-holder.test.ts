@@ -215,7 +215,8 @@ test('more than a page of saved cards loads the rest on request', async () => {
   expect(page.data.list.items).toHaveLength(ids.length)
   expect(page.querySelector('#more')).toBeUndefined()
   expect(new Set((page.data.list.items as Array<{ cardId: string }>).map((i) => i.cardId))).toEqual(new Set(ids))
-})
+  // Saves more than a page of cards through the handlers first: seconds alone, more on a loaded machine.
+}, 30_000)
 
 test('exchange requests: the count on the tab, accept (both cards saved, exchanged fields visible), decline, and withdraw my own', async () => {
   const mine = await cardOwner(backend.cloud, openid, { input: { ...SAMPLE_CARD, name: '我自己' } })
