@@ -13,10 +13,18 @@ const swc = [
 /** Dependencies published as ES modules only. */
 const ESM_PACKAGES = ['jose', 'openid-client', 'oauth4webapi', 'opencc-js']
 
+/**
+ * Most tests take well under a second; those that drive dozens of calls take a few, and on a two-core machine
+ * with the type check alongside and a cold transform cache several times that. 20 s keeps every test far from
+ * its limit and still stops a hang; files that drive hundreds of calls set more. (A global setting: projects ignore it.)
+ */
+const TEST_TIMEOUT = 20_000
+
 /** @type {import('jest').Config} */
 module.exports = {
   // One worker per core (jest's default leaves one core to itself, which on two cores halves the suite's speed).
   maxWorkers: '100%',
+  testTimeout: TEST_TIMEOUT,
   projects: [
     {
       displayName: 'node',

@@ -118,7 +118,6 @@ export interface FoldOptions {
   variants: ReadonlyMap<string, string> | null
 }
 
-export const PLAIN_FOLD: FoldOptions = { skip: false, digits: false, variants: null }
 export const SKIP_FOLD: FoldOptions = { skip: true, digits: false, variants: null }
 
 /** What the `digits` fold reads as a digit (besides what NFKC already makes one: ① １ 𝟙). */

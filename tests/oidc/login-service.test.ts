@@ -16,6 +16,10 @@ import { errorOf, ok } from '../functions/helpers'
 import { acceptCurrentTerms } from '../../local/testing'
 import { ADMIN, approveAs, exchange, GOV_CLIENT, openQrPage, person, poll, registerClient, rp, setUpAdmin, signInOnWeb, startSignIn } from './helpers'
 
+// Each sign-in here is a face re-check, a client-secret check (scrypt) and several HTTP round trips: seconds per test
+// on a loaded two-core machine.
+jest.setTimeout(60_000)
+
 let cloud: TestCloud
 let gov: client.Configuration
 let govSecret: string
