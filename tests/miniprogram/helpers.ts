@@ -26,8 +26,8 @@ export function load(path: string): string {
   })
 }
 
-/** Polls until `check` returns true (async work in the component settles), or fails with `what`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+/** Polls until `check` returns true (async work in the component settles), or fails with `what` (15 s: room on a loaded machine). */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
