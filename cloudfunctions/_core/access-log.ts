@@ -12,7 +12,7 @@ import type { Context } from './context'
 import { after, decodeCursor, encodeCursor, newestFirst } from './cursor'
 
 /** What a person reads for a staff action without its own label. */
-export const UNLABELLED_ACTION = '工作人员的操作'
+const UNLABELLED_ACTION = '工作人员的操作'
 
 function actionLabel(doc: AuditDoc): string {
   const key = `${doc.fn}.${doc.action}`

@@ -118,7 +118,7 @@ export interface FoldOptions {
   variants: ReadonlyMap<string, string> | null
 }
 
-export const SKIP_FOLD: FoldOptions = { skip: true, digits: false, variants: null }
+const SKIP_FOLD: FoldOptions = { skip: true, digits: false, variants: null }
 
 /** What the `digits` fold reads as a digit (besides what NFKC already makes one: ① １ 𝟙). */
 const DIGIT_WORDS: Readonly<Record<string, string>> = {
@@ -241,10 +241,15 @@ export function applyFold(text: string, fold: UnitFold): FoldedText {
 
 let skipFoldOnly: UnitFold | null = null
 
+/** The skip fold alone (built once per process): what the pinyin channel reads letters through. */
+export function skipOnlyFold(): UnitFold {
+  skipFoldOnly ??= makeFold(SKIP_FOLD)
+  return skipFoldOnly
+}
+
 /** The skip fold alone: "刷-单 返​利" reads 刷单返利. */
 export function skipFold(text: string): FoldedText {
-  skipFoldOnly ??= makeFold(SKIP_FOLD)
-  return applyFold(text, skipFoldOnly)
+  return applyFold(text, skipOnlyFold())
 }
 
 /**

@@ -13,7 +13,7 @@
  * where a run of Latin letters does ("dubois" is not "dubo").
  */
 import { Automaton, FOLD_BREAK, FOLD_DROP, FOLD_SLOW, type UnitFold } from './automaton'
-import { applyFold, makeFold, SKIP_FOLD } from './normalize'
+import { applyFold, skipOnlyFold } from './normalize'
 import type { LexiconReadings } from './readings'
 
 /** Syllable symbols live in the private-use area, which the skip fold drops from any text. */
@@ -57,7 +57,7 @@ export function compilePinyin(terms: readonly string[], readings: LexiconReading
     }
     return symbol
   }
-  const skip = makeFold(SKIP_FOLD)
+  const skip = skipOnlyFold()
   const patterns: string[] = []
   const forms: Form[] = []
   const ownCharacters: Array<Set<string> | null> = []

@@ -73,6 +73,13 @@ test('shows the content as published, the reports without who filed them, the pe
   expect(entries[0]).toMatchObject({ action: 'moderation.item', reason: '处理审核队列中的事项', role: 'reviewer' })
 })
 
+test('shows each lexicon hit as written beside how the scanner read it', async () => {
+  // Traditional characters of the demo lexicon's review term: held for a person, with the hit recorded.
+  const card = await cardOf(backend.cloud, 'admin-item-folded', { intro: '今天测一下：測試復審詞' })
+  const page = await viewed(await itemIdOf(backend.cloud, 'card', card.id))
+  expect(textOf(page, '#findings')).toContain('原文“測試復審詞” → 读作“测试复审词” · 词条“测试复审词”')
+})
+
 test('claims for 15 minutes and gives the claim up; another reviewer sees it taken', async () => {
   const page = await viewed()
   await tap(page, '#claim', () => !page.data.busy)
